@@ -1,0 +1,93 @@
+//! Configuration from the environment, and the Lambda functions' start-up: adapters are built once here.
+
+use std::sync::Arc;
+
+use crate::adapters::clock::SystemClock;
+use crate::adapters::dynamo_store::DynamoStore;
+use crate::adapters::identity::verifier_for;
+use crate::adapters::outbox::StoreOutbox;
+use crate::adapters::s3_blobs::S3Blobs;
+use crate::http::auth::TokenKeys;
+use crate::http::routes::Function;
+use crate::http::state::AppState;
+use crate::ports::{SharedBlobs, SharedClock, SharedStore};
+use crate::services::{Platform, Policy, VerificationMode};
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(pub String);
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn required(name: &str) -> Result<String, ConfigError> {
+    var(name).ok_or_else(|| ConfigError(format!("{name} is not set")))
+}
+
+/// `SME_VERIFICATION_MODE` (checks | manual; default checks).
+pub fn verification_mode() -> Result<VerificationMode, ConfigError> {
+    var("SME_VERIFICATION_MODE")
+        .unwrap_or_default()
+        .parse()
+        .map_err(ConfigError)
+}
+
+/// Policy defaults, with the argon2 cost overridable (`SME_ARGON2_MEMORY_KIB`, `SME_ARGON2_ITERATIONS`).
+pub fn policy() -> Result<Policy, ConfigError> {
+    let mut policy = Policy::default();
+    if let Some(v) = var("SME_ARGON2_MEMORY_KIB") {
+        policy.argon2_memory_kib = v
+            .parse()
+            .map_err(|_| ConfigError("SME_ARGON2_MEMORY_KIB must be a number".into()))?;
+    }
+    if let Some(v) = var("SME_ARGON2_ITERATIONS") {
+        policy.argon2_iterations = v
+            .parse()
+            .map_err(|_| ConfigError("SME_ARGON2_ITERATIONS must be a number".into()))?;
+    }
+    Ok(policy)
+}
+
+/// PEM text from an environment variable that may hold the PEM itself or, escaped, with literal `\n`.
+fn pem(name: &str) -> Result<String, ConfigError> {
+    Ok(required(name)?.replace("\\n", "\n"))
+}
+
+/// Build a Lambda function's state: DynamoDB table `SME_TABLE`, bucket `SME_BUCKET` (upload only), the public
+/// key `SME_JWT_PUBLIC_KEY`, and for register the private key `SME_JWT_PRIVATE_KEY`.
+pub async fn lambda_state(function: Function) -> Result<AppState, ConfigError> {
+    let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let clock: SharedClock = Arc::new(SystemClock);
+    let store: SharedStore = Arc::new(DynamoStore::new(
+        aws_sdk_dynamodb::Client::new(&aws),
+        required("SME_TABLE")?,
+        clock.clone(),
+    ));
+    let blobs: Option<SharedBlobs> = match function {
+        Function::Upload | Function::Declare | Function::Review => {
+            let s3 = aws_sdk_s3::Client::new(&aws);
+            Some(Arc::new(S3Blobs::new(
+                s3,
+                required("SME_BUCKET")?,
+                clock.clone(),
+            )))
+        }
+        _ => None,
+    };
+    let tokens = if function == Function::Register {
+        TokenKeys::signing(&pem("SME_JWT_PRIVATE_KEY")?, &pem("SME_JWT_PUBLIC_KEY")?)
+    } else {
+        TokenKeys::verifying(&pem("SME_JWT_PUBLIC_KEY")?)
+    }
+    .map_err(|e| ConfigError(e.to_string()))?;
+    let platform = Platform {
+        notifier: Arc::new(StoreOutbox::new(store.clone(), clock.clone())),
+        verifier: verifier_for(verification_mode()?),
+        policy: policy()?,
+        store,
+        blobs,
+        clock,
+    };
+    Ok(AppState::new(platform, tokens))
+}

@@ -1,0 +1,101 @@
+//! Building a function's router from the route table, with the layers every request goes through.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, Request};
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::MethodRouter;
+
+use crate::http::error::{method_not_allowed_fallback, not_found_fallback};
+use crate::http::routes::{Function, RouteId, find_route, routes_of};
+use crate::http::state::AppState;
+
+/// The client's network address, put into request extensions by the runner (local: the peer socket; Lambda:
+/// the API Gateway request context's source IP).
+#[derive(Clone, Debug)]
+pub struct ClientAddr(pub String);
+
+/// The largest request body a JSON route accepts.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// The handlers of one function, by route id.
+pub type Handlers = Vec<(RouteId, MethodRouter<AppState>)>;
+
+/// Mount `handlers` at the paths the route table gives them. Panics at start-up (and in tests) when a function
+/// lacks a handler for one of its routes or registers one for a route that is not its own.
+pub fn function_router(function: Function, handlers: Handlers) -> Router<AppState> {
+    let mut router = Router::new();
+    let mut served = Vec::new();
+    for (id, handler) in handlers {
+        let route = find_route(id);
+        assert_eq!(
+            route.function, function,
+            "{id:?} belongs to {:?}",
+            route.function
+        );
+        served.push(id);
+        router = router.route(route.path, handler.fallback(method_not_allowed_fallback));
+    }
+    for route in routes_of(function) {
+        assert!(
+            served.contains(&route.id),
+            "{:?} has no handler for {:?}",
+            function,
+            route.id
+        );
+    }
+    router
+}
+
+/// Finish a router: fallbacks, body limit, request ids, tracing, client address.
+pub fn finish(router: Router<AppState>, state: AppState) -> Router {
+    router
+        .fallback(not_found_fallback)
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(request_context))
+        .with_state(state)
+}
+
+/// Give every request an id (echoed as `x-request-id`), a tracing span, and a `ClientAddr`.
+async fn request_context(mut req: Request, next: Next) -> Response {
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .map(str::to_owned)
+        .unwrap_or_else(|| ulid::Ulid::new().to_string());
+    if req.extensions().get::<ClientAddr>().is_none() {
+        let addr = req
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        req.extensions_mut().insert(ClientAddr(addr));
+    }
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        method = %req.method(),
+        path = %req.uri().path(),
+        account_id = tracing::field::Empty,
+    );
+    let started = std::time::Instant::now();
+    let mut response = tracing::Instrument::instrument(next.run(req), span.clone()).await;
+    let elapsed: Duration = started.elapsed();
+    span.in_scope(|| {
+        tracing::info!(
+            status = response.status().as_u16(),
+            elapsed_ms = elapsed.as_secs_f64() * 1000.0,
+            "served"
+        );
+    });
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    response
+}

@@ -1,0 +1,47 @@
+//! Request bodies shared by the handlers and the OpenAPI document.
+
+use serde::Deserialize;
+
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+pub struct CreateAccountBody {
+    /// 4–32 characters: letters, digits, `_ - .`, starting with a letter.
+    pub login_name: String,
+    /// At least 8 characters with letters and digits.
+    pub password: String,
+    /// Mainland mobile number.
+    pub phone: String,
+    pub email: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+pub struct SessionBody {
+    /// Login name, or the USCC of a verified legal-person account.
+    pub login: String,
+    pub password: String,
+}
+
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+pub struct ResetRequestBody {
+    /// Login name or USCC.
+    pub login: String,
+}
+
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+pub struct ResetConfirmBody {
+    pub login: String,
+    /// The 6-digit code sent to the bound phone.
+    pub code: String,
+    pub new_password: String,
+}
+
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+pub struct CodeBody {
+    pub code: String,
+}
+
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+pub struct DecisionBody {
+    pub decision: crate::services::accounts::Decision,
+    /// Required when rejecting.
+    pub comment: Option<String>,
+}

@@ -1,0 +1,319 @@
+//! The one route table: every public route of the platform, the function that serves it under Lambda, and who
+//! may call it. The Lambda functions, the local runner, `template.yaml` (checked by a test) and the OpenAPI
+//! document are all derived from or checked against this table.
+
+/// The six Lambda functions of the design card.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Function {
+    Register,
+    Declare,
+    Upload,
+    Withdraw,
+    Review,
+    Notify,
+}
+
+impl Function {
+    pub const ALL: [Function; 6] = [
+        Function::Register,
+        Function::Declare,
+        Function::Upload,
+        Function::Withdraw,
+        Function::Review,
+        Function::Notify,
+    ];
+
+    /// The crate, binary and `functions/` folder name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Function::Register => "register",
+            Function::Declare => "declare",
+            Function::Upload => "upload",
+            Function::Withdraw => "withdraw",
+            Function::Review => "review",
+            Function::Notify => "notify",
+        }
+    }
+
+    /// The logical id of the function's resource in `template.yaml`.
+    pub fn resource_name(self) -> &'static str {
+        match self {
+            Function::Register => "RegisterFunction",
+            Function::Declare => "DeclareFunction",
+            Function::Upload => "UploadFunction",
+            Function::Withdraw => "WithdrawFunction",
+            Function::Review => "ReviewFunction",
+            Function::Notify => "NotifyFunction",
+        }
+    }
+}
+
+/// Who may call a route (checked again in the domain service; this is for documentation and the matrix tests).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// No token needed.
+    Public,
+    /// Any authenticated account.
+    Account,
+    /// A platform operator.
+    Operator,
+}
+
+/// One route per variant; each function maps the ids it serves to handlers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RouteId {
+    Health(Function),
+    OpenApi,
+    CreateAccount,
+    GetMyAccount,
+    RealName,
+    CreateSession,
+    RequestPasswordReset,
+    ConfirmPasswordReset,
+    RequestPhoneChange,
+    GetPhoneChange,
+    ConfirmPhoneChange,
+    ListPhoneChanges,
+    DecidePhoneChange,
+    ListRealNameReviews,
+    DecideRealNameReview,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Route {
+    pub id: RouteId,
+    pub function: Function,
+    /// Upper-case HTTP method.
+    pub method: &'static str,
+    /// Path with `{param}` placeholders, as API Gateway and axum both write them.
+    pub path: &'static str,
+    pub access: Access,
+    /// One line for people (OpenAPI summary).
+    pub summary: &'static str,
+}
+
+const fn route(
+    id: RouteId,
+    function: Function,
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    summary: &'static str,
+) -> Route {
+    Route {
+        id,
+        function,
+        method,
+        path,
+        access,
+        summary,
+    }
+}
+
+use Access::*;
+use Function::*;
+use RouteId::*;
+
+pub static ROUTES: &[Route] = &[
+    // Each function's own health route, so every function is reachable and wired from day one.
+    route(
+        Health(Register),
+        Register,
+        "GET",
+        "/v1/health/register",
+        Public,
+        "register 函数健康检查",
+    ),
+    route(
+        Health(Declare),
+        Declare,
+        "GET",
+        "/v1/health/declare",
+        Public,
+        "declare 函数健康检查",
+    ),
+    route(
+        Health(Upload),
+        Upload,
+        "GET",
+        "/v1/health/upload",
+        Public,
+        "upload 函数健康检查",
+    ),
+    route(
+        Health(Withdraw),
+        Withdraw,
+        "GET",
+        "/v1/health/withdraw",
+        Public,
+        "withdraw 函数健康检查",
+    ),
+    route(
+        Health(Review),
+        Review,
+        "GET",
+        "/v1/health/review",
+        Public,
+        "review 函数健康检查",
+    ),
+    route(
+        Health(Notify),
+        Notify,
+        "GET",
+        "/v1/health/notify",
+        Public,
+        "notify 函数健康检查",
+    ),
+    route(
+        OpenApi,
+        Register,
+        "GET",
+        "/v1/openapi.json",
+        Public,
+        "OpenAPI 3.1 接口描述",
+    ),
+    // register
+    route(
+        CreateAccount,
+        Register,
+        "POST",
+        "/v1/accounts",
+        Public,
+        "注册账户",
+    ),
+    route(
+        GetMyAccount,
+        Register,
+        "GET",
+        "/v1/accounts/me",
+        Account,
+        "当前账户信息",
+    ),
+    route(
+        RealName,
+        Register,
+        "POST",
+        "/v1/accounts/me/real-name",
+        Account,
+        "实名认证",
+    ),
+    route(
+        CreateSession,
+        Register,
+        "POST",
+        "/v1/sessions",
+        Public,
+        "登录（登录名或统一社会信用代码）",
+    ),
+    route(
+        RequestPasswordReset,
+        Register,
+        "POST",
+        "/v1/password-resets",
+        Public,
+        "找回密码：发送短信验证码",
+    ),
+    route(
+        ConfirmPasswordReset,
+        Register,
+        "POST",
+        "/v1/password-resets/confirm",
+        Public,
+        "找回密码：验证码 + 新密码",
+    ),
+    route(
+        RequestPhoneChange,
+        Register,
+        "POST",
+        "/v1/phone-changes",
+        Public,
+        "申请更换手机号（邮箱验证或人工核验）",
+    ),
+    route(
+        GetPhoneChange,
+        Register,
+        "GET",
+        "/v1/phone-changes/{id}",
+        Public,
+        "查询更换手机号申请（需查询码）",
+    ),
+    route(
+        ConfirmPhoneChange,
+        Register,
+        "POST",
+        "/v1/phone-changes/{id}/confirm",
+        Public,
+        "更换手机号：提交邮箱验证码",
+    ),
+    // review (operators' manual checks)
+    route(
+        ListPhoneChanges,
+        Review,
+        "GET",
+        "/v1/admin/phone-changes",
+        Operator,
+        "待人工核验的更换手机号申请",
+    ),
+    route(
+        DecidePhoneChange,
+        Review,
+        "POST",
+        "/v1/admin/phone-changes/{id}/decision",
+        Operator,
+        "人工核验更换手机号：通过或驳回",
+    ),
+    route(
+        ListRealNameReviews,
+        Review,
+        "GET",
+        "/v1/admin/real-name-reviews",
+        Operator,
+        "待人工核验的实名认证",
+    ),
+    route(
+        DecideRealNameReview,
+        Review,
+        "POST",
+        "/v1/admin/real-name-reviews/{id}/decision",
+        Operator,
+        "人工核验实名认证：通过或驳回",
+    ),
+];
+
+/// The routes one function serves.
+pub fn routes_of(function: Function) -> impl Iterator<Item = &'static Route> {
+    ROUTES.iter().filter(move |r| r.function == function)
+}
+
+pub fn find_route(id: RouteId) -> &'static Route {
+    ROUTES
+        .iter()
+        .find(|r| r.id == id)
+        .expect("every RouteId is in the table")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_method_and_path_appears_once() {
+        let mut seen = HashSet::new();
+        for r in ROUTES {
+            assert!(
+                seen.insert((r.method, r.path)),
+                "{} {} twice",
+                r.method,
+                r.path
+            );
+        }
+    }
+
+    #[test]
+    fn every_function_serves_at_least_its_health_route() {
+        for f in Function::ALL {
+            assert!(routes_of(f).any(|r| r.id == RouteId::Health(f)));
+        }
+    }
+}

@@ -1,0 +1,1307 @@
+//! Account use cases: registration, real-name verification, login with lock-out, password reset, phone change,
+//! operators' manual checks. Every state change is one transaction that also appends an event.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use time::OffsetDateTime;
+
+use crate::domain::account::{
+    Account, CodeCheck, FailureCounter, OneTimeCode, RealNameSubject, Verification, six_digit_code,
+};
+use crate::domain::contact::{Email, LoginName, Password, Phone};
+use crate::domain::principal::{Principal, Role};
+use crate::error::{AppError, AppResult, ErrorCode, FieldError};
+use crate::ports::{Channel, Cond, IdentityCheck, Item, OutgoingMessage, Query, StoreError, TxOp};
+use crate::rules::id_number::IdNumber;
+use crate::rules::uscc::Uscc;
+use crate::services::events::{Event, new_id};
+use crate::services::{Platform, passwords};
+
+// ---- keys of the records this module owns -------------------------------------------------------------------
+
+const PROFILE: &str = "PROFILE";
+
+pub fn account_pk(id: &str) -> String {
+    format!("ACCOUNT#{id}")
+}
+fn login_pk(normalized: &str) -> String {
+    format!("LOGIN#{normalized}")
+}
+fn uscc_pk(uscc: &str) -> String {
+    format!("USCC#{uscc}")
+}
+fn lock_pk(subject: &str) -> String {
+    format!("LOCK#{subject}")
+}
+fn reset_pk(account_id: &str) -> String {
+    format!("RESET#{account_id}")
+}
+fn phone_change_pk(id: &str) -> String {
+    format!("PHONECHANGE#{id}")
+}
+fn real_name_review_pk(id: &str) -> String {
+    format!("REALNAME#{id}")
+}
+const QUEUE_PHONE_CHANGES: &str = "QUEUE#PHONE_CHANGE#pending";
+const QUEUE_REAL_NAME: &str = "QUEUE#REAL_NAME#pending";
+
+/// An index record pointing at an account (login names, USCCs).
+#[derive(Serialize, Deserialize)]
+struct Pointer {
+    account_id: String,
+}
+
+// ---- loading -----------------------------------------------------------------------------------------------------
+
+/// An account with the version it was read at.
+pub struct Versioned<T> {
+    pub value: T,
+    pub version: u64,
+}
+
+pub async fn load_account(p: &Platform, id: &str) -> AppResult<Option<Versioned<Account>>> {
+    match p.store.get(&account_pk(id), PROFILE).await? {
+        Some(item) => Ok(Some(Versioned {
+            value: item.decode()?,
+            version: item.version,
+        })),
+        None => Ok(None),
+    }
+}
+
+async fn require_account(p: &Platform, id: &str) -> AppResult<Versioned<Account>> {
+    load_account(p, id)
+        .await?
+        .ok_or_else(|| AppError::unauthenticated("账户不存在，请重新登录"))
+}
+
+async fn follow(p: &Platform, pk: &str) -> AppResult<Option<Versioned<Account>>> {
+    match p.store.get(pk, "POINTER").await? {
+        Some(item) => load_account(p, &item.decode::<Pointer>()?.account_id).await,
+        None => Ok(None),
+    }
+}
+
+/// Find the account a login string names: a USCC (verified legal persons only) or a login name.
+pub async fn resolve_login(p: &Platform, login: &str) -> AppResult<Option<Versioned<Account>>> {
+    let login = login.trim();
+    if let Ok((uscc, _)) = Uscc::parse_lenient(login) {
+        return match follow(p, &uscc_pk(uscc.as_str())).await? {
+            Some(acc) if acc.value.may_log_in_with_uscc() => Ok(Some(acc)),
+            Some(_) => Err(AppError::new(
+                ErrorCode::NaturalPersonNotAllowed,
+                "只有完成法人实名认证的账户可以使用统一社会信用代码登录",
+            )),
+            None => Ok(None),
+        };
+    }
+    match LoginName::parse(login) {
+        Ok(name) => follow(p, &login_pk(&name.normalized())).await,
+        Err(_) => Ok(None),
+    }
+}
+
+fn account_item(account: &Account, version: u64) -> Item {
+    Item::new(account_pk(&account.id), PROFILE, account).with_version(version)
+}
+
+fn pointer_item(pk: String, account_id: &str) -> Item {
+    Item::new(
+        pk,
+        "POINTER",
+        &Pointer {
+            account_id: account_id.to_owned(),
+        },
+    )
+}
+
+/// Write a changed account (conditioned on the version read) with an event, as one transaction.
+async fn save_account(
+    p: &Platform,
+    acc: &Versioned<Account>,
+    extra: Vec<TxOp>,
+    event: Event,
+) -> AppResult<()> {
+    let mut ops = vec![TxOp::Put {
+        item: account_item(&acc.value, acc.version + 1),
+        cond: Cond::VersionIs(acc.version),
+    }];
+    ops.extend(extra);
+    ops.push(event.tx_op());
+    p.store.transact(ops).await.map_err(AppError::from)
+}
+
+async fn send(p: &Platform, channel: Channel, to: &str, body: String) -> AppResult<()> {
+    p.notifier
+        .send(OutgoingMessage {
+            channel,
+            to: to.to_owned(),
+            body,
+        })
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "notifier failed");
+            AppError::new(ErrorCode::Unavailable, "短信/邮件发送失败，请稍后重试").retry_after(30)
+        })
+}
+
+// ---- registration ------------------------------------------------------------------------------------------------
+
+pub struct Registration {
+    pub login_name: LoginName,
+    pub password: Password,
+    pub phone: Phone,
+    pub email: Option<Email>,
+}
+
+impl Registration {
+    /// Parse every field, reporting all invalid ones at once.
+    pub fn parse(
+        login_name: &str,
+        password: &str,
+        phone: &str,
+        email: Option<&str>,
+    ) -> AppResult<Self> {
+        let mut errors = Vec::new();
+        let login_name = LoginName::parse(login_name)
+            .map_err(|e| {
+                errors.push(FieldError::new(
+                    "login_name",
+                    "INVALID_LOGIN_NAME",
+                    e.to_string(),
+                ))
+            })
+            .ok();
+        let password = Password::parse(password)
+            .map_err(|e| errors.push(FieldError::new("password", "WEAK_PASSWORD", e.to_string())))
+            .ok();
+        let phone = Phone::parse(phone)
+            .map_err(|e| errors.push(FieldError::new("phone", "INVALID_PHONE", e.to_string())))
+            .ok();
+        let email = match email.map(str::trim).filter(|e| !e.is_empty()) {
+            Some(raw) => Email::parse(raw)
+                .map_err(|e| errors.push(FieldError::new("email", "INVALID_EMAIL", e.to_string())))
+                .ok(),
+            None => None,
+        };
+        match (login_name, password, phone) {
+            (Some(login_name), Some(password), Some(phone)) if errors.is_empty() => {
+                Ok(Registration {
+                    login_name,
+                    password,
+                    phone,
+                    email,
+                })
+            }
+            _ => Err(AppError::validation(errors)),
+        }
+    }
+}
+
+/// Create an account; `fixed_role` and `official` are for operators and officials created by the platform.
+pub async fn register(
+    p: &Platform,
+    reg: Registration,
+    fixed_role: Option<Role>,
+    official: Option<crate::domain::account::OfficialScope>,
+    actor: Option<&str>,
+) -> AppResult<Account> {
+    let now = p.clock.now();
+    let hash = passwords::hash(&p.policy, reg.password.expose().to_owned()).await?;
+    let account = Account {
+        id: new_id(now),
+        login_name: reg.login_name.as_str().to_owned(),
+        password_hash: hash,
+        phone: reg.phone.expose().to_owned(),
+        email: reg.email.map(|e| e.as_str().to_owned()),
+        fixed_role,
+        official,
+        verification: Verification::Unverified,
+        created_at: now,
+        password_changed_at: now,
+    };
+    let event = Event::new(
+        "account.registered",
+        &account_pk(&account.id),
+        actor.or(Some(&account.id)),
+        now,
+        json!({"role": account.role()}),
+    );
+    let ops = vec![
+        TxOp::Put {
+            item: pointer_item(login_pk(&reg.login_name.normalized()), &account.id),
+            cond: Cond::Absent,
+        },
+        TxOp::Put {
+            item: account_item(&account, 1),
+            cond: Cond::Absent,
+        },
+        event.tx_op(),
+    ];
+    match p.store.transact(ops).await {
+        Ok(()) => Ok(account),
+        Err(StoreError::ConditionFailed { index: 0 }) => Err(AppError::new(
+            ErrorCode::LoginTaken,
+            "该登录名已被注册，请换一个登录名",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn me(p: &Platform, caller: &Principal) -> AppResult<Account> {
+    Ok(require_account(p, &caller.account_id).await?.value)
+}
+
+// ---- real-name verification ----------------------------------------------------------------------------------------
+
+/// A real-name verification request as it arrives.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct RealNameRequest {
+    /// `legal_person` (法人) or `natural_person` (自然人).
+    pub subject_type: String,
+    pub uscc: Option<String>,
+    pub enterprise_name: Option<String>,
+    /// 法定代表人姓名 (legal person); the person's own name for a natural person.
+    pub legal_representative: Option<String>,
+    /// Alias of `legal_representative` for natural persons.
+    pub name: Option<String>,
+    /// 居民身份证号码: required for a natural person, optional for the legal representative.
+    pub id_number: Option<String>,
+    /// Ask for an operator's check when the USCC's check character does not verify (early pilot-area codes).
+    #[serde(default)]
+    pub request_manual_review: bool,
+}
+
+fn required(
+    field: &str,
+    value: &Option<String>,
+    label: &str,
+    errors: &mut Vec<FieldError>,
+) -> String {
+    match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        Some(v) if v.chars().count() <= 100 => v.to_owned(),
+        Some(_) => {
+            errors.push(FieldError::new(
+                field,
+                "TOO_LONG",
+                format!("{label}不能超过100个字符"),
+            ));
+            String::new()
+        }
+        None => {
+            errors.push(FieldError::new(field, "REQUIRED", format!("请填写{label}")));
+            String::new()
+        }
+    }
+}
+
+/// Parse a request into a subject; the flag tells that the USCC failed only its check character.
+fn parse_subject(req: &RealNameRequest) -> AppResult<(RealNameSubject, bool)> {
+    let mut errors = Vec::new();
+    match req.subject_type.as_str() {
+        "legal_person" => {
+            let enterprise_name = required(
+                "enterprise_name",
+                &req.enterprise_name,
+                "企业名称",
+                &mut errors,
+            );
+            let legal_representative = required(
+                "legal_representative",
+                &req.legal_representative,
+                "法定代表人姓名",
+                &mut errors,
+            );
+            let id_number = match req
+                .id_number
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+            {
+                Some(raw) => match IdNumber::parse(raw) {
+                    Ok(id) => Some(id.expose().to_owned()),
+                    Err(e) => {
+                        errors.push(FieldError::new(
+                            "id_number",
+                            "INVALID_ID_NUMBER",
+                            e.to_string(),
+                        ));
+                        None
+                    }
+                },
+                None => None,
+            };
+            let raw_uscc = req.uscc.as_deref().unwrap_or("").trim();
+            let uscc = match Uscc::parse_lenient(raw_uscc) {
+                Ok((uscc, warning)) => Some((uscc, warning)),
+                Err(e) => {
+                    if raw_uscc.is_empty() {
+                        errors.push(FieldError::new(
+                            "uscc",
+                            "REQUIRED",
+                            "请填写统一社会信用代码",
+                        ));
+                    } else if errors.is_empty() {
+                        return Err(AppError::new(ErrorCode::InvalidUscc, format!("统一社会信用代码无效：{e}"))
+                            .with_extra("errors", json!([{"field": "uscc", "code": "INVALID_USCC", "message": e.to_string()}])));
+                    } else {
+                        errors.push(FieldError::new("uscc", "INVALID_USCC", e.to_string()));
+                    }
+                    None
+                }
+            };
+            match uscc {
+                Some((uscc, warning)) if errors.is_empty() => Ok((
+                    RealNameSubject::LegalPerson {
+                        uscc: uscc.as_str().to_owned(),
+                        enterprise_name,
+                        legal_representative,
+                        id_number,
+                        uscc_check_warning: warning,
+                    },
+                    warning,
+                )),
+                _ => Err(AppError::validation(errors)),
+            }
+        }
+        "natural_person" => {
+            let name_source = if req.name.is_some() {
+                &req.name
+            } else {
+                &req.legal_representative
+            };
+            let name = required("name", name_source, "姓名", &mut errors);
+            let id_number = match IdNumber::parse(req.id_number.as_deref().unwrap_or("").trim()) {
+                Ok(id) => Some(id.expose().to_owned()),
+                Err(e) => {
+                    errors.push(FieldError::new(
+                        "id_number",
+                        "INVALID_ID_NUMBER",
+                        e.to_string(),
+                    ));
+                    None
+                }
+            };
+            match id_number {
+                Some(id_number) if errors.is_empty() => {
+                    Ok((RealNameSubject::NaturalPerson { name, id_number }, false))
+                }
+                _ => Err(AppError::validation(errors)),
+            }
+        }
+        _ => Err(AppError::field(
+            "subject_type",
+            "INVALID_SUBJECT_TYPE",
+            "认证主体类型须为 legal_person（法人）或 natural_person（自然人）",
+        )),
+    }
+}
+
+/// The body of `USCC_TAKEN`: what the rightful holder can do.
+fn uscc_taken(uscc: &str) -> AppError {
+    AppError::new(
+        ErrorCode::UsccTaken,
+        format!("统一社会信用代码 {uscc} 已被其他账户完成法人实名认证。如该账户属于贵单位，请按以下方式找回。"),
+    )
+    .with_extra(
+        "recovery",
+        json!([
+            {"step": "login_with_uscc", "message": "使用统一社会信用代码作为登录名登录已认证的账户", "href": "/v1/sessions"},
+            {"step": "reset_password", "message": "忘记密码时，通过绑定手机号接收验证码重置密码", "href": "/v1/password-resets"},
+            {"step": "change_phone", "message": "绑定手机号已不可用时，可通过邮箱验证或人工核验更换手机号", "href": "/v1/phone-changes", "methods": ["email", "manual"]}
+        ]),
+    )
+}
+
+/// Verify the caller's account as a legal or natural person.
+pub async fn request_real_name(
+    p: &Platform,
+    caller: &Principal,
+    req: &RealNameRequest,
+) -> AppResult<Account> {
+    let mut acc = require_account(p, &caller.account_id).await?;
+    if acc.value.fixed_role.is_some() {
+        return Err(AppError::forbidden("主管部门和运维账户无需实名认证"));
+    }
+    match &acc.value.verification {
+        Verification::Verified { .. } => {
+            return Err(AppError::new(
+                ErrorCode::AlreadyVerified,
+                "账户已完成实名认证，不能重复认证",
+            ));
+        }
+        Verification::Pending { .. } => {
+            return Err(AppError::new(
+                ErrorCode::InvalidState,
+                "实名认证正在人工核验中，请等待结果",
+            ));
+        }
+        _ => {}
+    }
+    let (subject, check_warning) = parse_subject(req)?;
+    if check_warning && !req.request_manual_review {
+        return Err(AppError::new(
+            ErrorCode::InvalidUscc,
+            "统一社会信用代码校验位不符。请核对；如为早期试点地区颁发的代码，可勾选“申请人工核验”（request_manual_review）提交人工核验",
+        ));
+    }
+    if let Some(uscc) = subject.uscc()
+        && p.store.get(&uscc_pk(uscc), "POINTER").await?.is_some()
+    {
+        return Err(uscc_taken(uscc));
+    }
+    let outcome = if check_warning {
+        IdentityCheck::ManualReview {
+            reason: "统一社会信用代码校验位不符（可能为早期试点代码）".into(),
+        }
+    } else {
+        p.verifier.check(&subject).await
+    };
+    let now = p.clock.now();
+    match outcome {
+        IdentityCheck::Verified => {
+            acc.value.verification = Verification::Verified {
+                subject: subject.clone(),
+                verified_at: now,
+            };
+            bind_and_save(p, &acc, &subject, Vec::new(), now).await?;
+            Ok(acc.value)
+        }
+        IdentityCheck::ManualReview { reason } => {
+            let review_id = new_id(now);
+            acc.value.verification = Verification::Pending {
+                subject: subject.clone(),
+                review_id: review_id.clone(),
+                requested_at: now,
+            };
+            let review = RealNameReview {
+                id: review_id.clone(),
+                account_id: acc.value.id.clone(),
+                login_name: acc.value.login_name.clone(),
+                subject: subject.clone(),
+                reason,
+                status: "pending".into(),
+                requested_at: now,
+                decided_at: None,
+                decided_by: None,
+                comment: None,
+            };
+            let item = Item::new(real_name_review_pk(&review_id), PROFILE, &review)
+                .with_gsi1(QUEUE_REAL_NAME, &review_id);
+            let event = Event::new(
+                "account.real_name_requested",
+                &account_pk(&acc.value.id),
+                Some(&acc.value.id),
+                now,
+                json!({"review_id": review_id}),
+            );
+            save_account(
+                p,
+                &acc,
+                vec![TxOp::Put {
+                    item,
+                    cond: Cond::Absent,
+                }],
+                event,
+            )
+            .await?;
+            Ok(acc.value)
+        }
+        IdentityCheck::Refused { reason } => {
+            Err(AppError::field("subject", "IDENTITY_REFUSED", reason))
+        }
+    }
+}
+
+/// Bind the USCC (if any) to the account and save it verified, in one transaction.
+async fn bind_and_save(
+    p: &Platform,
+    acc: &Versioned<Account>,
+    subject: &RealNameSubject,
+    mut extra: Vec<TxOp>,
+    now: OffsetDateTime,
+) -> AppResult<()> {
+    let mut ops = Vec::new();
+    if let Some(uscc) = subject.uscc() {
+        ops.push(TxOp::Put {
+            item: pointer_item(uscc_pk(uscc), &acc.value.id),
+            cond: Cond::Absent,
+        });
+    }
+    let binds = !ops.is_empty();
+    ops.append(&mut extra);
+    let event = Event::new(
+        "account.verified",
+        &account_pk(&acc.value.id),
+        Some(&acc.value.id),
+        now,
+        json!({"role": subject.role()}),
+    );
+    match save_account(p, acc, ops, event).await {
+        Err(e) if binds && e.code == ErrorCode::VersionConflict => {
+            // Tell a USCC race apart from a concurrent edit of the account.
+            match subject.uscc() {
+                Some(uscc) if p.store.get(&uscc_pk(uscc), "POINTER").await?.is_some() => {
+                    Err(uscc_taken(uscc))
+                }
+                _ => Err(e),
+            }
+        }
+        other => other,
+    }
+}
+
+/// A real-name verification waiting for an operator.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RealNameReview {
+    pub id: String,
+    pub account_id: String,
+    pub login_name: String,
+    pub subject: RealNameSubject,
+    pub reason: String,
+    pub status: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub requested_at: OffsetDateTime,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub decided_at: Option<OffsetDateTime>,
+    pub decided_by: Option<String>,
+    pub comment: Option<String>,
+}
+
+fn require_operator(caller: &Principal) -> AppResult<()> {
+    if caller.role == Role::Operator {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("仅平台运维人员可以执行人工核验"))
+    }
+}
+
+/// One page of a queue, oldest first.
+pub struct PageOf<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+pub async fn list_real_name_reviews(
+    p: &Platform,
+    caller: &Principal,
+    limit: u32,
+    cursor: Option<String>,
+) -> AppResult<PageOf<RealNameReview>> {
+    require_operator(caller)?;
+    let page = p
+        .store
+        .query(Query::gsi1(QUEUE_REAL_NAME).limit(limit).after(cursor))
+        .await
+        .map_err(cursor_error)?;
+    Ok(PageOf {
+        items: page
+            .items
+            .iter()
+            .map(Item::decode)
+            .collect::<Result<_, _>>()?,
+        next_cursor: page.next_cursor,
+    })
+}
+
+fn cursor_error(e: StoreError) -> AppError {
+    match e {
+        StoreError::Invalid(_) => AppError::field("cursor", "INVALID_CURSOR", "分页游标无效"),
+        other => other.into(),
+    }
+}
+
+/// An operator's decision on a manual check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Approve,
+    Reject,
+}
+
+pub async fn decide_real_name(
+    p: &Platform,
+    caller: &Principal,
+    review_id: &str,
+    decision: Decision,
+    comment: Option<String>,
+) -> AppResult<RealNameReview> {
+    require_operator(caller)?;
+    let item = p
+        .store
+        .get(&real_name_review_pk(review_id), PROFILE)
+        .await?
+        .ok_or_else(|| AppError::not_found("未找到该实名认证申请"))?;
+    let mut review: RealNameReview = item.decode()?;
+    if review.status != "pending" {
+        return Err(AppError::new(ErrorCode::InvalidState, "该申请已处理"));
+    }
+    let mut acc = load_account(p, &review.account_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("申请对应的账户不存在"))?;
+    let now = p.clock.now();
+    if decision == Decision::Reject && comment.as_deref().map(str::trim).unwrap_or("").is_empty() {
+        return Err(AppError::field("comment", "REQUIRED", "驳回时请填写理由"));
+    }
+    review.status = match decision {
+        Decision::Approve => "approved",
+        Decision::Reject => "rejected",
+    }
+    .into();
+    review.decided_at = Some(now);
+    review.decided_by = Some(caller.account_id.clone());
+    review.comment = comment.clone();
+    // The decided review leaves the queue (no index key) in the same transaction.
+    let review_op = TxOp::Put {
+        item: Item::new(real_name_review_pk(review_id), PROFILE, &review)
+            .with_version(item.version + 1),
+        cond: Cond::VersionIs(item.version),
+    };
+    match decision {
+        Decision::Approve => {
+            acc.value.verification = Verification::Verified {
+                subject: review.subject.clone(),
+                verified_at: now,
+            };
+            bind_and_save(p, &acc, &review.subject.clone(), vec![review_op], now).await?;
+        }
+        Decision::Reject => {
+            acc.value.verification = Verification::Rejected {
+                subject: review.subject.clone(),
+                reason: comment.unwrap_or_default(),
+                rejected_at: now,
+            };
+            let event = Event::new(
+                "account.real_name_rejected",
+                &account_pk(&acc.value.id),
+                Some(&caller.account_id),
+                now,
+                json!({"review_id": review_id}),
+            );
+            save_account(p, &acc, vec![review_op], event).await?;
+        }
+    }
+    let body = match decision {
+        Decision::Approve => "【优质中小企业梯度培育平台】您的实名认证已通过人工核验。".to_owned(),
+        Decision::Reject => format!(
+            "【优质中小企业梯度培育平台】您的实名认证未通过人工核验：{}",
+            review.comment.clone().unwrap_or_default()
+        ),
+    };
+    send(p, Channel::Sms, &acc.value.phone, body).await.ok();
+    Ok(review)
+}
+
+// ---- login ---------------------------------------------------------------------------------------------------------
+
+async fn read_counter(p: &Platform, subject: &str) -> AppResult<(FailureCounter, Option<u64>)> {
+    Ok(match p.store.get(&lock_pk(subject), "LOCK").await? {
+        Some(item) => (item.decode()?, Some(item.version)),
+        None => (FailureCounter::default(), None),
+    })
+}
+
+/// Count one failure for `subject`; true when it is now locked.
+async fn count_failure(p: &Platform, subject: &str, max: u32) -> AppResult<bool> {
+    let now = p.clock.now().unix_timestamp();
+    for _ in 0..5 {
+        let (mut counter, version) = read_counter(p, subject).await?;
+        let locked = counter.record_failure(now, max, p.policy.lock_seconds);
+        let expires = counter
+            .locked_until
+            .unwrap_or(counter.since + p.policy.lock_seconds)
+            .max(now)
+            + 60;
+        let item = Item::new(lock_pk(subject), "LOCK", &counter)
+            .with_version(version.map_or(1, |v| v + 1))
+            .expiring_at(expires);
+        let cond = version.map_or(Cond::Absent, Cond::VersionIs);
+        match p.store.put(item, cond).await {
+            Ok(()) => return Ok(locked),
+            Err(StoreError::ConditionFailed { .. }) | Err(StoreError::Conflict) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::new(ErrorCode::RateLimited, "登录尝试过于频繁，请稍后再试").retry_after(5))
+}
+
+fn locked(code: ErrorCode, seconds: u64) -> AppError {
+    let minutes = seconds.div_ceil(60);
+    let detail = match code {
+        ErrorCode::AccountLocked => format!(
+            "连续登录失败次数过多，账户已锁定，请约 {minutes} 分钟后再试，或通过“找回密码”重置密码"
+        ),
+        _ => format!("该网络地址登录失败次数过多，请约 {minutes} 分钟后再试"),
+    };
+    AppError::new(code, detail).retry_after(seconds)
+}
+
+/// Log in with a login name or (verified legal persons) a USCC. Returns the account to issue a token for.
+pub async fn login(
+    p: &Platform,
+    login: &str,
+    password: &str,
+    client_addr: &str,
+) -> AppResult<Account> {
+    let now = p.clock.now().unix_timestamp();
+    let addr_subject = format!("ADDR#{client_addr}");
+    if let (counter, _) = read_counter(p, &addr_subject).await?
+        && let Some(seconds) = counter.locked_for(now)
+    {
+        return Err(locked(ErrorCode::RateLimited, seconds));
+    }
+    let bad = || {
+        AppError::new(
+            ErrorCode::BadCredentials,
+            "登录名（或统一社会信用代码）或密码错误",
+        )
+    };
+    let Some(acc) = resolve_login(p, login).await? else {
+        passwords::dummy_verify(&p.policy, password.to_owned()).await;
+        count_failure(p, &addr_subject, p.policy.address_max_failures).await?;
+        return Err(bad());
+    };
+    let account_subject = format!("ACCOUNT#{}", acc.value.id);
+    if let Some(seconds) = read_counter(p, &account_subject).await?.0.locked_for(now) {
+        return Err(locked(ErrorCode::AccountLocked, seconds));
+    }
+    if passwords::verify(password.to_owned(), acc.value.password_hash.clone()).await? {
+        p.store
+            .delete(&lock_pk(&account_subject), "LOCK", Cond::Always)
+            .await?;
+        return Ok(acc.value);
+    }
+    let now_locked = count_failure(p, &account_subject, p.policy.account_max_failures).await?;
+    count_failure(p, &addr_subject, p.policy.address_max_failures).await?;
+    if now_locked {
+        return Err(locked(
+            ErrorCode::AccountLocked,
+            p.policy.lock_seconds as u64,
+        ));
+    }
+    Err(bad())
+}
+
+// ---- password reset ------------------------------------------------------------------------------------------------
+
+#[derive(Serialize, Deserialize)]
+struct StoredCode {
+    code: OneTimeCode,
+    created_at: i64,
+    /// Phone changes: the pending new number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    new_phone: Option<String>,
+}
+
+/// Send a 6-digit code to the bound phone. Unknown logins are answered the same way (no enumeration).
+pub async fn request_password_reset(p: &Platform, login: &str) -> AppResult<()> {
+    let acc = match resolve_login(p, login).await {
+        Ok(Some(acc)) => acc,
+        Ok(None)
+        | Err(AppError {
+            code: ErrorCode::NaturalPersonNotAllowed,
+            ..
+        }) => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let now = p.clock.now().unix_timestamp();
+    if let Some(item) = p.store.get(&reset_pk(&acc.value.id), "CODE").await?
+        && now - item.decode::<StoredCode>()?.created_at < p.policy.code_resend_seconds
+    {
+        return Ok(());
+    }
+    let code = six_digit_code();
+    let stored = StoredCode {
+        code: OneTimeCode::new(
+            &code,
+            new_id(p.clock.now()),
+            now + p.policy.code_ttl_seconds,
+            p.policy.code_max_tries,
+        ),
+        created_at: now,
+        new_phone: None,
+    };
+    let item = Item::new(reset_pk(&acc.value.id), "CODE", &stored)
+        .expiring_at(now + p.policy.code_ttl_seconds);
+    p.store.put(item, Cond::Always).await?;
+    let minutes = p.policy.code_ttl_seconds / 60;
+    send(p, Channel::Sms, &acc.value.phone, format!("【优质中小企业梯度培育平台】您正在重置密码，验证码 {code}，{minutes} 分钟内有效。如非本人操作请忽略。")).await
+}
+
+/// Check a stored code; on success the code item is consumed by `consume` in the caller's transaction.
+async fn check_code(p: &Platform, pk: &str) -> AppResult<Option<(StoredCode, u64)>> {
+    Ok(match p.store.get(pk, "CODE").await? {
+        Some(item) => Some((item.decode()?, item.version)),
+        None => None,
+    })
+}
+
+async fn present_code(p: &Platform, pk: &str, code: &str) -> AppResult<(StoredCode, u64)> {
+    let dead = || AppError::new(ErrorCode::InvalidCode, "验证码错误或已失效，请重新获取");
+    let (mut stored, version) = check_code(p, pk).await?.ok_or_else(dead)?;
+    let now = p.clock.now().unix_timestamp();
+    match stored.code.check(code, now) {
+        CodeCheck::Accepted => Ok((stored, version)),
+        CodeCheck::Wrong { tries_left } => {
+            let item = Item::new(pk, "CODE", &stored)
+                .with_version(version + 1)
+                .expiring_at(stored.code.expires_at);
+            p.store.put(item, Cond::VersionIs(version)).await?;
+            Err(AppError::new(
+                ErrorCode::InvalidCode,
+                format!("验证码错误，还可尝试 {tries_left} 次"),
+            )
+            .with_extra("tries_left", json!(tries_left)))
+        }
+        CodeCheck::Dead => {
+            p.store.delete(pk, "CODE", Cond::Always).await?;
+            Err(dead())
+        }
+    }
+}
+
+pub async fn confirm_password_reset(
+    p: &Platform,
+    login: &str,
+    code: &str,
+    new_password: &str,
+) -> AppResult<()> {
+    let password = Password::parse(new_password)
+        .map_err(|e| AppError::field("new_password", "WEAK_PASSWORD", e.to_string()))?;
+    let dead = || AppError::new(ErrorCode::InvalidCode, "验证码错误或已失效，请重新获取");
+    let mut acc = match resolve_login(p, login).await {
+        Ok(Some(acc)) => acc,
+        Ok(None)
+        | Err(AppError {
+            code: ErrorCode::NaturalPersonNotAllowed,
+            ..
+        }) => return Err(dead()),
+        Err(e) => return Err(e),
+    };
+    let pk = reset_pk(&acc.value.id);
+    let (_, code_version) = present_code(p, &pk, code).await?;
+    let now = p.clock.now();
+    acc.value.password_hash = passwords::hash(&p.policy, password.expose().to_owned()).await?;
+    acc.value.password_changed_at = now;
+    let event = Event::new(
+        "account.password_reset",
+        &account_pk(&acc.value.id),
+        Some(&acc.value.id),
+        now,
+        json!({}),
+    );
+    let extra = vec![
+        TxOp::Delete {
+            pk,
+            sk: "CODE".into(),
+            cond: Cond::VersionIs(code_version),
+        },
+        TxOp::Delete {
+            pk: lock_pk(&format!("ACCOUNT#{}", acc.value.id)),
+            sk: "LOCK".into(),
+            cond: Cond::Always,
+        },
+    ];
+    save_account(p, &acc, extra, event).await?;
+    send(
+        p,
+        Channel::Sms,
+        &acc.value.phone,
+        "【优质中小企业梯度培育平台】您的登录密码已重置。如非本人操作，请立即联系平台。".into(),
+    )
+    .await
+    .ok();
+    Ok(())
+}
+
+// ---- phone change --------------------------------------------------------------------------------------------------
+
+/// A request to change an account's bound phone (by e-mail code, or by an operator's manual check).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PhoneChange {
+    pub id: String,
+    /// Empty when the login named no account: the request then never completes (no account enumeration).
+    #[serde(default)]
+    pub account_id: Option<String>,
+    pub method: PhoneChangeMethod,
+    pub new_phone: String,
+    /// `awaiting_code`, `pending_review`, `completed`, `rejected`.
+    pub status: String,
+    /// Hex SHA-256 of the query code handed to the requester.
+    pub query_code_hash: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uscc: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_name: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub requested_at: OffsetDateTime,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub decided_at: Option<OffsetDateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PhoneChangeMethod {
+    Email,
+    Manual,
+}
+
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+pub struct PhoneChangeRequest {
+    pub login: String,
+    pub new_phone: String,
+    pub method: PhoneChangeMethod,
+    /// Manual check: the applicant's name, ID number and the reason.
+    pub contact_name: Option<String>,
+    pub id_number: Option<String>,
+    pub reason: Option<String>,
+}
+
+fn sha_hex(s: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(s.as_bytes()))
+}
+
+/// Start a phone change. Returns the record and the query code (shown once to the requester).
+pub async fn request_phone_change(
+    p: &Platform,
+    req: &PhoneChangeRequest,
+) -> AppResult<(PhoneChange, String)> {
+    let new_phone = Phone::parse(&req.new_phone)
+        .map_err(|e| AppError::field("new_phone", "INVALID_PHONE", e.to_string()))?;
+    let mut errors = Vec::new();
+    let (contact_name, id_number, reason) = if req.method == PhoneChangeMethod::Manual {
+        let name = required("contact_name", &req.contact_name, "申请人姓名", &mut errors);
+        let id = match IdNumber::parse(req.id_number.as_deref().unwrap_or("").trim()) {
+            Ok(id) => Some(id.expose().to_owned()),
+            Err(e) => {
+                errors.push(FieldError::new(
+                    "id_number",
+                    "INVALID_ID_NUMBER",
+                    e.to_string(),
+                ));
+                None
+            }
+        };
+        let reason = required("reason", &req.reason, "更换原因", &mut errors);
+        (Some(name), id, Some(reason))
+    } else {
+        (None, None, None)
+    };
+    if !errors.is_empty() {
+        return Err(AppError::validation(errors));
+    }
+    let acc = match resolve_login(p, &req.login).await {
+        Ok(found) => found,
+        Err(AppError {
+            code: ErrorCode::NaturalPersonNotAllowed,
+            ..
+        }) => None,
+        Err(e) => return Err(e),
+    };
+    let now = p.clock.now();
+    let id = new_id(now);
+    let query_code = new_id(now).to_ascii_lowercase();
+    let account = acc.as_ref().map(|a| &a.value);
+    let mut change = PhoneChange {
+        id: id.clone(),
+        account_id: account.map(|a| a.id.clone()),
+        method: req.method,
+        new_phone: new_phone.expose().to_owned(),
+        status: match req.method {
+            PhoneChangeMethod::Email => "awaiting_code",
+            PhoneChangeMethod::Manual => "pending_review",
+        }
+        .into(),
+        query_code_hash: sha_hex(&query_code),
+        contact_name,
+        id_number,
+        reason,
+        login_name: account.map(|a| a.login_name.clone()),
+        uscc: account.and_then(|a| a.verified_uscc().map(str::to_owned)),
+        enterprise_name: account.and_then(|a| match &a.verification {
+            Verification::Verified {
+                subject:
+                    RealNameSubject::LegalPerson {
+                        enterprise_name, ..
+                    },
+                ..
+            } => Some(enterprise_name.clone()),
+            _ => None,
+        }),
+        requested_at: now,
+        decided_at: None,
+        comment: None,
+    };
+    let mut ops = Vec::new();
+    let mut mail = None;
+    match req.method {
+        PhoneChangeMethod::Email => {
+            if let Some(email) = account.and_then(|a| a.email.clone()) {
+                let code = six_digit_code();
+                let ts = now.unix_timestamp();
+                let stored = StoredCode {
+                    code: OneTimeCode::new(
+                        &code,
+                        new_id(now),
+                        ts + p.policy.code_ttl_seconds,
+                        p.policy.code_max_tries,
+                    ),
+                    created_at: ts,
+                    new_phone: Some(change.new_phone.clone()),
+                };
+                ops.push(TxOp::Put {
+                    item: Item::new(phone_change_pk(&id), "CODE", &stored)
+                        .expiring_at(ts + p.policy.code_ttl_seconds),
+                    cond: Cond::Absent,
+                });
+                mail = Some((email, code));
+            }
+            // Without an account or an e-mail address nothing is sent; the answer looks the same.
+        }
+        PhoneChangeMethod::Manual => {
+            if account.is_none() {
+                change.comment = Some("登录名或统一社会信用代码未对应任何账户".into());
+            }
+        }
+    }
+    let mut item = Item::new(phone_change_pk(&id), PROFILE, &change);
+    if req.method == PhoneChangeMethod::Manual {
+        item = item.with_gsi1(QUEUE_PHONE_CHANGES, &id);
+    }
+    ops.insert(
+        0,
+        TxOp::Put {
+            item,
+            cond: Cond::Absent,
+        },
+    );
+    let aggregate = account.map_or_else(|| phone_change_pk(&id), |a| account_pk(&a.id));
+    ops.push(
+        Event::new(
+            "account.phone_change_requested",
+            &aggregate,
+            None,
+            now,
+            json!({"phone_change_id": id, "method": req.method}),
+        )
+        .tx_op(),
+    );
+    p.store.transact(ops).await?;
+    if let Some((email, code)) = mail {
+        let minutes = p.policy.code_ttl_seconds / 60;
+        send(p, Channel::Email, &email, format!("【优质中小企业梯度培育平台】您正在申请更换绑定手机号，验证码 {code}，{minutes} 分钟内有效。如非本人操作，请忽略本邮件并尽快修改密码。")).await?;
+    }
+    Ok((change, query_code))
+}
+
+async fn load_phone_change(p: &Platform, id: &str) -> AppResult<(PhoneChange, u64)> {
+    let item = p
+        .store
+        .get(&phone_change_pk(id), PROFILE)
+        .await?
+        .ok_or_else(|| AppError::not_found("未找到该更换手机号申请"))?;
+    Ok((item.decode()?, item.version))
+}
+
+/// Read a phone change with its query code (wrong code → 404, like an unknown id).
+pub async fn get_phone_change(p: &Platform, id: &str, query_code: &str) -> AppResult<PhoneChange> {
+    let (change, _) = load_phone_change(p, id).await?;
+    if sha_hex(query_code.trim()) != change.query_code_hash {
+        return Err(AppError::not_found("未找到该更换手机号申请"));
+    }
+    Ok(change)
+}
+
+/// Apply a new phone to the account, close the request, tell the new phone.
+async fn complete_phone_change(
+    p: &Platform,
+    mut change: PhoneChange,
+    version: u64,
+    mut extra: Vec<TxOp>,
+    actor: Option<&str>,
+) -> AppResult<PhoneChange> {
+    let account_id = change
+        .account_id
+        .clone()
+        .ok_or_else(|| AppError::new(ErrorCode::InvalidState, "该申请未对应任何账户，不能通过"))?;
+    let mut acc = load_account(p, &account_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("申请对应的账户不存在"))?;
+    let now = p.clock.now();
+    let old_phone = std::mem::replace(&mut acc.value.phone, change.new_phone.clone());
+    change.status = "completed".into();
+    change.decided_at = Some(now);
+    extra.insert(
+        0,
+        TxOp::Put {
+            item: Item::new(phone_change_pk(&change.id), PROFILE, &change)
+                .with_version(version + 1),
+            cond: Cond::VersionIs(version),
+        },
+    );
+    let event = Event::new(
+        "account.phone_changed",
+        &account_pk(&account_id),
+        actor,
+        now,
+        json!({"phone_change_id": change.id, "method": change.method}),
+    );
+    save_account(p, &acc, extra, event).await?;
+    send(
+        p,
+        Channel::Sms,
+        &change.new_phone,
+        "【优质中小企业梯度培育平台】您的账户绑定手机号已更换为本号码。".into(),
+    )
+    .await
+    .ok();
+    send(p, Channel::Sms, &old_phone, "【优质中小企业梯度培育平台】您的账户绑定手机号已更换为其他号码。如非本人操作，请立即联系平台。".into()).await.ok();
+    Ok(change)
+}
+
+/// Confirm an e-mail phone change with the code sent to the bound e-mail address.
+pub async fn confirm_phone_change(p: &Platform, id: &str, code: &str) -> AppResult<PhoneChange> {
+    let (change, version) = load_phone_change(p, id).await?;
+    if change.method != PhoneChangeMethod::Email || change.status != "awaiting_code" {
+        return Err(AppError::new(
+            ErrorCode::InvalidState,
+            "该申请不在等待邮箱验证码的状态",
+        ));
+    }
+    let pk = phone_change_pk(id);
+    let (_, code_version) = present_code(p, &pk, code).await?;
+    let actor = change.account_id.clone();
+    complete_phone_change(
+        p,
+        change,
+        version,
+        vec![TxOp::Delete {
+            pk,
+            sk: "CODE".into(),
+            cond: Cond::VersionIs(code_version),
+        }],
+        actor.as_deref(),
+    )
+    .await
+}
+
+pub async fn list_phone_changes(
+    p: &Platform,
+    caller: &Principal,
+    limit: u32,
+    cursor: Option<String>,
+) -> AppResult<PageOf<PhoneChange>> {
+    require_operator(caller)?;
+    let page = p
+        .store
+        .query(Query::gsi1(QUEUE_PHONE_CHANGES).limit(limit).after(cursor))
+        .await
+        .map_err(cursor_error)?;
+    Ok(PageOf {
+        items: page
+            .items
+            .iter()
+            .map(Item::decode)
+            .collect::<Result<_, _>>()?,
+        next_cursor: page.next_cursor,
+    })
+}
+
+pub async fn decide_phone_change(
+    p: &Platform,
+    caller: &Principal,
+    id: &str,
+    decision: Decision,
+    comment: Option<String>,
+) -> AppResult<PhoneChange> {
+    require_operator(caller)?;
+    let (mut change, version) = load_phone_change(p, id).await?;
+    if change.method != PhoneChangeMethod::Manual || change.status != "pending_review" {
+        return Err(AppError::new(
+            ErrorCode::InvalidState,
+            "该申请不在待人工核验状态",
+        ));
+    }
+    change.comment = comment
+        .clone()
+        .filter(|c| !c.trim().is_empty())
+        .or(change.comment);
+    match decision {
+        Decision::Approve => {
+            complete_phone_change(p, change, version, Vec::new(), Some(&caller.account_id)).await
+        }
+        Decision::Reject => {
+            if comment.as_deref().map(str::trim).unwrap_or("").is_empty() {
+                return Err(AppError::field("comment", "REQUIRED", "驳回时请填写理由"));
+            }
+            let now = p.clock.now();
+            change.status = "rejected".into();
+            change.decided_at = Some(now);
+            let aggregate = change
+                .account_id
+                .as_deref()
+                .map_or_else(|| phone_change_pk(id), account_pk);
+            p.store
+                .transact(vec![
+                    TxOp::Put {
+                        item: Item::new(phone_change_pk(id), PROFILE, &change)
+                            .with_version(version + 1),
+                        cond: Cond::VersionIs(version),
+                    },
+                    Event::new(
+                        "account.phone_change_rejected",
+                        &aggregate,
+                        Some(&caller.account_id),
+                        now,
+                        json!({"phone_change_id": id}),
+                    )
+                    .tx_op(),
+                ])
+                .await?;
+            send(
+                p,
+                Channel::Sms,
+                &change.new_phone,
+                format!(
+                    "【优质中小企业梯度培育平台】您的更换手机号申请未通过人工核验：{}",
+                    change.comment.clone().unwrap_or_default()
+                ),
+            )
+            .await
+            .ok();
+            Ok(change)
+        }
+    }
+}
+
+// ---- bootstrap -----------------------------------------------------------------------------------------------------
+
+/// Create the first operator from `login:password` if that login does not exist yet. Returns whether it was created.
+pub async fn bootstrap_operator(p: &Platform, spec: &str) -> AppResult<bool> {
+    let (login, password) = spec.split_once(':').ok_or_else(|| {
+        AppError::field("SME_BOOTSTRAP_OPERATOR", "INVALID", "格式应为 登录名:密码")
+    })?;
+    let reg = Registration::parse(login, password, "13800000000", None)?;
+    if follow(p, &login_pk(&reg.login_name.normalized()))
+        .await?
+        .is_some()
+    {
+        return Ok(false);
+    }
+    match register(p, reg, Some(Role::Operator), None, None).await {
+        Ok(_) => Ok(true),
+        Err(e) if e.code == ErrorCode::LoginTaken => Ok(false),
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,78 @@
+//! Domain services: the use cases, written over the ports. Handlers decode a request, call one service
+//! function, encode its answer.
+
+pub mod accounts;
+pub mod events;
+pub mod passwords;
+
+use std::sync::Arc;
+
+use crate::ports::{SharedBlobs, SharedClock, SharedNotifier, SharedStore, SharedVerifier};
+
+/// Real-name verification mode (configuration `SME_VERIFICATION_MODE`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VerificationMode {
+    /// Format and checksums; uniqueness by the store. Codes failing only their check character go to an operator.
+    Checks,
+    /// Every request waits for an operator's decision.
+    Manual,
+}
+
+impl std::str::FromStr for VerificationMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "checks" | "" => Ok(VerificationMode::Checks),
+            "manual" => Ok(VerificationMode::Manual),
+            other => Err(format!(
+                "unknown verification mode {other:?} (checks | manual)"
+            )),
+        }
+    }
+}
+
+/// Tunable policy of the platform (defaults are the documented ones).
+#[derive(Clone, Debug)]
+pub struct Policy {
+    /// Failed logins per account before it is locked.
+    pub account_max_failures: u32,
+    /// Failed logins per client address before the address is locked (offices share addresses: higher).
+    pub address_max_failures: u32,
+    /// How long a lock lasts, and the window failures are counted in (seconds).
+    pub lock_seconds: i64,
+    /// Validity of one-time codes (seconds) and wrong tries allowed.
+    pub code_ttl_seconds: i64,
+    pub code_max_tries: u32,
+    /// A new code for the same purpose is not sent within this many seconds.
+    pub code_resend_seconds: i64,
+    /// argon2id cost: memory (KiB), iterations, parallelism.
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            account_max_failures: 5,
+            address_max_failures: 20,
+            lock_seconds: 15 * 60,
+            code_ttl_seconds: 10 * 60,
+            code_max_tries: 5,
+            code_resend_seconds: 60,
+            argon2_memory_kib: 19 * 1024,
+            argon2_iterations: 2,
+        }
+    }
+}
+
+/// Everything a use case needs from the world, built once per process.
+pub struct Platform {
+    pub store: SharedStore,
+    pub blobs: Option<SharedBlobs>,
+    pub clock: SharedClock,
+    pub notifier: SharedNotifier,
+    pub verifier: SharedVerifier,
+    pub policy: Policy,
+}
+
+pub type SharedPlatform = Arc<Platform>;
