@@ -1,0 +1,239 @@
+//! The register function: accounts, real-name verification, sessions, password reset, phone change.
+//! Each handler decodes, calls one `shared::services::accounts` use case, encodes.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use shared::domain::account::{Account, RealNameSubject, Verification};
+use shared::error::AppResult;
+use shared::http::app::{ClientAddr, Handlers};
+use shared::http::auth::Caller;
+use shared::http::common::health;
+use shared::http::dto::{
+    CodeBody, CreateAccountBody, ResetConfirmBody, ResetRequestBody, SessionBody,
+};
+use shared::http::error::JsonBody;
+use shared::http::routes::{Function, RouteId};
+use shared::http::state::AppState;
+use shared::services::accounts::{
+    self, PhoneChange, PhoneChangeRequest, RealNameRequest, Registration,
+};
+
+pub const FUNCTION: Function = Function::Register;
+
+pub fn handlers() -> Handlers {
+    vec![
+        (
+            RouteId::Health(Function::Register),
+            health(Function::Register),
+        ),
+        (RouteId::OpenApi, get(openapi)),
+        (RouteId::CreateAccount, post(create_account)),
+        (RouteId::GetMyAccount, get(get_me)),
+        (RouteId::RealName, post(real_name)),
+        (RouteId::CreateSession, post(create_session)),
+        (RouteId::RequestPasswordReset, post(request_password_reset)),
+        (RouteId::ConfirmPasswordReset, post(confirm_password_reset)),
+        (RouteId::RequestPhoneChange, post(request_phone_change)),
+        (RouteId::GetPhoneChange, get(get_phone_change)),
+        (RouteId::ConfirmPhoneChange, post(confirm_phone_change)),
+    ]
+}
+
+async fn openapi() -> Json<Value> {
+    Json(shared::http::openapi::document())
+}
+
+/// `138****5678`.
+pub fn mask_phone(phone: &str) -> String {
+    if phone.len() == 11 && phone.is_ascii() {
+        format!("{}****{}", &phone[..3], &phone[7..])
+    } else {
+        "****".into()
+    }
+}
+
+/// How an account is shown to its owner.
+pub fn account_view(a: &Account) -> Value {
+    let verification = match &a.verification {
+        Verification::Unverified => json!({"status": "unverified"}),
+        Verification::Pending {
+            subject,
+            requested_at,
+            ..
+        } => {
+            json!({"status": "pending", "requested_at": rfc3339(*requested_at), "subject": subject_view(subject)})
+        }
+        Verification::Verified {
+            subject,
+            verified_at,
+        } => {
+            json!({"status": "verified", "verified_at": rfc3339(*verified_at), "subject": subject_view(subject)})
+        }
+        Verification::Rejected {
+            subject,
+            reason,
+            rejected_at,
+        } => {
+            json!({"status": "rejected", "reason": reason, "rejected_at": rfc3339(*rejected_at), "subject": subject_view(subject)})
+        }
+    };
+    let role = a.role();
+    json!({
+        "account_id": a.id,
+        "login_name": a.login_name,
+        "role": role,
+        "role_label": role.label(),
+        "uscc": a.verified_uscc(),
+        "phone": mask_phone(&a.phone),
+        "email": a.email,
+        "verification": verification,
+        "official": a.official.as_ref().map(|o| json!({"level": o.level, "region": o.region})),
+        "created_at": rfc3339(a.created_at),
+    })
+}
+
+fn subject_view(s: &RealNameSubject) -> Value {
+    match s {
+        RealNameSubject::LegalPerson {
+            uscc,
+            enterprise_name,
+            legal_representative,
+            ..
+        } => {
+            json!({"subject_type": "legal_person", "uscc": uscc, "enterprise_name": enterprise_name, "legal_representative": legal_representative})
+        }
+        RealNameSubject::NaturalPerson { name, .. } => {
+            json!({"subject_type": "natural_person", "name": name})
+        }
+    }
+}
+
+pub fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+async fn create_account(
+    State(s): State<AppState>,
+    JsonBody(b): JsonBody<CreateAccountBody>,
+) -> AppResult<impl IntoResponse> {
+    let reg = Registration::parse(&b.login_name, &b.password, &b.phone, b.email.as_deref())?;
+    let account = accounts::register(&s, reg, None, None, None).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"account_id": account.id, "account": account_view(&account)})),
+    ))
+}
+
+async fn get_me(State(s): State<AppState>, Caller(caller): Caller) -> AppResult<Json<Value>> {
+    Ok(Json(account_view(&accounts::me(&s, &caller).await?)))
+}
+
+async fn real_name(
+    State(s): State<AppState>,
+    Caller(caller): Caller,
+    JsonBody(b): JsonBody<RealNameRequest>,
+) -> AppResult<Json<Value>> {
+    let account = accounts::request_real_name(&s, &caller, &b).await?;
+    let status = account.verification.status();
+    let mut body = json!({"status": status, "account": account_view(&account)});
+    if status == "verified" {
+        // The role changed: hand out a token that carries it.
+        let (token, expires_at) = s.tokens.issue(&account.principal(), s.clock.now())?;
+        body["token"] = json!(token);
+        body["expires_at"] = json!(rfc3339(expires_at));
+    }
+    Ok(Json(body))
+}
+
+async fn create_session(
+    State(s): State<AppState>,
+    axum::Extension(addr): axum::Extension<ClientAddr>,
+    JsonBody(b): JsonBody<SessionBody>,
+) -> AppResult<impl IntoResponse> {
+    let account = accounts::login(&s, &b.login, &b.password, &addr.0).await?;
+    let (token, expires_at) = s.tokens.issue(&account.principal(), s.clock.now())?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            json!({"token": token, "token_type": "Bearer", "expires_at": rfc3339(expires_at), "account": account_view(&account)}),
+        ),
+    ))
+}
+
+async fn request_password_reset(
+    State(s): State<AppState>,
+    JsonBody(b): JsonBody<ResetRequestBody>,
+) -> AppResult<impl IntoResponse> {
+    accounts::request_password_reset(&s, &b.login).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({"message": "如该账户存在，验证码已发送至其绑定手机号，10 分钟内有效"})),
+    ))
+}
+
+async fn confirm_password_reset(
+    State(s): State<AppState>,
+    JsonBody(b): JsonBody<ResetConfirmBody>,
+) -> AppResult<StatusCode> {
+    accounts::confirm_password_reset(&s, &b.login, &b.code, &b.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// How a phone change is shown to its requester and to operators.
+pub fn phone_change_view(c: &PhoneChange) -> Value {
+    json!({
+        "id": c.id,
+        "method": c.method,
+        "status": c.status,
+        "new_phone": mask_phone(&c.new_phone),
+        "requested_at": rfc3339(c.requested_at),
+        "decided_at": c.decided_at.map(rfc3339),
+        "comment": c.comment,
+    })
+}
+
+async fn request_phone_change(
+    State(s): State<AppState>,
+    JsonBody(b): JsonBody<PhoneChangeRequest>,
+) -> AppResult<impl IntoResponse> {
+    let (change, query_code) = accounts::request_phone_change(&s, &b).await?;
+    let mut body = phone_change_view(&change);
+    body["query_code"] = json!(query_code);
+    body["message"] = json!(match change.method {
+        accounts::PhoneChangeMethod::Email =>
+            "如该账户绑定了邮箱，验证码已发送至邮箱；请凭验证码确认更换",
+        accounts::PhoneChangeMethod::Manual =>
+            "申请已提交人工核验，结果将以短信通知新手机号；可凭申请编号和查询码查询进度",
+    });
+    Ok((StatusCode::CREATED, Json(body)))
+}
+
+#[derive(Deserialize)]
+struct QueryCode {
+    code: Option<String>,
+}
+
+async fn get_phone_change(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<QueryCode>,
+) -> AppResult<Json<Value>> {
+    let change = accounts::get_phone_change(&s, &id, q.code.as_deref().unwrap_or("")).await?;
+    Ok(Json(phone_change_view(&change)))
+}
+
+async fn confirm_phone_change(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<CodeBody>,
+) -> AppResult<Json<Value>> {
+    let change = accounts::confirm_phone_change(&s, &id, &b.code).await?;
+    Ok(Json(phone_change_view(&change)))
+}
