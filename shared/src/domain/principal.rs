@@ -73,4 +73,60 @@ impl Principal {
     pub fn is_operator(&self) -> bool {
         self.role == Role::Operator
     }
+
+    /// An official whose jurisdiction contains `region` (county = the exact code, city = its 4-digit prefix,
+    /// province = its 2-digit prefix, ministry = everywhere). Never true for other roles.
+    pub fn has_jurisdiction_over(&self, region: &crate::rules::region::RegionCode) -> bool {
+        if self.role != Role::Official {
+            return false;
+        }
+        match (self.level, self.region.as_deref()) {
+            (Some(Level::Ministry), _) => true,
+            (Some(level), Some(own)) => {
+                let own = own.trim();
+                let code = format!("{:06}", region.value());
+                let digits = match level {
+                    Level::County => 6,
+                    Level::City => 4,
+                    Level::Province => 2,
+                    Level::Ministry => 0,
+                };
+                own.len() == 6 && own.is_ascii() && code[..digits] == own[..digits]
+            }
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod jurisdiction_tests {
+    use super::*;
+    use crate::rules::region::RegionCode;
+
+    fn official(level: Level, region: Option<&str>) -> Principal {
+        Principal {
+            account_id: "O".into(),
+            role: Role::Official,
+            uscc: None,
+            level: Some(level),
+            region: region.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn jurisdiction_is_the_region_prefix_of_the_officials_level() {
+        let xihu = RegionCode::parse("330106").unwrap();
+        assert!(official(Level::County, Some("330106")).has_jurisdiction_over(&xihu));
+        assert!(!official(Level::County, Some("330108")).has_jurisdiction_over(&xihu));
+        assert!(official(Level::City, Some("330100")).has_jurisdiction_over(&xihu));
+        assert!(!official(Level::City, Some("330200")).has_jurisdiction_over(&xihu));
+        assert!(official(Level::Province, Some("330000")).has_jurisdiction_over(&xihu));
+        assert!(!official(Level::Province, Some("320000")).has_jurisdiction_over(&xihu));
+        assert!(official(Level::Ministry, None).has_jurisdiction_over(&xihu));
+        let enterprise = Principal {
+            role: Role::Enterprise,
+            ..official(Level::Ministry, None)
+        };
+        assert!(!enterprise.has_jurisdiction_over(&xihu));
+    }
 }
