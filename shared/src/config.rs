@@ -46,6 +46,11 @@ pub fn policy() -> Result<Policy, ConfigError> {
             .parse()
             .map_err(|_| ConfigError("SME_ARGON2_ITERATIONS must be a number".into()))?;
     }
+    if let Some(v) = var("SME_EVIDENCE_MAX_BYTES") {
+        policy.evidence_max_bytes = v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+            ConfigError("SME_EVIDENCE_MAX_BYTES must be a positive number of bytes".into())
+        })?;
+    }
     Ok(policy)
 }
 

@@ -26,6 +26,25 @@ pub enum ErrorCode {
     AlreadyVerified,
     InvalidCode,
     InvalidState,
+    ProfileIncomplete,
+    ProfileLocked,
+    NotSme,
+    WindowClosed,
+    DuplicateDeclaration,
+    PrerequisiteMissing,
+    DigitalAssessmentRequired,
+    EvidenceMissing,
+    NotWithdrawable,
+    AcknowledgementRequired,
+    ResubmitNotAllowed,
+    NotInUpdatePeriod,
+    UpdateNotRequired,
+    ReReviewNotEligible,
+    DeclarationBanned,
+    UploadIncomplete,
+    FileTypeNotAllowed,
+    FileTooLarge,
+    ChecksumMismatch,
     IdempotencyKeyReused,
     RequestInProgress,
     PayloadTooLarge,
@@ -39,6 +58,25 @@ impl ErrorCode {
         use ErrorCode::*;
         match self {
             ValidationFailed | InvalidUscc | InvalidCode | IdempotencyKeyReused => 422,
+            ProfileIncomplete
+            | DigitalAssessmentRequired
+            | EvidenceMissing
+            | FileTypeNotAllowed
+            | FileTooLarge
+            | ChecksumMismatch => 422,
+            ProfileLocked
+            | NotSme
+            | WindowClosed
+            | DuplicateDeclaration
+            | PrerequisiteMissing
+            | NotWithdrawable
+            | AcknowledgementRequired
+            | ResubmitNotAllowed
+            | NotInUpdatePeriod
+            | UpdateNotRequired
+            | ReReviewNotEligible
+            | DeclarationBanned
+            | UploadIncomplete => 409,
             Unauthenticated | BadCredentials => 401,
             Forbidden | NaturalPersonNotAllowed | NotVerified => 403,
             NotFound => 404,
@@ -73,6 +111,25 @@ impl ErrorCode {
             AlreadyVerified => "ALREADY_VERIFIED",
             InvalidCode => "INVALID_CODE",
             InvalidState => "INVALID_STATE",
+            ProfileIncomplete => "PROFILE_INCOMPLETE",
+            ProfileLocked => "PROFILE_LOCKED",
+            NotSme => "NOT_SME",
+            WindowClosed => "WINDOW_CLOSED",
+            DuplicateDeclaration => "DUPLICATE_DECLARATION",
+            PrerequisiteMissing => "PREREQUISITE_MISSING",
+            DigitalAssessmentRequired => "DIGITAL_ASSESSMENT_REQUIRED",
+            EvidenceMissing => "EVIDENCE_MISSING",
+            NotWithdrawable => "NOT_WITHDRAWABLE",
+            AcknowledgementRequired => "ACKNOWLEDGEMENT_REQUIRED",
+            ResubmitNotAllowed => "RESUBMIT_NOT_ALLOWED",
+            NotInUpdatePeriod => "NOT_IN_UPDATE_PERIOD",
+            UpdateNotRequired => "UPDATE_NOT_REQUIRED",
+            ReReviewNotEligible => "RE_REVIEW_NOT_ELIGIBLE",
+            DeclarationBanned => "DECLARATION_BANNED",
+            UploadIncomplete => "UPLOAD_INCOMPLETE",
+            FileTypeNotAllowed => "FILE_TYPE_NOT_ALLOWED",
+            FileTooLarge => "FILE_TOO_LARGE",
+            ChecksumMismatch => "CHECKSUM_MISMATCH",
             IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
             RequestInProgress => "REQUEST_IN_PROGRESS",
             PayloadTooLarge => "PAYLOAD_TOO_LARGE",
@@ -103,6 +160,25 @@ impl ErrorCode {
             AlreadyVerified => "账户已完成实名认证",
             InvalidCode => "验证码错误或已失效",
             InvalidState => "当前状态下不能执行此操作",
+            ProfileIncomplete => "企业基本信息不完整",
+            ProfileLocked => "已认定企业仅可在信息更新期内修改基本信息",
+            NotSme => "企业不符合中小企业划型标准",
+            WindowClosed => "不在申报时间内",
+            DuplicateDeclaration => "该梯度本年度已有申报",
+            PrerequisiteMissing => "不具备申报该梯度的前置资质",
+            DigitalAssessmentRequired => "请先完成数字化水平自评测",
+            EvidenceMissing => "证明材料不齐全",
+            NotWithdrawable => "审核已开始，不能撤回",
+            AcknowledgementRequired => "请确认撤回后果",
+            ResubmitNotAllowed => "申报截止后撤回的申报不能再次提交",
+            NotInUpdatePeriod => "不在信息更新期内",
+            UpdateNotRequired => "本年度无需信息更新",
+            ReReviewNotEligible => "不具备复核资格",
+            DeclarationBanned => "资质被撤销未满三年，不能申报该梯度",
+            UploadIncomplete => "文件尚未上传完成",
+            FileTypeNotAllowed => "文件类型不允许",
+            FileTooLarge => "文件过大",
+            ChecksumMismatch => "文件校验值不符",
             IdempotencyKeyReused => "幂等键已用于不同的请求",
             RequestInProgress => "相同的请求正在处理中",
             PayloadTooLarge => "请求内容过大",

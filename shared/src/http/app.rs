@@ -28,7 +28,9 @@ pub type Handlers = Vec<(RouteId, MethodRouter<AppState>)>;
 /// Mount `handlers` at the paths the route table gives them. Panics at start-up (and in tests) when a function
 /// lacks a handler for one of its routes or registers one for a route that is not its own.
 pub fn function_router(function: Function, handlers: Handlers) -> Router<AppState> {
-    let mut router = Router::new();
+    // Handlers of one path (GET and PUT of `/v1/declarations/{id}`, …) are combined before the 405 fallback is
+    // attached once per path.
+    let mut by_path: Vec<(&'static str, MethodRouter<AppState>)> = Vec::new();
     let mut served = Vec::new();
     for (id, handler) in handlers {
         let route = find_route(id);
@@ -38,7 +40,10 @@ pub fn function_router(function: Function, handlers: Handlers) -> Router<AppStat
             route.function
         );
         served.push(id);
-        router = router.route(route.path, handler.fallback(method_not_allowed_fallback));
+        match by_path.iter_mut().find(|(path, _)| *path == route.path) {
+            Some((_, existing)) => *existing = std::mem::take(existing).merge(handler),
+            None => by_path.push((route.path, handler)),
+        }
     }
     for route in routes_of(function) {
         assert!(
@@ -47,6 +52,10 @@ pub fn function_router(function: Function, handlers: Handlers) -> Router<AppStat
             function,
             route.id
         );
+    }
+    let mut router = Router::new();
+    for (path, handler) in by_path {
+        router = router.route(path, handler.fallback(method_not_allowed_fallback));
     }
     router
 }

@@ -45,3 +45,17 @@ pub struct DecisionBody {
     /// Required when rejecting.
     pub comment: Option<String>,
 }
+
+/// `PUT /v1/declarations/{id}`: the tier form (field id → value) to save (暂存).
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+pub struct SaveDeclarationBody {
+    #[schema(value_type = Object)]
+    pub form: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `POST /v1/digital-assessments`: answers by question id (an option id, or a list for multiple choice).
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+pub struct DigitalAssessmentBody {
+    #[schema(value_type = Object)]
+    pub answers: serde_json::Map<String, serde_json::Value>,
+}

@@ -13,9 +13,14 @@ use utoipa::openapi::{
 };
 use utoipa::{PartialSchema, ToSchema};
 
+use crate::domain::enterprise::ProfileInput;
 use crate::http::dto::*;
 use crate::http::routes::{Access, ROUTES, RouteId};
 use crate::services::accounts::{PhoneChangeRequest, RealNameRequest};
+use crate::services::declarations::{NewDeclaration, WithdrawRequest};
+use crate::services::evidence::UploadRequest;
+use crate::services::review::{DecisionRequest, NewOfficial};
+use crate::services::windows::NewWindow;
 
 fn body_schema(id: RouteId) -> Option<&'static str> {
     use RouteId::*;
@@ -28,6 +33,15 @@ fn body_schema(id: RouteId) -> Option<&'static str> {
         RequestPhoneChange => "PhoneChangeRequest",
         ConfirmPhoneChange => "CodeBody",
         DecidePhoneChange | DecideRealNameReview => "DecisionBody",
+        PutEnterprise => "ProfileInput",
+        CreateDeclaration => "NewDeclaration",
+        SaveDeclaration => "SaveDeclarationBody",
+        CreateDigitalAssessment => "DigitalAssessmentBody",
+        CreateEvidence => "UploadRequest",
+        WithdrawDeclaration => "WithdrawRequest",
+        CreateWindow => "NewWindow",
+        CreateOfficial => "NewOfficial",
+        DecideDeclaration => "DecisionRequest",
         _ => return None,
     })
 }
@@ -46,9 +60,24 @@ fn schemas() -> Vec<(String, RefOr<Schema>)> {
         entry::<RealNameRequest>(),
         entry::<PhoneChangeRequest>(),
     ];
+    all.extend([
+        entry::<ProfileInput>(),
+        entry::<NewDeclaration>(),
+        entry::<SaveDeclarationBody>(),
+        entry::<DigitalAssessmentBody>(),
+        entry::<UploadRequest>(),
+        entry::<WithdrawRequest>(),
+        entry::<NewWindow>(),
+        entry::<NewOfficial>(),
+        entry::<DecisionRequest>(),
+    ]);
     let mut nested = Vec::new();
     <DecisionBody as ToSchema>::schemas(&mut nested);
     <PhoneChangeRequest as ToSchema>::schemas(&mut nested);
+    <ProfileInput as ToSchema>::schemas(&mut nested);
+    <WithdrawRequest as ToSchema>::schemas(&mut nested);
+    <NewOfficial as ToSchema>::schemas(&mut nested);
+    <DecisionRequest as ToSchema>::schemas(&mut nested);
     all.extend(nested);
     all
 }
@@ -191,6 +220,19 @@ mod tests {
                     "schema {schema} missing"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn every_schema_reference_resolves() {
+        let doc = document();
+        let text = doc.to_string();
+        for part in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+            let name = &part[..part.find('"').unwrap()];
+            assert!(
+                doc["components"]["schemas"][name].is_object(),
+                "dangling reference to {name}"
+            );
         }
     }
 }

@@ -77,6 +77,35 @@ pub enum RouteId {
     DecidePhoneChange,
     ListRealNameReviews,
     DecideRealNameReview,
+    // declare
+    CatalogRegions,
+    CatalogIndustries,
+    GetEnterprise,
+    PutEnterprise,
+    GetAdvice,
+    GetDigitalQuestionnaire,
+    CreateDigitalAssessment,
+    GetLatestDigitalAssessment,
+    ListDeclarations,
+    CreateDeclaration,
+    GetDeclaration,
+    SaveDeclaration,
+    SubmitDeclaration,
+    GetApplication,
+    GetHistory,
+    // upload
+    CreateEvidence,
+    CompleteEvidence,
+    ListEvidence,
+    DeleteEvidence,
+    // withdraw
+    WithdrawDeclaration,
+    // review
+    ListWindows,
+    CreateWindow,
+    CreateOfficial,
+    StartReview,
+    DecideDeclaration,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -114,6 +143,7 @@ use Access::*;
 use Function::*;
 use RouteId::*;
 
+#[rustfmt::skip]
 pub static ROUTES: &[Route] = &[
     // Each function's own health route, so every function is reachable and wired from day one.
     route(
@@ -278,6 +308,35 @@ pub static ROUTES: &[Route] = &[
         Operator,
         "人工核验实名认证：通过或驳回",
     ),
+    // declare
+    route(CatalogRegions, Declare, "GET", "/v1/catalog/regions", Public, "行政区划代码（逐级，?parent=）"),
+    route(CatalogIndustries, Declare, "GET", "/v1/catalog/industries", Public, "国民经济行业分类（逐级，?parent=）"),
+    route(GetEnterprise, Declare, "GET", "/v1/enterprise", Account, "企业基本信息与资质"),
+    route(PutEnterprise, Declare, "PUT", "/v1/enterprise", Account, "保存企业基本信息（If-Match）"),
+    route(GetAdvice, Declare, "GET", "/v1/enterprise/advice", Account, "梯度申报建议：各梯度条件、得分与缺项"),
+    route(GetDigitalQuestionnaire, Declare, "GET", "/v1/digital-assessments/questionnaire", Account, "数字化水平自评测问卷"),
+    route(CreateDigitalAssessment, Declare, "POST", "/v1/digital-assessments", Account, "提交数字化水平自评测"),
+    route(GetLatestDigitalAssessment, Declare, "GET", "/v1/digital-assessments/latest", Account, "最近一次数字化水平自评测结果"),
+    route(ListDeclarations, Declare, "GET", "/v1/declarations", Account, "我的申报"),
+    route(CreateDeclaration, Declare, "POST", "/v1/declarations", Account, "新建申报草稿 {tier, year?}"),
+    route(GetDeclaration, Declare, "GET", "/v1/declarations/{id}", Account, "申报详情"),
+    route(SaveDeclaration, Declare, "PUT", "/v1/declarations/{id}", Account, "暂存申报表（If-Match）"),
+    route(SubmitDeclaration, Declare, "POST", "/v1/declarations/{id}/submit", Account, "提交申报"),
+    route(GetApplication, Declare, "GET", "/v1/declarations/{id}/application", Account, "申请书（可打印 HTML，含快照 SHA-256）"),
+    route(GetHistory, Declare, "GET", "/v1/declarations/{id}/history", Account, "申报操作记录"),
+    // upload
+    route(CreateEvidence, Upload, "POST", "/v1/declarations/{id}/evidence", Account, "申请上传证明材料（预签名地址）"),
+    route(CompleteEvidence, Upload, "POST", "/v1/declarations/{id}/evidence/{evidence_id}/complete", Account, "确认上传完成（校验大小、SHA-256、文件类型）"),
+    route(ListEvidence, Upload, "GET", "/v1/declarations/{id}/evidence", Account, "证明材料列表（含临时下载地址）"),
+    route(DeleteEvidence, Upload, "DELETE", "/v1/declarations/{id}/evidence/{evidence_id}", Account, "删除证明材料（仅可编辑时）"),
+    // withdraw
+    route(WithdrawDeclaration, Withdraw, "POST", "/v1/declarations/{id}/withdraw", Account, "撤回申报 {mode: cancel|modify}"),
+    // review (windows)
+    route(ListWindows, Review, "GET", "/v1/admin/windows", Account, "申报时间列表（?tier=&year=）"),
+    route(CreateWindow, Review, "POST", "/v1/admin/windows", Account, "设置申报时间"),
+    route(CreateOfficial, Review, "POST", "/v1/admin/officials", Account, "创建主管部门账户 {login_name, password, phone, level, region}"),
+    route(StartReview, Review, "POST", "/v1/admin/declarations/{id}/start", Account, "开始审核（未审核 → 审核中）"),
+    route(DecideDeclaration, Review, "POST", "/v1/admin/declarations/{id}/decision", Account, "审核意见 {decision: pass|return|reject, comment}"),
 ];
 
 /// The routes one function serves.

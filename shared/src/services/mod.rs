@@ -2,8 +2,14 @@
 //! function, encode its answer.
 
 pub mod accounts;
+pub mod application;
+pub mod declarations;
+pub mod enterprise;
 pub mod events;
+pub mod evidence;
 pub mod passwords;
+pub mod review;
+pub mod windows;
 
 use std::sync::Arc;
 
@@ -48,6 +54,12 @@ pub struct Policy {
     /// argon2id cost: memory (KiB), iterations, parallelism.
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
+    /// Largest evidence file accepted (bytes; `SME_EVIDENCE_MAX_BYTES`, default 50 MB).
+    pub evidence_max_bytes: u64,
+    /// Validity of a presigned upload URL (seconds; 15 minutes).
+    pub upload_url_seconds: u64,
+    /// Validity of a presigned download URL (seconds; 5 minutes).
+    pub download_url_seconds: u64,
 }
 
 impl Default for Policy {
@@ -61,6 +73,9 @@ impl Default for Policy {
             code_resend_seconds: 60,
             argon2_memory_kib: 19 * 1024,
             argon2_iterations: 2,
+            evidence_max_bytes: 50 * 1024 * 1024,
+            upload_url_seconds: 15 * 60,
+            download_url_seconds: 5 * 60,
         }
     }
 }

@@ -1,0 +1,40 @@
+//! How records are shown over HTTP (shared by the functions that return them).
+
+use serde_json::{Value, json};
+
+use crate::domain::declaration::Declaration;
+use crate::services::accounts::Versioned;
+
+/// How a declaration is shown (to its enterprise and its reviewers).
+pub fn declaration_view(d: &Versioned<Declaration>) -> Value {
+    let v = &d.value;
+    json!({
+        "id": v.id,
+        "uscc": v.uscc,
+        "enterprise_name": v.enterprise_name,
+        "tier": v.tier,
+        "tier_label": v.tier.label(),
+        "year": v.year,
+        "region": format!("{:06}", v.region.value()),
+        "region_name": v.region.full_name(),
+        "status": v.status,
+        "status_label": v.status.label(),
+        "level": v.level,
+        "chain": v.chain,
+        "withdrawable": v.is_withdrawable(),
+        "resubmit_forbidden": v.resubmit_forbidden,
+        "form": v.form,
+        "submissions": v.submissions,
+        "last_comment": v.last_comment,
+        "snapshot": v.snapshot.as_ref().map(|s| json!({
+            "submitted_at": s.submitted_at,
+            "rule_version": s.rule_version,
+            "sha256": s.sha256,
+            "assessment": s.content.get("assessment"),
+        })),
+        "waiting_since": v.waiting_since,
+        "created_at": v.created_at,
+        "updated_at": v.updated_at,
+        "version": d.version,
+    })
+}

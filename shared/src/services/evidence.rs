@@ -1,0 +1,550 @@
+//! Evidence files (证明材料) of a declaration: presigned uploads per slot, a `complete` check of size, checksum
+//! and real file type, short-lived download links, and deletion while the declaration is editable.
+//!
+//! Records, beside the declaration:
+//! - `pk = DECL#<id>, sk = EVID#<evidence_id>` — one uploaded (or announced) file;
+//! - `pk = DECL#<id>, sk = SLOT#<slot>` — which evidence is the slot's current file (one per slot).
+//!
+//! Object keys are chosen by the server (`evidence/<declaration id>/<evidence id>`); the client's file name is
+//! kept for display only. A new completed upload replaces the slot's previous file.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use time::OffsetDateTime;
+
+use crate::domain::declaration::Declaration;
+use crate::domain::principal::Principal;
+use crate::error::{AppError, AppResult, ErrorCode, FieldError};
+use crate::ports::{BlobError, Cond, Item, PresignedRequest, Query, SharedBlobs, TxOp, UploadSpec};
+use crate::rules::file_type::{self, FileKind};
+use crate::services::Platform;
+use crate::services::accounts::Versioned;
+use crate::services::declarations::{self, decl_pk};
+use crate::services::enterprise;
+use crate::services::events::{Event, new_id};
+
+const EVIDENCE_PREFIX: &str = "EVID#";
+const SLOT_PREFIX: &str = "SLOT#";
+
+/// Upload state of one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceStatus {
+    /// Announced; the bytes are not checked yet.
+    Pending,
+    /// Checked: it counts for its slot.
+    Complete,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Evidence {
+    pub id: String,
+    pub declaration_id: String,
+    pub slot: String,
+    /// For display only.
+    pub file_name: String,
+    pub content_type: String,
+    pub size: u64,
+    /// Hex SHA-256 the client declared (and `complete` verified).
+    pub sha256: String,
+    pub status: EvidenceStatus,
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub key: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub completed_at: Option<OffsetDateTime>,
+}
+
+/// Stored form of [`Evidence`] (the key is kept in storage but never shown).
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    #[serde(flatten)]
+    evidence: Evidence,
+    object_key: String,
+}
+
+/// `POST /v1/declarations/{id}/evidence` body.
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+pub struct UploadRequest {
+    pub slot: String,
+    pub file_name: String,
+    pub content_type: String,
+    /// Bytes.
+    pub size: u64,
+    /// Hex SHA-256 of the file.
+    pub sha256: String,
+}
+
+/// The answer: the evidence id and how to upload.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct UploadTicket {
+    pub evidence_id: String,
+    pub upload: PresignedRequest,
+}
+
+/// A listed file with its download link (complete files only).
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Listed {
+    #[serde(flatten)]
+    pub evidence: Evidence,
+    /// Whether it is the slot's current file.
+    pub current: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub download: Option<PresignedRequest>,
+}
+
+fn blobs(p: &Platform) -> AppResult<&SharedBlobs> {
+    p.blobs
+        .as_ref()
+        .ok_or_else(|| AppError::internal("evidence storage is not configured for this function"))
+}
+
+fn evidence_item(e: &Evidence, version: u64) -> Item {
+    Item::new(
+        decl_pk(&e.declaration_id),
+        format!("{EVIDENCE_PREFIX}{}", e.id),
+        &Stored {
+            evidence: e.clone(),
+            object_key: e.key.clone(),
+        },
+    )
+    .with_version(version)
+}
+
+fn decode(item: &Item) -> AppResult<Versioned<Evidence>> {
+    let stored: Stored = item.decode()?;
+    let mut evidence = stored.evidence;
+    evidence.key = stored.object_key;
+    Ok(Versioned {
+        value: evidence,
+        version: item.version,
+    })
+}
+
+fn editable(d: &Declaration) -> AppResult<()> {
+    if d.status.is_editable() {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            ErrorCode::InvalidState,
+            format!("申报当前状态为“{}”，不能修改证明材料", d.status.label()),
+        ))
+    }
+}
+
+fn parse_sha256(hex_text: &str) -> Option<[u8; 32]> {
+    let bytes = hex::decode(hex_text.trim()).ok()?;
+    bytes.try_into().ok()
+}
+
+/// Announce an upload and get its presigned PUT.
+pub async fn request_upload(
+    p: &Platform,
+    caller: &Principal,
+    declaration_id: &str,
+    req: &UploadRequest,
+) -> AppResult<UploadTicket> {
+    let d = declarations::load_owned(p, caller, declaration_id).await?;
+    editable(&d.value)?;
+    let mut errors = Vec::new();
+    let slots = enterprise::evidence_slots(&d.value);
+    if !slots.iter().any(|(id, _, _)| id == req.slot.trim()) {
+        let names: Vec<String> = slots
+            .iter()
+            .map(|(id, label, _)| format!("{id}（{label}）"))
+            .collect();
+        errors.push(FieldError::new(
+            "slot",
+            "UNKNOWN_SLOT",
+            format!("材料类别不存在，可选：{}", names.join("、")),
+        ));
+    }
+    let file_name = req.file_name.trim();
+    if file_name.is_empty()
+        || file_name.chars().count() > 200
+        || file_name.chars().any(char::is_control)
+    {
+        errors.push(FieldError::new(
+            "file_name",
+            "INVALID_FILE_NAME",
+            "文件名须为 1–200 个字符，不含控制字符",
+        ));
+    }
+    let sha256 = parse_sha256(&req.sha256);
+    if sha256.is_none() {
+        errors.push(FieldError::new(
+            "sha256",
+            "INVALID_SHA256",
+            "sha256 须为 64 位十六进制字符",
+        ));
+    }
+    if req.size == 0 {
+        errors.push(FieldError::new("size", "EMPTY_FILE", "文件不能为空"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::validation(errors));
+    }
+    let Some(kind) = file_type::kind_for_content_type(&req.content_type) else {
+        return Err(AppError::new(
+            ErrorCode::FileTypeNotAllowed,
+            "仅支持 PDF、JPG、PNG、ZIP、DOC、DOCX 格式的文件",
+        )
+        .with_extra("allowed", json!(allowed_types())));
+    };
+    let cap = p.policy.evidence_max_bytes;
+    if req.size > cap {
+        return Err(AppError::new(
+            ErrorCode::FileTooLarge,
+            format!("单个文件不能超过 {} MB", cap / (1024 * 1024)),
+        )
+        .with_extra("max_bytes", json!(cap)));
+    }
+    let now = p.clock.now();
+    let evidence = Evidence {
+        id: new_id(now),
+        declaration_id: d.value.id.clone(),
+        slot: req.slot.trim().to_owned(),
+        file_name: file_name.to_owned(),
+        content_type: kind.content_type().to_owned(),
+        size: req.size,
+        sha256: hex::encode(sha256.unwrap_or_default()),
+        status: EvidenceStatus::Pending,
+        key: String::new(),
+        created_at: now,
+        completed_at: None,
+    };
+    let evidence = Evidence {
+        key: format!("evidence/{}/{}", d.value.id, evidence.id),
+        ..evidence
+    };
+    let upload = blobs(p)?
+        .presign_put(&UploadSpec {
+            key: evidence.key.clone(),
+            content_type: evidence.content_type.clone(),
+            size: evidence.size,
+            sha256: sha256.unwrap_or_default(),
+            expires_in: Duration::from_secs(p.policy.upload_url_seconds),
+        })
+        .await?;
+    // Pending evidence expires from the store if never completed (a day is ample for a 15-minute URL).
+    let item = evidence_item(&evidence, 1).expiring_at(now.unix_timestamp() + 24 * 3600);
+    p.store.put(item, Cond::Absent).await?;
+    Ok(UploadTicket {
+        evidence_id: evidence.id,
+        upload,
+    })
+}
+
+fn allowed_types() -> Vec<&'static str> {
+    [
+        FileKind::Pdf,
+        FileKind::Jpeg,
+        FileKind::Png,
+        FileKind::Zip,
+        FileKind::Doc,
+        FileKind::Docx,
+    ]
+    .iter()
+    .map(|k| k.content_type())
+    .collect()
+}
+
+async fn load_evidence(
+    p: &Platform,
+    declaration_id: &str,
+    evidence_id: &str,
+) -> AppResult<Versioned<Evidence>> {
+    if evidence_id.is_empty()
+        || evidence_id.len() > 64
+        || !evidence_id.bytes().all(|b| b.is_ascii_alphanumeric())
+    {
+        return Err(AppError::not_found("材料不存在"));
+    }
+    match p
+        .store
+        .get(
+            &decl_pk(declaration_id),
+            &format!("{EVIDENCE_PREFIX}{evidence_id}"),
+        )
+        .await?
+    {
+        Some(item) => decode(&item),
+        None => Err(AppError::not_found("材料不存在")),
+    }
+}
+
+/// Check the uploaded object; on success it becomes the slot's current file.
+pub async fn complete(
+    p: &Platform,
+    caller: &Principal,
+    declaration_id: &str,
+    evidence_id: &str,
+) -> AppResult<Evidence> {
+    let d = declarations::load_owned(p, caller, declaration_id).await?;
+    editable(&d.value)?;
+    let ev = load_evidence(p, &d.value.id, evidence_id).await?;
+    if ev.value.status == EvidenceStatus::Complete {
+        return Ok(ev.value);
+    }
+    let blobs = blobs(p)?;
+    let sha = parse_sha256(&ev.value.sha256).unwrap_or_default();
+    match blobs.complete(&ev.value.key, ev.value.size, &sha).await {
+        Ok(_) => {}
+        Err(BlobError::Missing) => {
+            return Err(AppError::new(
+                ErrorCode::UploadIncomplete,
+                "尚未收到文件，请先使用上传地址上传文件后再确认",
+            ));
+        }
+        Err(BlobError::SizeMismatch { expected, actual }) => {
+            blobs.delete(&ev.value.key).await?;
+            return Err(AppError::new(
+                ErrorCode::ChecksumMismatch,
+                format!(
+                    "收到的文件大小（{actual} 字节）与申报的大小（{expected} 字节）不一致，请重新上传"
+                ),
+            ));
+        }
+        Err(BlobError::ChecksumMismatch) => {
+            blobs.delete(&ev.value.key).await?;
+            return Err(AppError::new(
+                ErrorCode::ChecksumMismatch,
+                "收到的文件与申报的 SHA-256 校验值不一致，请重新上传",
+            ));
+        }
+        Err(other) => return Err(other.into()),
+    }
+    let head = blobs
+        .read_prefix(&ev.value.key, file_type::SNIFF_LEN)
+        .await?;
+    let declared = file_type::kind_for_content_type(&ev.value.content_type);
+    let sniffed = file_type::sniff(&head);
+    if !declared.is_some_and(|k| file_type::content_matches(k, sniffed)) {
+        blobs.delete(&ev.value.key).await?;
+        return Err(AppError::new(
+            ErrorCode::FileTypeNotAllowed,
+            format!(
+                "文件内容与声明的类型（{}）不符{}，请上传真实的 PDF、JPG、PNG、ZIP、DOC 或 DOCX 文件",
+                declared.map(|k| k.label()).unwrap_or("未知"),
+                sniffed
+                    .map(|k| format!("（实际为 {}）", k.label()))
+                    .unwrap_or_default()
+            ),
+        ));
+    }
+    let now = p.clock.now();
+    let mut done = ev.value.clone();
+    done.status = EvidenceStatus::Complete;
+    done.completed_at = Some(now);
+    let slot_sk = format!("{SLOT_PREFIX}{}", done.slot);
+    let previous = p.store.get(&decl_pk(&d.value.id), &slot_sk).await?;
+    let mut ops = vec![
+        TxOp::Put {
+            item: evidence_item(&done, ev.version + 1),
+            cond: Cond::VersionIs(ev.version),
+        },
+        // The declaration must still be editable (and unchanged in status) when the file lands.
+        TxOp::Check {
+            pk: decl_pk(&d.value.id),
+            sk: declarations::DECL_SK.into(),
+            cond: Cond::VersionIs(d.version),
+        },
+    ];
+    let mut replaced = None;
+    let slot_item = Item::new(
+        decl_pk(&d.value.id),
+        slot_sk.clone(),
+        &json!({"evidence_id": done.id}),
+    );
+    match &previous {
+        Some(prev) => {
+            let old: serde_json::Value = prev.decode()?;
+            if let Some(old_id) = old["evidence_id"].as_str()
+                && old_id != done.id
+                && let Ok(old_ev) = load_evidence(p, &d.value.id, old_id).await
+            {
+                ops.push(TxOp::Delete {
+                    pk: decl_pk(&d.value.id),
+                    sk: format!("{EVIDENCE_PREFIX}{old_id}"),
+                    cond: Cond::Always,
+                });
+                replaced = Some(old_ev.value);
+            }
+            ops.push(TxOp::Put {
+                item: slot_item.with_version(prev.version + 1),
+                cond: Cond::VersionIs(prev.version),
+            });
+        }
+        None => ops.push(TxOp::Put {
+            item: slot_item.with_version(1),
+            cond: Cond::Absent,
+        }),
+    }
+    ops.push(
+        Event::new(
+            "evidence.completed",
+            &decl_pk(&d.value.id),
+            Some(&caller.account_id),
+            now,
+            json!({"evidence_id": done.id, "slot": done.slot, "sha256": done.sha256, "size": done.size,
+                   "replaced": replaced.as_ref().map(|r| r.id.clone())}),
+        )
+        .tx_op(),
+    );
+    p.store.transact(ops).await.map_err(|e| match e {
+        crate::ports::StoreError::ConditionFailed { index: 1 } => AppError::new(
+            ErrorCode::VersionConflict,
+            "申报已被同时修改（例如已提交），请刷新后重试",
+        ),
+        other => AppError::from(other),
+    })?;
+    if let Some(old) = replaced {
+        // After the commit: a failure here leaves an unreachable object, never a missing one.
+        if let Err(e) = blobs.delete(&old.key).await {
+            tracing::warn!(error = %e, key = %old.key, "could not delete a replaced evidence object");
+        }
+    }
+    Ok(done)
+}
+
+/// The files of a declaration (owner and reviewers), with download links for completed ones.
+pub async fn list(
+    p: &Platform,
+    caller: &Principal,
+    declaration_id: &str,
+) -> AppResult<Vec<Listed>> {
+    let d = declarations::load_visible(p, caller, declaration_id).await?;
+    let (files, current) = all(p, &d.value.id).await?;
+    let blobs = blobs(p)?;
+    let mut out = Vec::new();
+    for e in files {
+        let is_current = current.iter().any(|(_, id)| *id == e.id);
+        let download = if e.status == EvidenceStatus::Complete {
+            Some(
+                blobs
+                    .presign_get(
+                        &e.key,
+                        Duration::from_secs(p.policy.download_url_seconds),
+                        Some(&e.file_name),
+                    )
+                    .await?,
+            )
+        } else {
+            None
+        };
+        out.push(Listed {
+            evidence: e,
+            current: is_current,
+            download,
+        });
+    }
+    Ok(out)
+}
+
+/// Every evidence record and the current file of each slot.
+pub async fn all(
+    p: &Platform,
+    declaration_id: &str,
+) -> AppResult<(Vec<Evidence>, Vec<(String, String)>)> {
+    let mut files = Vec::new();
+    let mut current = Vec::new();
+    for prefix in [EVIDENCE_PREFIX, SLOT_PREFIX] {
+        let mut cursor = None;
+        loop {
+            let page = p
+                .store
+                .query(
+                    Query::base(decl_pk(declaration_id))
+                        .begins_with(prefix)
+                        .limit(100)
+                        .after(cursor),
+                )
+                .await?;
+            for item in &page.items {
+                if prefix == EVIDENCE_PREFIX {
+                    files.push(decode(item)?.value);
+                } else {
+                    let v: serde_json::Value = item.decode()?;
+                    current.push((
+                        item.sk.trim_start_matches(SLOT_PREFIX).to_owned(),
+                        v["evidence_id"].as_str().unwrap_or_default().to_owned(),
+                    ));
+                }
+            }
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+    }
+    Ok((files, current))
+}
+
+/// The current, completed file of each slot (what a submission freezes).
+pub async fn current_files(p: &Platform, declaration_id: &str) -> AppResult<Vec<Evidence>> {
+    let (files, current) = all(p, declaration_id).await?;
+    Ok(files
+        .into_iter()
+        .filter(|e| {
+            e.status == EvidenceStatus::Complete
+                && current
+                    .iter()
+                    .any(|(slot, id)| *slot == e.slot && *id == e.id)
+        })
+        .collect())
+}
+
+/// Remove a file while the declaration is editable.
+pub async fn delete(
+    p: &Platform,
+    caller: &Principal,
+    declaration_id: &str,
+    evidence_id: &str,
+) -> AppResult<()> {
+    let d = declarations::load_owned(p, caller, declaration_id).await?;
+    editable(&d.value)?;
+    let ev = load_evidence(p, &d.value.id, evidence_id).await?;
+    let now = p.clock.now();
+    let slot_sk = format!("{SLOT_PREFIX}{}", ev.value.slot);
+    let mut ops = vec![
+        TxOp::Delete {
+            pk: decl_pk(&d.value.id),
+            sk: format!("{EVIDENCE_PREFIX}{}", ev.value.id),
+            cond: Cond::VersionIs(ev.version),
+        },
+        TxOp::Check {
+            pk: decl_pk(&d.value.id),
+            sk: declarations::DECL_SK.into(),
+            cond: Cond::VersionIs(d.version),
+        },
+    ];
+    if let Some(slot) = p.store.get(&decl_pk(&d.value.id), &slot_sk).await? {
+        let v: serde_json::Value = slot.decode()?;
+        if v["evidence_id"].as_str() == Some(ev.value.id.as_str()) {
+            ops.push(TxOp::Delete {
+                pk: decl_pk(&d.value.id),
+                sk: slot_sk,
+                cond: Cond::VersionIs(slot.version),
+            });
+        }
+    }
+    ops.push(
+        Event::new(
+            "evidence.deleted",
+            &decl_pk(&d.value.id),
+            Some(&caller.account_id),
+            now,
+            json!({"evidence_id": ev.value.id, "slot": ev.value.slot}),
+        )
+        .tx_op(),
+    );
+    p.store.transact(ops).await?;
+    if let Err(e) = blobs(p)?.delete(&ev.value.key).await {
+        tracing::warn!(error = %e, key = %ev.value.key, "could not delete an evidence object");
+    }
+    Ok(())
+}
