@@ -204,17 +204,44 @@ async fn dev_outbox(
     Ok(Json(json!({"items": items})))
 }
 
+/// What tests may replace in [`build_with`]: the store (built over the platform clock), the blobs, the policy.
+#[derive(Default)]
+pub struct Overrides {
+    pub store: Option<StoreFactory>,
+    pub blobs: Option<BlobsFactory>,
+    pub policy: Option<shared::services::Policy>,
+}
+
+/// Builds a store over the platform clock.
+pub type StoreFactory = Box<dyn FnOnce(shared::ports::SharedClock) -> SharedStore + Send>;
+
+/// Builds the evidence blobs over the platform clock.
+pub type BlobsFactory =
+    Box<dyn FnOnce(shared::ports::SharedClock) -> shared::ports::SharedBlobs + Send>;
+
 /// Build the whole platform over the data folder; `public_base_url` is where the runner can be reached (for the
 /// presigned blob URLs).
 pub async fn build(config: &LocalConfig, public_base_url: &str) -> Result<Local, String> {
+    build_with(config, public_base_url, Overrides::default()).await
+}
+
+/// [`build`] with parts replaced (the scenario tests run the same router on DynamoDB and S3 on moto).
+pub async fn build_with(
+    config: &LocalConfig,
+    public_base_url: &str,
+    overrides: Overrides,
+) -> Result<Local, String> {
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
     let clock = Arc::new(MovableClock::new());
     let shared_clock: shared::ports::SharedClock = clock.clone();
-    let store: SharedStore = Arc::new(
-        SqliteStore::open(&config.data_dir.join("sme.sqlite3"), shared_clock.clone())
-            .map_err(|e| e.to_string())?,
-    );
+    let store: SharedStore = match overrides.store {
+        Some(factory) => factory(shared_clock.clone()),
+        None => Arc::new(
+            SqliteStore::open(&config.data_dir.join("sme.sqlite3"), shared_clock.clone())
+                .map_err(|e| e.to_string())?,
+        ),
+    };
     let blobs = Arc::new(LocalBlobs::new(
         config.data_dir.join("blobs"),
         public_base_url.to_owned(),
@@ -232,11 +259,17 @@ pub async fn build(config: &LocalConfig, public_base_url: &str) -> Result<Local,
     let outbox = Arc::new(StoreOutbox::new(store.clone(), shared_clock.clone()));
     let platform = Platform {
         store: store.clone(),
-        blobs: Some(blobs.clone()),
+        blobs: Some(match overrides.blobs {
+            Some(factory) => factory(shared_clock.clone()),
+            None => blobs.clone(),
+        }),
         clock: shared_clock,
         notifier: outbox.clone(),
         verifier: verifier_for(config.verification_mode),
-        policy: shared::config::policy().map_err(|e| e.to_string())?,
+        policy: match overrides.policy {
+            Some(policy) => policy,
+            None => shared::config::policy().map_err(|e| e.to_string())?,
+        },
     };
     let state = AppState::new(platform, load_keys(&config.data_dir)?);
     if let Some(spec) = &config.bootstrap_operator {

@@ -1,11 +1,235 @@
-//! The declare function. Only its health route so far; its routes arrive with their issues.
+//! The declare function: catalogs, the enterprise profile and advisor, the digital-level self-assessment, and
+//! declarations (draft, save, submit, application document, history). Each handler decodes the request, calls
+//! one use case of `shared::services`, and encodes its answer.
 
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use shared::error::{AppError, AppResult};
 use shared::http::app::Handlers;
+use shared::http::auth::Caller;
 use shared::http::common::health;
+use shared::http::dto::SaveDeclarationBody;
+use shared::http::error::JsonBody;
+use shared::http::extract::{IfMatch, QueryParams, etag};
+use shared::http::pagination::{PageParams, Paged};
 use shared::http::routes::{Function, RouteId};
+use shared::http::state::AppState;
+use shared::http::views::declaration_view;
+use shared::rules::{industry, region};
+use shared::services::declarations::{self, NewDeclaration};
+use shared::services::enterprise;
 
 pub const FUNCTION: Function = Function::Declare;
 
 pub fn handlers() -> Handlers {
-    vec![(RouteId::Health(FUNCTION), health(FUNCTION))]
+    vec![
+        (RouteId::Health(FUNCTION), health(FUNCTION)),
+        (RouteId::CatalogRegions, get(catalog_regions)),
+        (RouteId::CatalogIndustries, get(catalog_industries)),
+        (RouteId::GetEnterprise, get(get_enterprise)),
+        (RouteId::PutEnterprise, put(put_enterprise)),
+        (RouteId::GetAdvice, get(get_advice)),
+        (RouteId::GetDigitalQuestionnaire, get(get_questionnaire)),
+        (RouteId::CreateDigitalAssessment, post(create_assessment)),
+        (RouteId::GetLatestDigitalAssessment, get(latest_assessment)),
+        (RouteId::ListDeclarations, get(list_declarations)),
+        (RouteId::CreateDeclaration, post(create_declaration)),
+        (RouteId::GetDeclaration, get(get_declaration)),
+        (RouteId::SaveDeclaration, put(save_declaration)),
+        (RouteId::SubmitDeclaration, post(submit_declaration)),
+        (RouteId::GetApplication, get(get_application)),
+        (RouteId::GetHistory, get(get_history)),
+    ]
+}
+
+// ---- catalogs ---------------------------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct ParentParams {
+    parent: Option<String>,
+}
+
+async fn catalog_regions(QueryParams(q): QueryParams<ParentParams>) -> AppResult<Json<Value>> {
+    let parent = match q.parent.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(raw) => Some(
+            region::RegionCode::parse(raw)
+                .map_err(|e| AppError::field("parent", e.code(), e.to_string()))?,
+        ),
+    };
+    Ok(Json(json!({ "items": region::children(parent.as_ref()) })))
+}
+
+async fn catalog_industries(QueryParams(q): QueryParams<ParentParams>) -> AppResult<Json<Value>> {
+    let parent = q.parent.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if let Some(code) = parent
+        && industry::lookup(code).is_none()
+    {
+        return Err(AppError::field(
+            "parent",
+            "INVALID_INDUSTRY",
+            format!("行业代码 {code} 不存在"),
+        ));
+    }
+    Ok(Json(json!({ "items": industry::children(parent) })))
+}
+
+// ---- enterprise profile, advice, digital assessment ----------------------------------------------------------------
+
+fn versioned_json(value: Value, version: u64) -> Response {
+    let mut body = value;
+    if let Some(obj) = body.as_object_mut() {
+        obj.insert("version".into(), json!(version));
+    }
+    ([etag(version)], Json(body)).into_response()
+}
+
+async fn get_enterprise(State(s): State<AppState>, Caller(c): Caller) -> AppResult<Response> {
+    let (view, version) = enterprise::view(&s, &c).await?;
+    Ok(versioned_json(view, version))
+}
+
+async fn put_enterprise(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    IfMatch(if_match): IfMatch,
+    JsonBody(body): JsonBody<Value>,
+) -> AppResult<Response> {
+    let (view, version) = enterprise::save(&s, &c, if_match, body).await?;
+    Ok(versioned_json(view, version))
+}
+
+async fn get_advice(State(s): State<AppState>, Caller(c): Caller) -> AppResult<Json<Value>> {
+    Ok(Json(enterprise::advice(&s, &c).await?))
+}
+
+async fn get_questionnaire() -> Json<Value> {
+    Json(json!(shared::rules::digital::questionnaire()))
+}
+
+async fn create_assessment(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    JsonBody(body): JsonBody<Value>,
+) -> AppResult<(StatusCode, Json<Value>)> {
+    let result = enterprise::submit_digital_assessment(&s, &c, body).await?;
+    Ok((StatusCode::CREATED, Json(result)))
+}
+
+async fn latest_assessment(State(s): State<AppState>, Caller(c): Caller) -> AppResult<Json<Value>> {
+    match enterprise::latest_digital_assessment_of(&s, &c).await? {
+        Some(v) => Ok(Json(v)),
+        None => Err(AppError::not_found("尚未进行数字化水平自评测")),
+    }
+}
+
+// ---- declarations -------------------------------------------------------------------------------------------------
+
+async fn list_declarations(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    QueryParams(q): QueryParams<PageParams>,
+) -> AppResult<Json<Paged<Value>>> {
+    let (items, next_cursor) = declarations::list(&s, &c, q.limit()?, q.cursor()).await?;
+    Ok(Json(Paged {
+        items: items.iter().map(declaration_view).collect(),
+        next_cursor,
+    }))
+}
+
+async fn create_declaration(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    JsonBody(body): JsonBody<NewDeclaration>,
+) -> AppResult<Response> {
+    let d = declarations::create(&s, &c, &body).await?;
+    let mut view = declaration_view(&d);
+    view["form_spec"] = enterprise::form_spec_json(&d.value);
+    Ok((
+        StatusCode::CREATED,
+        [
+            etag(d.version),
+            (header::LOCATION, format!("/v1/declarations/{}", d.value.id)),
+        ],
+        Json(view),
+    )
+        .into_response())
+}
+
+async fn get_declaration(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let d = declarations::load_visible(&s, &c, &id).await?;
+    let mut view = declaration_view(&d);
+    view["form_spec"] = enterprise::form_spec_json(&d.value);
+    view["form_problems"] = json!(enterprise::form_problems(&d.value));
+    Ok(([etag(d.version)], Json(view)).into_response())
+}
+
+async fn save_declaration(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+    JsonBody(body): JsonBody<SaveDeclarationBody>,
+) -> AppResult<Response> {
+    let saved = declarations::save(&s, &c, &id, if_match, body.form).await?;
+    let mut view = declaration_view(&saved.declaration);
+    view["form_problems"] = json!(saved.problems);
+    Ok(([etag(saved.declaration.version)], Json(view)).into_response())
+}
+
+async fn submit_declaration(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+) -> AppResult<Response> {
+    let d = declarations::submit(&s, &c, &id, if_match).await?;
+    Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
+}
+
+async fn get_application(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let d = declarations::load_visible(&s, &c, &id).await?;
+    let html = enterprise::application_document(&d.value)?;
+    let sha = d
+        .value
+        .snapshot
+        .as_ref()
+        .map(|s| s.sha256.clone())
+        .unwrap_or_default();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"application-{}.html\"", d.value.id),
+            ),
+            (header::HeaderName::from_static("x-snapshot-sha256"), sha),
+        ],
+        html,
+    )
+        .into_response())
+}
+
+async fn get_history(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(id): Path<String>,
+    QueryParams(q): QueryParams<PageParams>,
+) -> AppResult<Json<Value>> {
+    let (items, next_cursor) = declarations::history(&s, &c, &id, q.limit()?, q.cursor()).await?;
+    Ok(Json(json!({"items": items, "next_cursor": next_cursor})))
 }

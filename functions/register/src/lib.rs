@@ -2,7 +2,7 @@
 //! Each handler decodes, calls one `shared::services::accounts` use case, encodes.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -18,6 +18,7 @@ use shared::http::dto::{
     CodeBody, CreateAccountBody, ResetConfirmBody, ResetRequestBody, SessionBody,
 };
 use shared::http::error::JsonBody;
+use shared::http::extract::QueryParams;
 use shared::http::routes::{Function, RouteId};
 use shared::http::state::AppState;
 use shared::services::accounts::{
@@ -223,7 +224,7 @@ struct QueryCode {
 async fn get_phone_change(
     State(s): State<AppState>,
     Path(id): Path<String>,
-    Query(q): Query<QueryCode>,
+    QueryParams(q): QueryParams<QueryCode>,
 ) -> AppResult<Json<Value>> {
     let change = accounts::get_phone_change(&s, &id, q.code.as_deref().unwrap_or("")).await?;
     Ok(Json(phone_change_view(&change)))

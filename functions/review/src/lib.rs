@@ -2,20 +2,28 @@
 //! (人工核验) of phone changes and real-name verifications.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
+use axum::response::{IntoResponse, Response};
+use shared::domain::tier::Tier;
+use shared::error::AppError;
 use shared::error::AppResult;
 use shared::http::app::Handlers;
 use shared::http::auth::Caller;
 use shared::http::common::health;
 use shared::http::dto::DecisionBody;
 use shared::http::error::JsonBody;
+use shared::http::extract::{IfMatch, QueryParams, etag};
 use shared::http::pagination::PageParams;
 use shared::http::routes::{Function, RouteId};
 use shared::http::state::AppState;
+use shared::http::views::declaration_view;
 use shared::services::accounts::{self, RealNameReview};
+use shared::services::review;
+use shared::services::windows::{self, NewWindow, Window};
 
 use register::{phone_change_view, rfc3339};
 
@@ -28,6 +36,11 @@ pub fn handlers() -> Handlers {
         (RouteId::DecidePhoneChange, post(decide_phone_change)),
         (RouteId::ListRealNameReviews, get(list_real_name_reviews)),
         (RouteId::DecideRealNameReview, post(decide_real_name)),
+        (RouteId::ListWindows, get(list_windows)),
+        (RouteId::CreateWindow, post(create_window)),
+        (RouteId::CreateOfficial, post(create_official)),
+        (RouteId::StartReview, post(start_review)),
+        (RouteId::DecideDeclaration, post(decide_declaration)),
     ]
 }
 
@@ -48,7 +61,7 @@ fn operator_phone_change_view(c: &accounts::PhoneChange) -> Value {
 async fn list_phone_changes(
     State(s): State<AppState>,
     Caller(caller): Caller,
-    Query(q): Query<PageParams>,
+    QueryParams(q): QueryParams<PageParams>,
 ) -> AppResult<Json<Value>> {
     let page = accounts::list_phone_changes(&s, &caller, q.limit()?, q.cursor()).await?;
     Ok(Json(
@@ -83,7 +96,7 @@ fn review_view(r: &RealNameReview) -> Value {
 async fn list_real_name_reviews(
     State(s): State<AppState>,
     Caller(caller): Caller,
-    Query(q): Query<PageParams>,
+    QueryParams(q): QueryParams<PageParams>,
 ) -> AppResult<Json<Value>> {
     let page = accounts::list_real_name_reviews(&s, &caller, q.limit()?, q.cursor()).await?;
     Ok(Json(
@@ -99,4 +112,79 @@ async fn decide_real_name(
 ) -> AppResult<Json<Value>> {
     let review = accounts::decide_real_name(&s, &caller, &id, b.decision, b.comment).await?;
     Ok(Json(review_view(&review)))
+}
+
+#[derive(serde::Deserialize)]
+struct WindowParams {
+    tier: Option<String>,
+    year: Option<String>,
+}
+
+async fn list_windows(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    QueryParams(q): QueryParams<WindowParams>,
+) -> AppResult<Json<Value>> {
+    let tier = Tier::parse(q.tier.as_deref().unwrap_or_default()).ok_or_else(|| {
+        AppError::field(
+            "tier",
+            "INVALID_TIER",
+            "tier 须为 innovative、specialized 或 little_giant",
+        )
+    })?;
+    let year = match q.year.as_deref() {
+        None | Some("") => shared::domain::calendar::china_year(s.clock.now()),
+        Some(raw) => raw
+            .parse()
+            .map_err(|_| AppError::field("year", "INVALID_YEAR", "year 须为年份，例如 2026"))?,
+    };
+    let items = windows::list(&s, &c, tier, year).await?;
+    Ok(Json(json!({ "items": items, "next_cursor": null })))
+}
+
+async fn create_window(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    JsonBody(body): JsonBody<NewWindow>,
+) -> AppResult<(StatusCode, Json<Window>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(windows::create(&s, &c, &body).await?),
+    ))
+}
+
+async fn create_official(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    JsonBody(body): JsonBody<review::NewOfficial>,
+) -> AppResult<(StatusCode, Json<Value>)> {
+    let account = review::create_official(&s, &c, &body).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            json!({"account_id": account.id, "login_name": account.login_name,
+                    "level": body.level, "region": account.official.as_ref().and_then(|o| o.region.clone())}),
+        ),
+    ))
+}
+
+async fn start_review(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+) -> AppResult<Response> {
+    let d = review::start(&s, &c, &id, if_match).await?;
+    Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
+}
+
+async fn decide_declaration(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+    JsonBody(body): JsonBody<review::DecisionRequest>,
+) -> AppResult<Response> {
+    let d = review::decide(&s, &c, &id, if_match, &body).await?;
+    Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
 }

@@ -1,11 +1,65 @@
-//! The upload function. Only its health route so far; its routes arrive with their issues.
+//! The upload function: evidence files of a declaration — presigned uploads, the completion check, the list with
+//! short-lived download links, and deletion while the declaration is editable.
 
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{delete, get, post};
+use serde_json::{Value, json};
+
+use shared::error::AppResult;
 use shared::http::app::Handlers;
+use shared::http::auth::Caller;
 use shared::http::common::health;
+use shared::http::error::JsonBody;
 use shared::http::routes::{Function, RouteId};
+use shared::http::state::AppState;
+use shared::services::evidence::{self, Evidence, UploadRequest, UploadTicket};
 
 pub const FUNCTION: Function = Function::Upload;
 
 pub fn handlers() -> Handlers {
-    vec![(RouteId::Health(FUNCTION), health(FUNCTION))]
+    vec![
+        (RouteId::Health(FUNCTION), health(FUNCTION)),
+        (RouteId::CreateEvidence, post(create)),
+        (RouteId::CompleteEvidence, post(complete)),
+        (RouteId::ListEvidence, get(list)),
+        (RouteId::DeleteEvidence, delete(remove)),
+    ]
+}
+
+async fn create(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<UploadRequest>,
+) -> AppResult<(StatusCode, Json<UploadTicket>)> {
+    let ticket = evidence::request_upload(&s, &c, &id, &body).await?;
+    Ok((StatusCode::CREATED, Json(ticket)))
+}
+
+async fn complete(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path((id, evidence_id)): Path<(String, String)>,
+) -> AppResult<Json<Evidence>> {
+    Ok(Json(evidence::complete(&s, &c, &id, &evidence_id).await?))
+}
+
+async fn list(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(id): Path<String>,
+) -> AppResult<Json<Value>> {
+    let items = evidence::list(&s, &c, &id).await?;
+    Ok(Json(json!({ "items": items, "next_cursor": null })))
+}
+
+async fn remove(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path((id, evidence_id)): Path<(String, String)>,
+) -> AppResult<StatusCode> {
+    evidence::delete(&s, &c, &id, &evidence_id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
