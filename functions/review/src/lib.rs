@@ -22,8 +22,8 @@ use shared::http::routes::{Function, RouteId};
 use shared::http::state::AppState;
 use shared::http::views::declaration_view;
 use shared::services::accounts::{self, RealNameReview};
-use shared::services::review;
 use shared::services::windows::{self, NewWindow, Window};
+use shared::services::{publicity, review, statistics};
 
 use register::{phone_change_view, rfc3339};
 
@@ -41,6 +41,14 @@ pub fn handlers() -> Handlers {
         (RouteId::CreateOfficial, post(create_official)),
         (RouteId::StartReview, post(start_review)),
         (RouteId::DecideDeclaration, post(decide_declaration)),
+        (RouteId::Queue, get(queue)),
+        (RouteId::PublishPublicity, post(publish_publicity)),
+        (RouteId::GetPublicity, get(get_publicity)),
+        (RouteId::ObjectPublicity, post(object_publicity)),
+        (RouteId::ClosePublicity, post(close_publicity)),
+        (RouteId::AdminEnterprise, get(admin_enterprise)),
+        (RouteId::Statistics, get(statistics)),
+        (RouteId::PublicRecognitions, get(public_recognitions)),
     ]
 }
 
@@ -187,4 +195,112 @@ async fn decide_declaration(
 ) -> AppResult<Response> {
     let d = review::decide(&s, &c, &id, if_match, &body).await?;
     Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
+}
+
+async fn queue(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    QueryParams(q): QueryParams<review::QueueParams>,
+) -> AppResult<Json<Value>> {
+    let (items, next_cursor) = review::queue(&s, &c, &q).await?;
+    Ok(Json(json!({ "items": items, "next_cursor": next_cursor })))
+}
+
+async fn publish_publicity(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    JsonBody(body): JsonBody<publicity::NewPublicity>,
+) -> AppResult<(StatusCode, Json<publicity::PublicityList>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(publicity::publish(&s, &c, &body).await?),
+    ))
+}
+
+async fn get_publicity(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(id): Path<String>,
+) -> AppResult<Json<publicity::PublicityList>> {
+    Ok(Json(publicity::get(&s, &c, &id).await?))
+}
+
+async fn object_publicity(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<publicity::Objection>,
+) -> AppResult<Response> {
+    let d = publicity::object(&s, &c, &id, &body).await?;
+    Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
+}
+
+async fn close_publicity(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(id): Path<String>,
+) -> AppResult<Json<publicity::PublicityList>> {
+    Ok(Json(publicity::close(&s, &c, &id).await?))
+}
+
+async fn admin_enterprise(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(uscc): Path<String>,
+) -> AppResult<Json<Value>> {
+    Ok(Json(review::enterprise_view(&s, &c, &uscc).await?))
+}
+
+async fn statistics(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    QueryParams(q): QueryParams<statistics::StatsParams>,
+) -> AppResult<Response> {
+    let stats = statistics::statistics(&s, &c, &q).await?;
+    match q.format.as_deref().map(str::trim) {
+        None | Some("") | Some("json") => Ok(Json(stats).into_response()),
+        Some("csv") => Ok((
+            [
+                (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"statistics.csv\"",
+                ),
+            ],
+            stats.to_csv(),
+        )
+            .into_response()),
+        Some(_) => Err(AppError::field(
+            "format",
+            "INVALID_FORMAT",
+            "format 须为 json 或 csv",
+        )),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct RecognitionParams {
+    tier: Option<String>,
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+async fn public_recognitions(
+    State(s): State<AppState>,
+    QueryParams(q): QueryParams<RecognitionParams>,
+) -> AppResult<Json<Value>> {
+    let tier = Tier::parse(q.tier.as_deref().unwrap_or_default()).ok_or_else(|| {
+        AppError::field(
+            "tier",
+            "INVALID_TIER",
+            "tier 须为 innovative、specialized 或 little_giant",
+        )
+    })?;
+    let page = PageParams {
+        limit: q.limit,
+        cursor: q.cursor,
+    };
+    let (items, next_cursor) =
+        publicity::recognized_batches(&s, tier, page.limit()?, page.cursor()).await?;
+    Ok(Json(json!({ "items": items, "next_cursor": next_cursor })))
 }

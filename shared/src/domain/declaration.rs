@@ -266,6 +266,12 @@ pub struct Declaration {
     pub year: i32,
     /// The enterprise's registered county when the declaration was created (decides its reviewers).
     pub region: RegionCode,
+    /// The enterprise's industry (GB/T 4754 class) when last submitted (statistics).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub industry: Option<crate::rules::industry::IndustryCode>,
+    /// The publicity list (公示) it is on, once published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publicity_id: Option<String>,
     pub status: Status,
     /// The level the declaration waits at or is reviewed at (`submitted`, `under_review`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -364,6 +370,8 @@ impl Declaration {
             tier,
             year,
             region,
+            industry: None,
+            publicity_id: None,
             status: Status::Draft,
             level: None,
             chain: Vec::new(),

@@ -17,10 +17,11 @@ use crate::domain::calendar::china_year;
 use crate::domain::declaration::{
     Action, Declaration, Snapshot, Status, Transition, TransitionError, WithdrawMode, review_chain,
 };
-use crate::domain::principal::{Principal, Role};
+use crate::domain::principal::{Level, Principal, Role};
 use crate::domain::tier::Tier;
 use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 use crate::ports::{Cond, Item, Query, TxOp};
+use crate::rules::region::RegionCode;
 use crate::services::Platform;
 use crate::services::accounts::Versioned;
 use crate::services::enterprise;
@@ -109,6 +110,121 @@ pub async fn load_visible(
     if visible { Ok(found) } else { Err(not_found()) }
 }
 
+/// What officials' indexes keep of a declaration (queue entries and the jurisdiction registry).
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Summary {
+    pub id: String,
+    pub uscc: String,
+    pub enterprise_name: String,
+    pub tier: Tier,
+    pub year: i32,
+    pub region: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub industry: Option<String>,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publicity_id: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub waiting_since: OffsetDateTime,
+    pub submissions: u32,
+}
+
+impl Summary {
+    pub fn of(d: &Declaration) -> Summary {
+        Summary {
+            id: d.id.clone(),
+            uscc: d.uscc.clone(),
+            enterprise_name: d.enterprise_name.clone(),
+            tier: d.tier,
+            year: d.year,
+            region: format!("{:06}", d.region.value()),
+            industry: d.industry.map(|i| i.as_str().to_owned()),
+            status: d.status,
+            level: d.level,
+            publicity_id: d.publicity_id.clone(),
+            waiting_since: d.waiting_since,
+            submissions: d.submissions,
+        }
+    }
+}
+
+pub const REGISTRY_SK: &str = "REG";
+pub const QUEUE_SK: &str = "QUEUE";
+
+/// The registry partition of a province (`REG#33`): every declaration officials may see, by region.
+pub fn registry_pk(province_prefix: u32) -> String {
+    format!("REG#{province_prefix:02}")
+}
+
+/// The queue partition of a kind at a level for the part of a region that level covers: `QUEUE#declaration#
+/// county#330106`, `…#city#3301`, `…#province#33`, `…#ministry#CN`.
+pub fn queue_pk(kind: &str, level: Level, region: RegionCode) -> String {
+    let code = format!("{:06}", region.value());
+    let scope = match level {
+        Level::County => code,
+        Level::City => code[..4].to_owned(),
+        Level::Province => code[..2].to_owned(),
+        Level::Ministry => "CN".to_owned(),
+    };
+    format!("QUEUE#{kind}#{}#{scope}", level_name(level))
+}
+
+pub fn level_name(level: Level) -> &'static str {
+    match level {
+        Level::County => "county",
+        Level::City => "city",
+        Level::Province => "province",
+        Level::Ministry => "ministry",
+    }
+}
+
+/// The level a declaration waits at: its current level while submitted or under review; the final level while in
+/// publicity and not yet on a published list.
+pub fn waiting_level(d: &Declaration) -> Option<Level> {
+    match d.status {
+        Status::Submitted | Status::UnderReview => d.level,
+        Status::Publicity if d.publicity_id.is_none() => d.chain.last().copied(),
+        _ => None,
+    }
+}
+
+/// Index maintenance for a declaration's new state: the registry entry (officials' lists and statistics, by
+/// region) and the queue entry (present only while it waits at a level). Written in the same transaction as the
+/// declaration, so the indexes never disagree with it.
+pub fn index_ops(d: &Declaration) -> Vec<TxOp> {
+    let summary = Summary::of(d);
+    let mut ops = vec![TxOp::Put {
+        item: Item::new(decl_pk(&d.id), REGISTRY_SK, &summary).with_gsi1(
+            registry_pk(d.region.province_prefix()),
+            format!("{:06}#{}", d.region.value(), d.id),
+        ),
+        cond: Cond::Always,
+    }];
+    match waiting_level(d) {
+        Some(level) => ops.push(TxOp::Put {
+            item: Item::new(decl_pk(&d.id), QUEUE_SK, &summary).with_gsi1(
+                queue_pk("declaration", level, d.region),
+                format!("{}#{}", rfc3339(d.waiting_since), d.id),
+            ),
+            cond: Cond::Always,
+        }),
+        None => ops.push(TxOp::Delete {
+            pk: decl_pk(&d.id),
+            sk: QUEUE_SK.into(),
+            cond: Cond::Always,
+        }),
+    }
+    ops
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
 fn decl_item(d: &Declaration, version: u64) -> Item {
     Item::new(decl_pk(&d.id), DECL_SK, d)
         .with_gsi1(list_pk(&d.uscc), d.id.clone())
@@ -140,6 +256,16 @@ fn transition_event(
     )
 }
 
+/// The declaration's new state under the version read, with its index entries (no event).
+pub fn decl_item_ops(before: &Versioned<Declaration>, next: &Declaration) -> Vec<TxOp> {
+    let mut ops = vec![TxOp::Put {
+        item: decl_item(next, before.version + 1),
+        cond: Cond::VersionIs(before.version),
+    }];
+    ops.extend(index_ops(next));
+    ops
+}
+
 /// Save a transition: the record under its version, the audit event, and any extra actions, all or nothing.
 pub async fn save_transition(
     p: &Platform,
@@ -164,6 +290,7 @@ pub async fn save_transition(
             cond: Cond::Always,
         });
     }
+    ops.extend(index_ops(next));
     ops.append(&mut extra);
     ops.push(transition_event(next, transition, caller, now).tx_op());
     p.store.transact(ops).await.map_err(|e| match e {
@@ -240,6 +367,7 @@ pub async fn create(
         ));
     }
     let profile = enterprise::load_profile(p, &uscc).await?;
+    let industry = profile.as_ref().and_then(|v| v.value.industry);
     let (name, region) = match profile
         .as_ref()
         .and_then(|v| v.value.region.map(|r| (v.value.name.clone(), r)))
@@ -254,7 +382,7 @@ pub async fn create(
         }
     };
     enterprise::check_prerequisites(p, &uscc, tier, now).await?;
-    let declaration = Declaration::new_draft(
+    let mut declaration = Declaration::new_draft(
         new_id(now),
         uscc.clone(),
         name,
@@ -264,6 +392,7 @@ pub async fn create(
         region,
         now,
     );
+    declaration.industry = industry;
     let (lock_pk, lock_sk) = active_key(&uscc, tier, year);
     let lock = Item::new(lock_pk, lock_sk, &json!({"declaration_id": declaration.id}));
     let event = Event::new(
@@ -291,6 +420,7 @@ pub async fn create(
                 item: decl_item(&declaration, 1),
                 cond: Cond::Absent,
             },
+            index_ops(&declaration).remove(0),
             event.tx_op(),
         ])
         .await;
@@ -408,8 +538,9 @@ pub async fn submit(
         windows::is_open(p, d.tier, d.year, d.region, now).await?
     };
     let package = enterprise::submission_package(p, d, now).await?;
+    let industry = package.industry;
     let snapshot = Snapshot::freeze(now, &package.rule_version, package.content);
-    let (next, t) = d
+    let (mut next, t) = d
         .apply(
             Action::Submit {
                 chain: review_chain(d.tier, d.region),
@@ -419,6 +550,7 @@ pub async fn submit(
             now,
         )
         .map_err(transition_error)?;
+    next.industry = industry;
     let version = save_transition(p, &before, &next, &t, caller, Vec::new()).await?;
     Ok(Versioned {
         value: next,

@@ -111,14 +111,13 @@ pub async fn qualifications(p: &Platform, uscc: &str) -> AppResult<Vec<Qualifica
         .collect()
 }
 
-/// Record a tier's current qualification (recognition, re-review), with its event, as one transaction.
-pub async fn record_qualification(
-    store: &dyn crate::ports::Store,
+/// The actions recording a tier's current qualification (recognition, re-review), with its event.
+pub fn qualification_ops(
     uscc: &str,
     q: &Qualification,
     actor: Option<&str>,
     now: OffsetDateTime,
-) -> AppResult<()> {
+) -> Vec<TxOp> {
     let event = Event::new(
         "enterprise.qualification_recorded",
         &ent_pk(uscc),
@@ -126,14 +125,25 @@ pub async fn record_qualification(
         now,
         json!({"uscc": uscc, "qualification": q}),
     );
+    vec![
+        TxOp::Put {
+            item: Item::new(ent_pk(uscc), format!("{QUAL_PREFIX}{}", q.tier.as_str()), q),
+            cond: Cond::Always,
+        },
+        event.tx_op(),
+    ]
+}
+
+/// Record a tier's current qualification on its own (tests, data migration).
+pub async fn record_qualification(
+    store: &dyn crate::ports::Store,
+    uscc: &str,
+    q: &Qualification,
+    actor: Option<&str>,
+    now: OffsetDateTime,
+) -> AppResult<()> {
     store
-        .transact(vec![
-            TxOp::Put {
-                item: Item::new(ent_pk(uscc), format!("{QUAL_PREFIX}{}", q.tier.as_str()), q),
-                cond: Cond::Always,
-            },
-            event.tx_op(),
-        ])
+        .transact(qualification_ops(uscc, q, actor, now))
         .await?;
     Ok(())
 }
@@ -466,6 +476,8 @@ pub async fn advice(p: &Platform, caller: &Principal) -> AppResult<Value> {
 pub struct Package {
     pub rule_version: String,
     pub content: Value,
+    /// The industry at submission (kept on the declaration for statistics).
+    pub industry: Option<crate::rules::industry::IndustryCode>,
 }
 
 /// Every check of a submission (issue 3 item 6, in this order: prerequisites, SME size, profile completeness,
@@ -566,6 +578,7 @@ pub async fn submission_package(
     Ok(Package {
         rule_version: rule_set.version.clone(),
         content,
+        industry: profile.industry,
     })
 }
 

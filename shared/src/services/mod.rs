@@ -8,7 +8,9 @@ pub mod enterprise;
 pub mod events;
 pub mod evidence;
 pub mod passwords;
+pub mod publicity;
 pub mod review;
+pub mod statistics;
 pub mod windows;
 
 use std::sync::Arc;

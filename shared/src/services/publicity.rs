@@ -1,0 +1,452 @@
+//! Publicity (公示) and recognition (认定): the final level of a tier's chain publishes the declarations that
+//! passed it on a list for N days (default 7); during the period an official may pull one out on objection
+//! (→ rejected, with the reason); closing the list after its end recognises the rest, each gaining the
+//! qualification {tier, valid_from = the closing day (China), valid_until = three years later less a day}.
+//!
+//! Records: `pk = PUBLICITY#<id>, sk = LIST` with `gsi1 = (PUBLICITY#<tier>, <starts_at>#<id>)` for the public
+//! list of recognised enterprises per tier and batch.
+//!
+//! Each declaration moves in its own transaction (with its index entries, its qualification and its audit
+//! event); the list record says which declarations it holds, so a close interrupted half-way can simply be run
+//! again: it recognises the ones still in publicity on this list.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use time::{Duration, OffsetDateTime};
+
+use crate::domain::calendar::china_date;
+use crate::domain::declaration::{Action, Declaration, Status};
+use crate::domain::principal::{Level, Principal};
+use crate::domain::qualification::Qualification;
+use crate::domain::tier::Tier;
+use crate::error::{AppError, AppResult, ErrorCode, FieldError};
+use crate::ports::{Cond, Item, Query, TxOp};
+use crate::services::Platform;
+use crate::services::accounts::Versioned;
+use crate::services::declarations::{self, Summary, decl_item_ops, transition_error};
+use crate::services::enterprise::qualification_ops;
+use crate::services::events::{Event, new_id};
+use crate::services::review::scope_of;
+
+/// Default length of a publicity period (days; RULES.md §1.8: local practice 3–7 days, national UNCONFIRMED).
+pub const DEFAULT_DAYS: i64 = 7;
+/// Most declarations on one list.
+pub const MAX_LIST: usize = 500;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ListStatus {
+    Open,
+    Closed,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PublicityList {
+    pub id: String,
+    pub tier: Tier,
+    pub level: Level,
+    /// The publisher's scope (`33` for Zhejiang, `CN` for the ministry).
+    pub scope: String,
+    pub title: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub starts_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub ends_at: OffsetDateTime,
+    pub days: i64,
+    pub entries: Vec<Summary>,
+    pub status: ListStatus,
+    pub created_by: String,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub closed_at: Option<OffsetDateTime>,
+    /// After closing: the ids recognised, and those pulled out on objection.
+    #[serde(default)]
+    pub recognized: Vec<String>,
+    #[serde(default)]
+    pub objected: Vec<String>,
+}
+
+/// `POST /v1/admin/publicity` body.
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+pub struct NewPublicity {
+    pub tier: String,
+    /// Days of publicity (1–30, default 7).
+    pub days: Option<i64>,
+    /// Which passed declarations to publish; all that wait for publicity in the caller's scope when omitted.
+    pub declaration_ids: Option<Vec<String>>,
+    pub title: Option<String>,
+}
+
+/// `POST /v1/admin/publicity/{id}/objection` body.
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+pub struct Objection {
+    pub declaration_id: String,
+    pub reason: String,
+}
+
+fn list_pk(id: &str) -> String {
+    format!("PUBLICITY#{id}")
+}
+
+const LIST_SK: &str = "LIST";
+
+/// The level that decides a tier (the last of its chain).
+fn final_level(tier: Tier) -> Level {
+    match tier {
+        Tier::LittleGiant => Level::Ministry,
+        _ => Level::Province,
+    }
+}
+
+async fn load_list(p: &Platform, id: &str) -> AppResult<Versioned<PublicityList>> {
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(AppError::not_found("公示不存在"));
+    }
+    match p.store.get(&list_pk(id), LIST_SK).await? {
+        Some(item) => Ok(Versioned {
+            value: item.decode()?,
+            version: item.version,
+        }),
+        None => Err(AppError::not_found("公示不存在")),
+    }
+}
+
+/// The list if the caller published it or shares its scope and level (404 otherwise).
+async fn load_own_list(
+    p: &Platform,
+    caller: &Principal,
+    id: &str,
+) -> AppResult<Versioned<PublicityList>> {
+    let (level, scope) = scope_of(caller)?;
+    let list = load_list(p, id).await?;
+    if list.value.level != level || list.value.scope != scope {
+        return Err(AppError::not_found("公示不存在"));
+    }
+    Ok(list)
+}
+
+/// A list the caller may see (its publisher's level and scope).
+pub async fn get(p: &Platform, caller: &Principal, id: &str) -> AppResult<PublicityList> {
+    Ok(load_own_list(p, caller, id).await?.value)
+}
+
+/// Publish a list.
+pub async fn publish(
+    p: &Platform,
+    caller: &Principal,
+    req: &NewPublicity,
+) -> AppResult<PublicityList> {
+    let (level, scope) = scope_of(caller)?;
+    let tier = Tier::parse(&req.tier).ok_or_else(|| {
+        AppError::field(
+            "tier",
+            "INVALID_TIER",
+            "tier 须为 innovative、specialized 或 little_giant",
+        )
+    })?;
+    if level != final_level(tier) {
+        return Err(AppError::forbidden(match tier {
+            Tier::LittleGiant => "“小巨人”由工业和信息化部公示",
+            _ => "创新型、专精特新由省级主管部门公示",
+        }));
+    }
+    let days = req.days.unwrap_or(DEFAULT_DAYS);
+    if !(1..=30).contains(&days) {
+        return Err(AppError::field(
+            "days",
+            "OUT_OF_RANGE",
+            "公示天数须为 1–30 天",
+        ));
+    }
+    // Everything that waits for publicity in the caller's scope.
+    let pk = format!(
+        "QUEUE#declaration#{}#{scope}",
+        declarations::level_name(level)
+    );
+    let mut waiting = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = p
+            .store
+            .query(Query::gsi1(pk.clone()).limit(100).after(cursor))
+            .await?;
+        for item in &page.items {
+            let s: Summary = item.decode()?;
+            if s.status == Status::Publicity && s.tier == tier && s.publicity_id.is_none() {
+                waiting.push(s);
+            }
+        }
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    let chosen: Vec<Summary> = match &req.declaration_ids {
+        None => waiting,
+        Some(ids) => {
+            let mut errors = Vec::new();
+            let mut chosen = Vec::new();
+            for (i, id) in ids.iter().enumerate() {
+                match waiting.iter().find(|s| &s.id == id) {
+                    Some(s) => chosen.push(s.clone()),
+                    None => errors.push(FieldError::new(
+                        format!("declaration_ids[{i}]"),
+                        "NOT_AWAITING_PUBLICITY",
+                        "该申报不在本级待公示名单中",
+                    )),
+                }
+            }
+            if !errors.is_empty() {
+                return Err(AppError::validation(errors));
+            }
+            chosen
+        }
+    };
+    if chosen.is_empty() {
+        return Err(AppError::new(ErrorCode::InvalidState, "没有待公示的申报"));
+    }
+    if chosen.len() > MAX_LIST {
+        return Err(AppError::field(
+            "declaration_ids",
+            "TOO_MANY",
+            format!("一次最多公示 {MAX_LIST} 家，请分批公示"),
+        ));
+    }
+    let now = p.clock.now();
+    let id = new_id(now);
+    let list = PublicityList {
+        id: id.clone(),
+        tier,
+        level,
+        scope,
+        title: req
+            .title
+            .clone()
+            .map(|t| t.trim().chars().take(100).collect())
+            .filter(|t: &String| !t.is_empty())
+            .unwrap_or_else(|| format!("{}拟认定名单公示", tier.label())),
+        starts_at: now,
+        ends_at: now + Duration::days(days),
+        days,
+        entries: chosen.clone(),
+        status: ListStatus::Open,
+        created_by: caller.account_id.clone(),
+        closed_at: None,
+        recognized: Vec::new(),
+        objected: Vec::new(),
+    };
+    let event = Event::new(
+        "publicity.published",
+        &list_pk(&id),
+        Some(&caller.account_id),
+        now,
+        json!({"publicity_id": id, "tier": tier, "count": chosen.len(), "ends_at": list.ends_at}),
+    );
+    p.store
+        .transact(vec![
+            TxOp::Put {
+                item: list_item(&list, 1),
+                cond: Cond::Absent,
+            },
+            event.tx_op(),
+        ])
+        .await?;
+    for s in &chosen {
+        mark_listed(p, caller, &s.id, &id, now).await?;
+    }
+    Ok(list)
+}
+
+fn list_item(list: &PublicityList, version: u64) -> Item {
+    Item::new(list_pk(&list.id), LIST_SK, list)
+        .with_gsi1(
+            format!("PUBLICITY#{}", list.tier.as_str()),
+            format!(
+                "{}#{}",
+                list.starts_at
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default(),
+                list.id
+            ),
+        )
+        .with_version(version)
+}
+
+/// Put a declaration on a list (it leaves the publicity queue).
+async fn mark_listed(
+    p: &Platform,
+    caller: &Principal,
+    id: &str,
+    list_id: &str,
+    now: OffsetDateTime,
+) -> AppResult<()> {
+    let before = declarations::load(p, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("申报不存在"))?;
+    if before.value.status != Status::Publicity || before.value.publicity_id.is_some() {
+        return Ok(());
+    }
+    let mut next = before.value.clone();
+    next.publicity_id = Some(list_id.to_owned());
+    next.updated_at = now;
+    let mut ops = decl_item_ops(&before, &next);
+    ops.push(
+        Event::new(
+            "declaration.publicity_listed",
+            &declarations::decl_pk(id),
+            Some(&caller.account_id),
+            now,
+            json!({"declaration_id": id, "publicity_id": list_id, "uscc": next.uscc, "tier": next.tier,
+                   "actor_role": caller.role, "actor_level": caller.level}),
+        )
+        .tx_op(),
+    );
+    p.store.transact(ops).await?;
+    Ok(())
+}
+
+/// Pull a declaration out on objection during the period (→ rejected).
+pub async fn object(
+    p: &Platform,
+    caller: &Principal,
+    list_id: &str,
+    req: &Objection,
+) -> AppResult<Versioned<Declaration>> {
+    let list = load_own_list(p, caller, list_id).await?;
+    let now = p.clock.now();
+    if list.value.status != ListStatus::Open || now >= list.value.ends_at {
+        return Err(AppError::new(
+            ErrorCode::InvalidState,
+            "公示期已结束，不能再提出异议",
+        ));
+    }
+    if req.reason.trim().is_empty() {
+        return Err(AppError::field("reason", "REQUIRED", "请填写异议理由"));
+    }
+    let before = declarations::load(p, &req.declaration_id)
+        .await?
+        .filter(|d| d.value.publicity_id.as_deref() == Some(list_id))
+        .ok_or_else(|| AppError::not_found("该申报不在本公示名单中"))?;
+    let (next, t) = before
+        .value
+        .apply(
+            Action::Object {
+                reason: req.reason.clone(),
+            },
+            now,
+        )
+        .map_err(transition_error)?;
+    let version = declarations::save_transition(p, &before, &next, &t, caller, Vec::new()).await?;
+    Ok(Versioned {
+        value: next,
+        version,
+    })
+}
+
+/// Close a list after its end: recognise every declaration still in publicity on it.
+pub async fn close(p: &Platform, caller: &Principal, list_id: &str) -> AppResult<PublicityList> {
+    let list = load_own_list(p, caller, list_id).await?;
+    let now = p.clock.now();
+    if now < list.value.ends_at {
+        return Err(AppError::new(
+            ErrorCode::InvalidState,
+            format!(
+                "公示期至 {} 结束，结束后方可办结",
+                crate::domain::calendar::in_china(list.value.ends_at)
+                    .format(time::macros::format_description!(
+                        "[year]-[month]-[day] [hour]:[minute]"
+                    ))
+                    .unwrap_or_default()
+            ),
+        ));
+    }
+    let valid_from = china_date(now);
+    let mut recognized = list.value.recognized.clone();
+    let mut objected = list.value.objected.clone();
+    for entry in &list.value.entries {
+        let Some(before) = declarations::load(p, &entry.id).await? else {
+            continue;
+        };
+        if before.value.publicity_id.as_deref() != Some(list_id) {
+            continue;
+        }
+        match before.value.status {
+            Status::Publicity => {
+                let (next, t) = before
+                    .value
+                    .apply(Action::Recognize, now)
+                    .map_err(transition_error)?;
+                let q = Qualification::new(next.tier, valid_from, next.id.clone());
+                let extra = qualification_ops(&next.uscc, &q, Some(&caller.account_id), now);
+                declarations::save_transition(p, &before, &next, &t, caller, extra).await?;
+                recognized.push(next.id.clone());
+            }
+            Status::Recognized if !recognized.contains(&entry.id) => {
+                recognized.push(entry.id.clone())
+            }
+            Status::Rejected if !objected.contains(&entry.id) => objected.push(entry.id.clone()),
+            _ => {}
+        }
+    }
+    let mut closed = list.value.clone();
+    closed.status = ListStatus::Closed;
+    closed.closed_at = Some(now);
+    closed.recognized = recognized;
+    closed.objected = objected;
+    let event = Event::new(
+        "publicity.closed",
+        &list_pk(list_id),
+        Some(&caller.account_id),
+        now,
+        json!({"publicity_id": list_id, "recognized": closed.recognized, "objected": closed.objected}),
+    );
+    p.store
+        .transact(vec![
+            TxOp::Put {
+                item: list_item(&closed, list.version + 1),
+                cond: Cond::VersionIs(list.version),
+            },
+            event.tx_op(),
+        ])
+        .await?;
+    Ok(closed)
+}
+
+/// The public list of recognised enterprises of a tier, by batch (closed lists, newest first).
+pub async fn recognized_batches(
+    p: &Platform,
+    tier: Tier,
+    limit: u32,
+    cursor: Option<String>,
+) -> AppResult<(Vec<serde_json::Value>, Option<String>)> {
+    let page = p
+        .store
+        .query(
+            Query::gsi1(format!("PUBLICITY#{}", tier.as_str()))
+                .backward()
+                .limit(limit)
+                .after(cursor),
+        )
+        .await?;
+    let mut out = Vec::new();
+    for item in &page.items {
+        let list: PublicityList = item.decode()?;
+        if list.status != ListStatus::Closed {
+            continue;
+        }
+        let enterprises: Vec<serde_json::Value> = list
+            .entries
+            .iter()
+            .filter(|e| list.recognized.contains(&e.id))
+            .map(|e| json!({"enterprise_name": e.enterprise_name, "uscc": e.uscc, "region": e.region}))
+            .collect();
+        out.push(json!({
+            "batch": list.id,
+            "title": list.title,
+            "tier": list.tier,
+            "closed_at": list.closed_at,
+            "valid_from": list.closed_at.map(|t| china_date(t).to_string()),
+            "enterprises": enterprises,
+        }));
+    }
+    Ok((out, page.next_cursor))
+}
