@@ -550,20 +550,52 @@ impl Declaration {
     }
 }
 
-/// The review chain for a tier and an enterprise's county (RULES.md §1.2, §1.8; issue 4 makes it configurable):
-/// innovative and specialized go county → city → province (final); little giants county → city → province
-/// (recommends) → ministry (final). Where a county has no city level (the districts of the municipalities and
-/// the counties directly under a province), the city step is skipped.
+/// The review chains, as data (`shared/rules/review-chains.yaml`), checked when first read: every tier has a
+/// chain, levels rise strictly, and the county level starts it.
+static CHAINS: std::sync::LazyLock<std::collections::BTreeMap<Tier, Vec<Level>>> =
+    std::sync::LazyLock::new(|| {
+        parse_chains(include_str!("../../rules/review-chains.yaml"))
+            .unwrap_or_else(|e| panic!("rules/review-chains.yaml: {e}"))
+    });
+
+fn parse_chains(yaml: &str) -> Result<std::collections::BTreeMap<Tier, Vec<Level>>, String> {
+    let chains: std::collections::BTreeMap<Tier, Vec<Level>> =
+        serde_yaml_ng::from_str(yaml).map_err(|e| e.to_string())?;
+    for tier in Tier::ALL {
+        let chain = chains.get(&tier).ok_or(format!("no chain for {tier}"))?;
+        if chain.first() != Some(&Level::County) {
+            return Err(format!(
+                "the chain of {tier} must start at the county level"
+            ));
+        }
+        if chain.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(format!("the chain of {tier} must rise strictly"));
+        }
+    }
+    Ok(chains)
+}
+
+/// The configured chain of a tier (before skipping absent levels).
+pub fn configured_chain(tier: Tier) -> &'static [Level] {
+    CHAINS.get(&tier).map(Vec::as_slice).unwrap_or(&[])
+}
+
+/// The level that decides a tier: the last of its chain.
+pub fn final_level(tier: Tier) -> Level {
+    configured_chain(tier)
+        .last()
+        .copied()
+        .unwrap_or(Level::Province)
+}
+
+/// The review chain for a tier and an enterprise's county: the configured chain without the levels the region
+/// does not have (a county with no city level skips the city).
 pub fn review_chain(tier: Tier, region: RegionCode) -> Vec<Level> {
-    let mut chain = vec![Level::County];
-    if region.city().is_some() {
-        chain.push(Level::City);
-    }
-    chain.push(Level::Province);
-    if tier == Tier::LittleGiant {
-        chain.push(Level::Ministry);
-    }
-    chain
+    configured_chain(tier)
+        .iter()
+        .copied()
+        .filter(|level| *level != Level::City || region.city().is_some())
+        .collect()
 }
 
 #[cfg(test)]
@@ -634,6 +666,18 @@ mod tests {
             decision,
             comment: comment.into(),
         }
+    }
+
+    #[test]
+    fn chain_files_that_break_the_rules_are_refused() {
+        assert!(parse_chains("innovative: [county, city, province]").is_err());
+        let bad = "innovative: [city, province]\nspecialized: [county, province]\nlittle_giant: [county, ministry]";
+        assert!(parse_chains(bad).unwrap_err().contains("county"));
+        let backwards =
+            "innovative: [county, province, city]\nspecialized: [county]\nlittle_giant: [county]";
+        assert!(parse_chains(backwards).unwrap_err().contains("rise"));
+        assert_eq!(final_level(Tier::LittleGiant), Level::Ministry);
+        assert_eq!(final_level(Tier::Specialized), Level::Province);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use serde_json::json;
 use time::{Duration, OffsetDateTime};
 
 use crate::domain::calendar::china_date;
-use crate::domain::declaration::{Action, Declaration, Status};
+use crate::domain::declaration::{Action, Declaration, Status, final_level};
 use crate::domain::principal::{Level, Principal};
 use crate::domain::qualification::Qualification;
 use crate::domain::tier::Tier;
@@ -88,14 +88,6 @@ fn list_pk(id: &str) -> String {
 }
 
 const LIST_SK: &str = "LIST";
-
-/// The level that decides a tier (the last of its chain).
-fn final_level(tier: Tier) -> Level {
-    match tier {
-        Tier::LittleGiant => Level::Ministry,
-        _ => Level::Province,
-    }
-}
 
 async fn load_list(p: &Platform, id: &str) -> AppResult<Versioned<PublicityList>> {
     if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
