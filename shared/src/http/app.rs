@@ -60,10 +60,14 @@ pub fn function_router(function: Function, handlers: Handlers) -> Router<AppStat
     router
 }
 
-/// Finish a router: fallbacks, body limit, request ids, tracing, client address.
+/// Finish a router: fallbacks, body limit, idempotency keys, request ids, tracing, client address.
 pub fn finish(router: Router<AppState>, state: AppState) -> Router {
     router
         .fallback(not_found_fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::http::idempotency::idempotency,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(request_context))
         .with_state(state)

@@ -7,6 +7,7 @@ pub mod common;
 pub mod dto;
 pub mod error;
 pub mod extract;
+pub mod idempotency;
 pub mod lambda;
 pub mod openapi;
 pub mod pagination;
