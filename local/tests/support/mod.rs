@@ -97,6 +97,20 @@ pub async fn start(backend: Backend) -> TestPlatform {
 }
 
 pub async fn start_with(backend: Backend, policy: Policy) -> TestPlatform {
+    start_inner(backend, policy, None).await
+}
+
+/// [`start`] on DynamoDB + S3 on moto with the DynamoDB client given — e.g. one built by
+/// `aws::local_client_with_interceptor` on `moto::moto_endpoint()` to record every operation the store issues.
+pub async fn start_with_dynamo_client(client: aws_sdk_dynamodb::Client) -> TestPlatform {
+    start_inner(Backend::Moto, test_policy(), Some(client)).await
+}
+
+async fn start_inner(
+    backend: Backend,
+    policy: Policy,
+    dynamo: Option<aws_sdk_dynamodb::Client>,
+) -> TestPlatform {
     let dir = fresh_dir(match backend {
         Backend::Local => "local",
         Backend::Moto => "moto",
@@ -117,7 +131,10 @@ pub async fn start_with(backend: Backend, policy: Policy) -> TestPlatform {
     };
     if backend == Backend::Moto {
         let endpoint = moto::moto_endpoint().await;
-        let client = aws::local_client(&endpoint).await;
+        let client = match dynamo {
+            Some(client) => client,
+            None => aws::local_client(&endpoint).await,
+        };
         let table = format!("records-{}", ulid::Ulid::new().to_string().to_lowercase());
         create_table_from_template(&client, &table, TEMPLATE)
             .await

@@ -23,10 +23,31 @@ pub fn china_year(t: OffsetDateTime) -> i32 {
     china_date(t).year()
 }
 
+/// A fixed-width, lexicographically ordered text for an instant (zero-padded Unix nanoseconds), for sort keys:
+/// RFC 3339 text has a variable-length fraction, so its text order is not time order within one second.
+pub fn sortable(t: OffsetDateTime) -> String {
+    format!("{:020}", t.unix_timestamp_nanos().max(0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use time::macros::{date, datetime};
+
+    #[test]
+    fn sortable_text_orders_like_time_within_a_second() {
+        let times = [
+            datetime!(2026-05-10 10:00:00 UTC),
+            datetime!(2026-05-10 10:00:00.1 UTC),
+            datetime!(2026-05-10 10:00:00.12 UTC),
+            datetime!(2026-05-10 10:00:00.5 UTC),
+            datetime!(2026-05-10 10:00:01 UTC),
+        ];
+        let texts: Vec<String> = times.iter().map(|t| sortable(*t)).collect();
+        let mut sorted = texts.clone();
+        sorted.sort();
+        assert_eq!(texts, sorted);
+    }
 
     #[test]
     fn new_year_arrives_in_china_eight_hours_before_utc() {
