@@ -23,7 +23,7 @@ use shared::http::error::JsonBody;
 use shared::http::routes::Function;
 use shared::http::state::AppState;
 use shared::ports::{Clock, SharedStore};
-use shared::services::{Platform, VerificationMode, accounts};
+use shared::services::{Platform, VerificationMode, accounts, reminders, stream};
 
 /// Configuration of the local runner: environment first, then flags.
 #[derive(Clone, Debug)]
@@ -151,12 +151,103 @@ pub struct Local {
     pub router: Router,
     pub clock: Arc<MovableClock>,
     pub store: SharedStore,
+    /// The notify dispatcher: its background task lives as long as this value.
+    pub dispatcher: Dispatcher,
+}
+
+/// The local stand-in for the notify function's stream and schedule: a background task that, every interval,
+/// runs the reminders when they are due (the China date changed since the last run, or an hour passed) and then
+/// tails the event feed through `shared::services::stream` — the same code the Lambda runs. It stops when the
+/// `Dispatcher` is dropped (with the runner).
+pub struct Dispatcher {
+    inner: Arc<DispatchInner>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+struct DispatchInner {
+    platform: Arc<Platform>,
+    feed: stream::FeedDispatcher,
+    last_reminders: tokio::sync::Mutex<Option<(time::Date, std::time::Instant)>>,
+}
+
+/// The dispatcher's default interval.
+pub const DISPATCH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
+
+impl DispatchInner {
+    async fn tick(&self) {
+        if let Err(e) = self.reminders_if_due().await {
+            tracing::warn!(error = %e, "reminder run failed");
+        }
+        if let Err(e) = self.feed.run_once(&self.platform).await {
+            tracing::warn!(error = %e, "dispatcher pass failed");
+        }
+    }
+
+    async fn reminders_if_due(&self) -> Result<(), AppError> {
+        let today = shared::domain::calendar::china_date(self.platform.clock.now());
+        let mut last = self.last_reminders.lock().await;
+        let due = match *last {
+            Some((day, at)) => day != today || at.elapsed() >= std::time::Duration::from_secs(3600),
+            None => true,
+        };
+        if due {
+            reminders::run(&self.platform).await?;
+            *last = Some((today, std::time::Instant::now()));
+        }
+        Ok(())
+    }
+}
+
+impl Dispatcher {
+    fn start(platform: Arc<Platform>, interval: std::time::Duration) -> Dispatcher {
+        let inner = Arc::new(DispatchInner {
+            platform,
+            feed: stream::FeedDispatcher::default(),
+            last_reminders: tokio::sync::Mutex::new(None),
+        });
+        let task = (!interval.is_zero()).then(|| {
+            let inner = inner.clone();
+            tokio::spawn(async move {
+                let mut ticker = tokio::time::interval(interval);
+                ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    ticker.tick().await;
+                    inner.tick().await;
+                }
+            })
+        });
+        Dispatcher { inner, task }
+    }
+
+    /// One pass over the event feed, now (tests; passes never overlap with the background task's).
+    pub async fn run_once(&self) -> Result<stream::PassReport, AppError> {
+        self.inner.feed.run_once(&self.inner.platform).await
+    }
+
+    /// One reminder run, now, whether or not it is due.
+    pub async fn run_reminders(&self) -> Result<reminders::ReminderReport, AppError> {
+        reminders::run(&self.inner.platform).await
+    }
+
+    /// The reminders when due, then one feed pass: what the background task does every interval.
+    pub async fn tick(&self) {
+        self.inner.tick().await
+    }
+}
+
+impl Drop for Dispatcher {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
 }
 
 #[derive(Clone)]
 struct DevState {
     clock: Arc<MovableClock>,
     outbox: Arc<StoreOutbox>,
+    dispatcher: Arc<DispatchInner>,
 }
 
 #[derive(Deserialize)]
@@ -184,6 +275,7 @@ async fn set_clock(
             )
         })?;
     d.clock.set(at);
+    d.dispatcher.feed.clock_moved(at);
     tracing::warn!(now = %b.now, "development clock moved");
     Ok(get_clock(State(d)).await)
 }
@@ -210,6 +302,9 @@ pub struct Overrides {
     pub store: Option<StoreFactory>,
     pub blobs: Option<BlobsFactory>,
     pub policy: Option<shared::services::Policy>,
+    /// The notify dispatcher's interval ([`DISPATCH_INTERVAL`] when `None`); zero: no background task (tests then
+    /// call [`Dispatcher::run_once`]).
+    pub dispatch_interval: Option<std::time::Duration>,
 }
 
 /// Builds a store over the platform clock.
@@ -272,6 +367,10 @@ pub async fn build_with(
         },
     };
     let state = AppState::new(platform, load_keys(&config.data_dir)?);
+    let dispatcher = Dispatcher::start(
+        state.platform.clone(),
+        overrides.dispatch_interval.unwrap_or(DISPATCH_INTERVAL),
+    );
     if let Some(spec) = &config.bootstrap_operator {
         match accounts::bootstrap_operator(&state, spec).await {
             Ok(true) => tracing::info!("bootstrap operator created"),
@@ -290,6 +389,7 @@ pub async fn build_with(
         let dev = DevState {
             clock: clock.clone(),
             outbox,
+            dispatcher: dispatcher.inner.clone(),
         };
         router = router.merge(
             Router::new()
@@ -302,6 +402,7 @@ pub async fn build_with(
         router,
         clock,
         store,
+        dispatcher,
     })
 }
 

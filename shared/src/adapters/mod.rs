@@ -7,6 +7,7 @@ pub mod dynamo_store;
 pub mod identity;
 pub mod local_blobs;
 pub mod moto;
+pub mod notify_aws;
 pub mod outbox;
 pub mod s3_blobs;
 pub mod sqlite_store;

@@ -25,6 +25,30 @@ pub struct Event {
 
 pub const EVENT_PREFIX: &str = "EVENT#";
 
+/// The secondary-index partition of the event feed: every event item carries `gsi1 = (FEED, <event id>)`, so a
+/// reader (the local runner's dispatcher, a replay tool) tails all events in id order after any cursor with one
+/// `Query` per page.
+///
+/// Why one partition and not one per day (`FEED#<UTC date>`) or sharded:
+/// - At any instant every new event goes to the *current* bucket whichever time bucketing is chosen, so a daily
+///   key is exactly as hot for writes as a single one; only sharding (`FEED#<n>`, n = hash(aggregate) mod N,
+///   read back as an N-way merge) spreads writes. The platform's event rate (national, but tens of thousands of
+///   enterprises with a few dozen state changes each per year; peaks of tens per second at a window's deadline)
+///   is two orders of magnitude below DynamoDB's per-partition ceiling (~1000 writes/s), and GSIs have no
+///   item-collection size limit. Should that change, the key becomes `FEED#<n>` and [`feed_partitions`] lists
+///   the N keys to merge.
+/// - On AWS the table's stream, not this feed, carries the events to the notify function; the feed costs one
+///   index write per event and is read only by the local dispatcher and by replays.
+/// - A single partition lets a reader resume from any cursor without knowing which dates hold events, which
+///   matters locally where the development clock may be moved backwards (events are stamped with the platform
+///   clock).
+pub const FEED_PK: &str = "FEED";
+
+/// The feed partitions a reader merges (one today; see [`FEED_PK`]).
+pub fn feed_partitions() -> &'static [&'static str] {
+    &[FEED_PK]
+}
+
 /// A time-ordered id from the platform clock.
 pub fn new_id(now: OffsetDateTime) -> String {
     let ms = (now.unix_timestamp_nanos() / 1_000_000).max(0) as u64;
@@ -56,8 +80,33 @@ impl Event {
                 self.aggregate.clone(),
                 format!("{EVENT_PREFIX}{}", self.id),
                 self,
-            ),
+            )
+            .with_gsi1(FEED_PK, self.id.clone()),
             cond: Cond::Absent,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn every_event_item_is_in_the_feed_under_its_id() {
+        let e = Event::new(
+            "account.registered",
+            "ACCOUNT#A",
+            None,
+            datetime!(2026-05-10 02:00 UTC),
+            serde_json::json!({}),
+        );
+        let TxOp::Put { item, cond } = e.tx_op() else {
+            panic!("a put")
+        };
+        assert_eq!(cond, Cond::Absent);
+        assert_eq!(item.sk, format!("EVENT#{}", e.id));
+        assert_eq!(item.gsi1, Some((FEED_PK.to_owned(), e.id.clone())));
+        assert_eq!(item.decode::<Event>().unwrap(), e);
     }
 }
