@@ -9,9 +9,9 @@ use support::*;
 
 const YEAR: i32 = 2026;
 /// Inside the Zhejiang window below (China time).
-const DURING: &str = "2026-05-10T10:00:00+08:00";
-const BEFORE: &str = "2026-04-20T10:00:00+08:00";
-const AFTER: &str = "2026-06-10T10:00:00+08:00";
+const DURING: &str = "2026-04-20T10:00:00+08:00";
+const BEFORE: &str = "2026-04-05T10:00:00+08:00";
+const AFTER: &str = "2026-05-10T10:00:00+08:00";
 
 fn year_figures(y: i32, scale: i64) -> Value {
     json!({"year": y, "operating_revenue": (30_000_000 * scale).to_string(),
@@ -183,8 +183,8 @@ async fn open_zhejiang(tp: &TestPlatform, tier: &str) {
         tier,
         YEAR,
         Some("330000"),
+        "2026-04-10T00:00:00+08:00",
         "2026-05-01T00:00:00+08:00",
-        "2026-06-01T00:00:00+08:00",
     )
     .await;
 }
@@ -1344,7 +1344,7 @@ async fn evidence_rules(backend: Backend) {
     let url = t.body["upload"]["url"].as_str().unwrap().to_owned();
     match backend {
         Backend::Local => {
-            tp.set_time("2026-05-10T10:16:00+08:00");
+            tp.set_time("2026-04-20T10:16:00+08:00");
             assert!(
                 tp.put_presigned(&t.body["upload"], pdf_bytes())
                     .await
@@ -1438,4 +1438,74 @@ async fn the_declaration_flow_runs_on_dynamodb() {
         .expect(200);
     assert_eq!(list.body["items"][0]["status"], "withdrawn");
     let _ = e.uscc;
+}
+
+// ---- idempotency ----------------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_retried_post_with_the_same_idempotency_key_returns_the_first_result() {
+    let tp = start(Backend::Local).await;
+    tp.set_time(DURING);
+    let e = enterprise(&tp, 1, "330106", true).await;
+    let key = [("Idempotency-Key", "create-innovative-2026".to_owned())];
+    let body = json!({"tier": "innovative"});
+    let first = tp
+        .call_with(
+            "POST",
+            "/v1/declarations",
+            Some(&e.token),
+            Some(body.clone()),
+            &key,
+        )
+        .await
+        .expect(201);
+    let again = tp
+        .call_with("POST", "/v1/declarations", Some(&e.token), Some(body), &key)
+        .await
+        .expect(201);
+    assert_eq!(again.body["id"], first.body["id"]);
+    assert_eq!(again.headers["idempotent-replayed"], "true");
+    assert_eq!(again.headers["etag"], first.headers["etag"]);
+    // Without the key the retry is a new request (and a duplicate).
+    tp.call(
+        "POST",
+        "/v1/declarations",
+        Some(&e.token),
+        Some(json!({"tier": "innovative"})),
+    )
+    .await
+    .expect_problem(409, "DUPLICATE_DECLARATION");
+    // The same key with another request is refused.
+    tp.call_with(
+        "POST",
+        "/v1/declarations",
+        Some(&e.token),
+        Some(json!({"tier": "specialized"})),
+        &key,
+    )
+    .await
+    .expect_problem(422, "IDEMPOTENCY_KEY_REUSED");
+    // Keys are per caller: another enterprise using the same key gets its own answer.
+    let other = enterprise(&tp, 2, "330106", true).await;
+    let theirs = tp
+        .call_with(
+            "POST",
+            "/v1/declarations",
+            Some(&other.token),
+            Some(json!({"tier": "innovative"})),
+            &key,
+        )
+        .await
+        .expect(201);
+    assert_ne!(theirs.body["id"], first.body["id"]);
+    // Errors are replayed too (they are answers), and a bad key is refused.
+    tp.call_with(
+        "POST",
+        "/v1/declarations",
+        Some(&e.token),
+        Some(json!({"tier": "innovative"})),
+        &[("Idempotency-Key", "has space".into())],
+    )
+    .await
+    .expect_problem(422, "VALIDATION_FAILED");
 }

@@ -5,12 +5,13 @@ use std::sync::Arc;
 use crate::adapters::clock::SystemClock;
 use crate::adapters::dynamo_store::DynamoStore;
 use crate::adapters::identity::verifier_for;
+use crate::adapters::notify_aws::AwsNotifier;
 use crate::adapters::outbox::StoreOutbox;
 use crate::adapters::s3_blobs::S3Blobs;
 use crate::http::auth::TokenKeys;
 use crate::http::routes::Function;
 use crate::http::state::AppState;
-use crate::ports::{SharedBlobs, SharedClock, SharedStore};
+use crate::ports::{SharedBlobs, SharedClock, SharedNotifier, SharedStore};
 use crate::services::{Platform, Policy, VerificationMode};
 
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +52,10 @@ pub fn policy() -> Result<Policy, ConfigError> {
             ConfigError("SME_EVIDENCE_MAX_BYTES must be a positive number of bytes".into())
         })?;
     }
+    if let Some(v) = var("SME_UPDATE_PERIOD") {
+        policy.update_period = crate::services::info_updates::UpdatePeriod::parse(&v)
+            .map_err(|e| ConfigError(format!("SME_UPDATE_PERIOD ({e}), e.g. 01-01/04-30")))?;
+    }
     Ok(policy)
 }
 
@@ -86,8 +91,19 @@ pub async fn lambda_state(function: Function) -> Result<AppState, ConfigError> {
         TokenKeys::verifying(&pem("SME_JWT_PUBLIC_KEY")?)
     }
     .map_err(|e| ConfigError(e.to_string()))?;
+    // The notify function sends SMS and e-mail itself (SNS, SES); the others queue theirs in the outbox, which the
+    // notify function relays from the table's stream.
+    let notifier: SharedNotifier = if function == Function::Notify {
+        Arc::new(AwsNotifier::new(
+            aws_sdk_sns::Client::new(&aws),
+            aws_sdk_sesv2::Client::new(&aws),
+            var("SME_MAIL_FROM"),
+        ))
+    } else {
+        Arc::new(StoreOutbox::new(store.clone(), clock.clone()))
+    };
     let platform = Platform {
-        notifier: Arc::new(StoreOutbox::new(store.clone(), clock.clone())),
+        notifier,
         verifier: verifier_for(verification_mode()?),
         policy: policy()?,
         store,

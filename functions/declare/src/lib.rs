@@ -10,11 +10,12 @@ use axum::routing::{get, post, put};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use shared::domain::declaration::Kind;
 use shared::error::{AppError, AppResult};
 use shared::http::app::Handlers;
 use shared::http::auth::Caller;
 use shared::http::common::health;
-use shared::http::dto::SaveDeclarationBody;
+use shared::http::dto::{SaveDeclarationBody, TierBody};
 use shared::http::error::JsonBody;
 use shared::http::extract::{IfMatch, QueryParams, etag};
 use shared::http::pagination::{PageParams, Paged};
@@ -22,8 +23,10 @@ use shared::http::routes::{Function, RouteId};
 use shared::http::state::AppState;
 use shared::http::views::declaration_view;
 use shared::rules::{industry, region};
+use shared::services::accounts::Versioned;
 use shared::services::declarations::{self, NewDeclaration};
 use shared::services::enterprise;
+use shared::services::{change_reports, info_updates, rereviews};
 
 pub const FUNCTION: Function = Function::Declare;
 
@@ -45,6 +48,16 @@ pub fn handlers() -> Handlers {
         (RouteId::SubmitDeclaration, post(submit_declaration)),
         (RouteId::GetApplication, get(get_application)),
         (RouteId::GetHistory, get(get_history)),
+        (RouteId::CreateInfoUpdate, post(create_info_update)),
+        (RouteId::ListInfoUpdates, get(list_info_updates)),
+        (RouteId::SaveInfoUpdate, put(save_info_update)),
+        (RouteId::SubmitInfoUpdate, post(submit_info_update)),
+        (RouteId::CreateReReview, post(create_re_review)),
+        (RouteId::ListReReviews, get(list_re_reviews)),
+        (RouteId::SaveReReview, put(save_re_review)),
+        (RouteId::SubmitReReview, post(submit_re_review)),
+        (RouteId::CreateChangeReport, post(create_change_report)),
+        (RouteId::ListChangeReports, get(list_change_reports)),
     ]
 }
 
@@ -231,5 +244,127 @@ async fn get_history(
     QueryParams(q): QueryParams<PageParams>,
 ) -> AppResult<Json<Value>> {
     let (items, next_cursor) = declarations::history(&s, &c, &id, q.limit()?, q.cursor()).await?;
+    Ok(Json(json!({"items": items, "next_cursor": next_cursor})))
+}
+
+// ---- yearly information update ------------------------------------------------------------------------------------
+
+fn update_view(u: &Versioned<info_updates::InfoUpdate>) -> Value {
+    let mut v = json!(u.value);
+    v["status_label"] = json!(u.value.status.label());
+    v["version"] = json!(u.version);
+    v
+}
+
+async fn create_info_update(State(s): State<AppState>, Caller(c): Caller) -> AppResult<Response> {
+    let u = info_updates::create(&s, &c).await?;
+    Ok((
+        StatusCode::CREATED,
+        [etag(u.version)],
+        Json(update_view(&u)),
+    )
+        .into_response())
+}
+
+async fn list_info_updates(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    QueryParams(q): QueryParams<PageParams>,
+) -> AppResult<Json<Value>> {
+    let (items, next_cursor) = info_updates::list(&s, &c, q.limit()?, q.cursor()).await?;
+    let items: Vec<Value> = items.iter().map(update_view).collect();
+    Ok(Json(json!({"items": items, "next_cursor": next_cursor})))
+}
+
+async fn save_info_update(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+    JsonBody(body): JsonBody<Value>,
+) -> AppResult<Response> {
+    let u = info_updates::save_draft(&s, &c, &id, if_match, body).await?;
+    Ok(([etag(u.version)], Json(update_view(&u))).into_response())
+}
+
+async fn submit_info_update(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+) -> AppResult<Response> {
+    let u = info_updates::submit(&s, &c, &id, if_match).await?;
+    Ok(([etag(u.version)], Json(update_view(&u))).into_response())
+}
+
+// ---- re-reviews (same record as declarations, kind re_review) ---------------------------------------------------------
+
+async fn create_re_review(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    JsonBody(body): JsonBody<TierBody>,
+) -> AppResult<Response> {
+    let d = rereviews::create(&s, &c, &body.tier).await?;
+    let mut view = declaration_view(&d);
+    view["form_spec"] = enterprise::form_spec_json(&d.value);
+    Ok((StatusCode::CREATED, [etag(d.version)], Json(view)).into_response())
+}
+
+async fn list_re_reviews(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    QueryParams(q): QueryParams<PageParams>,
+) -> AppResult<Json<Value>> {
+    let (items, next_cursor) = declarations::list(&s, &c, q.limit()?, q.cursor()).await?;
+    let items: Vec<Value> = items
+        .iter()
+        .filter(|d| d.value.kind == Kind::ReReview)
+        .map(declaration_view)
+        .collect();
+    Ok(Json(json!({"items": items, "next_cursor": next_cursor})))
+}
+
+async fn save_re_review(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+    JsonBody(body): JsonBody<SaveDeclarationBody>,
+) -> AppResult<Response> {
+    rereviews::load_own(&s, &c, &id).await?;
+    let saved = declarations::save(&s, &c, &id, if_match, body.form).await?;
+    let mut view = declaration_view(&saved.declaration);
+    view["form_problems"] = json!(saved.problems);
+    Ok(([etag(saved.declaration.version)], Json(view)).into_response())
+}
+
+async fn submit_re_review(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+) -> AppResult<Response> {
+    let d = rereviews::submit(&s, &c, &id, if_match).await?;
+    Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
+}
+
+// ---- major-change reports -------------------------------------------------------------------------------------------
+
+async fn create_change_report(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    JsonBody(body): JsonBody<change_reports::NewChangeReport>,
+) -> AppResult<(StatusCode, Json<Value>)> {
+    let r = change_reports::create(&s, &c, &body).await?;
+    Ok((StatusCode::CREATED, Json(change_reports::view(&r))))
+}
+
+async fn list_change_reports(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    QueryParams(q): QueryParams<PageParams>,
+) -> AppResult<Json<Value>> {
+    let (items, next_cursor) = change_reports::list(&s, &c, q.limit()?, q.cursor()).await?;
+    let items: Vec<Value> = items.iter().map(change_reports::view).collect();
     Ok(Json(json!({"items": items, "next_cursor": next_cursor})))
 }

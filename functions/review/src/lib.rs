@@ -8,6 +8,7 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use axum::response::{IntoResponse, Response};
+use shared::domain::declaration::Kind;
 use shared::domain::tier::Tier;
 use shared::error::AppError;
 use shared::error::AppResult;
@@ -23,7 +24,7 @@ use shared::http::state::AppState;
 use shared::http::views::declaration_view;
 use shared::services::accounts::{self, RealNameReview};
 use shared::services::windows::{self, NewWindow, Window};
-use shared::services::{publicity, review, statistics};
+use shared::services::{change_reports, info_updates, publicity, rereviews, review, statistics};
 
 use register::{phone_change_view, rfc3339};
 
@@ -49,6 +50,11 @@ pub fn handlers() -> Handlers {
         (RouteId::AdminEnterprise, get(admin_enterprise)),
         (RouteId::Statistics, get(statistics)),
         (RouteId::PublicRecognitions, get(public_recognitions)),
+        (RouteId::DecideInfoUpdate, post(decide_info_update)),
+        (RouteId::DecideReReview, post(decide_re_review)),
+        (RouteId::ReReviewEligibility, post(re_review_eligibility)),
+        (RouteId::DecideChangeReport, post(decide_change_report)),
+        (RouteId::Revoke, post(revoke)),
     ]
 }
 
@@ -193,7 +199,7 @@ async fn decide_declaration(
     IfMatch(if_match): IfMatch,
     JsonBody(body): JsonBody<review::DecisionRequest>,
 ) -> AppResult<Response> {
-    let d = review::decide(&s, &c, &id, if_match, &body).await?;
+    let d = review::decide(&s, &c, &id, if_match, &body, Kind::Declaration).await?;
     Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
 }
 
@@ -303,4 +309,58 @@ async fn public_recognitions(
     let (items, next_cursor) =
         publicity::recognized_batches(&s, tier, page.limit()?, page.cursor()).await?;
     Ok(Json(json!({ "items": items, "next_cursor": next_cursor })))
+}
+
+async fn decide_info_update(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<shared::http::dto::AcceptReturnBody>,
+) -> AppResult<Json<Value>> {
+    let u = info_updates::decide(&s, &c, &id, &body.decision, &body.comment).await?;
+    let mut v = json!(u.value);
+    v["version"] = json!(u.version);
+    Ok(Json(v))
+}
+
+async fn decide_re_review(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+    JsonBody(body): JsonBody<review::DecisionRequest>,
+) -> AppResult<Response> {
+    let d = review::decide(&s, &c, &id, if_match, &body, Kind::ReReview).await?;
+    Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
+}
+
+async fn re_review_eligibility(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(uscc): Path<String>,
+    JsonBody(body): JsonBody<rereviews::EligibilityRequest>,
+) -> AppResult<(StatusCode, Json<rereviews::Eligibility>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(rereviews::mark_eligible(&s, &c, &uscc, &body).await?),
+    ))
+}
+
+async fn decide_change_report(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<shared::http::dto::AcceptReturnBody>,
+) -> AppResult<Json<Value>> {
+    let r = change_reports::decide(&s, &c, &id, &body.decision, &body.comment).await?;
+    Ok(Json(change_reports::view(&r)))
+}
+
+async fn revoke(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(uscc): Path<String>,
+    JsonBody(body): JsonBody<review::RevocationRequest>,
+) -> AppResult<Json<Value>> {
+    Ok(Json(review::revoke(&s, &c, &uscc, &body).await?))
 }

@@ -55,10 +55,12 @@ pub enum Status {
     Rejected,
     /// 撤回 (final).
     Withdrawn,
+    /// 已通过 (final): a re-review accepted at its last level (re-reviews have no publicity).
+    Accepted,
 }
 
 impl Status {
-    pub const ALL: [Status; 8] = [
+    pub const ALL: [Status; 9] = [
         Status::Draft,
         Status::Submitted,
         Status::UnderReview,
@@ -67,6 +69,7 @@ impl Status {
         Status::Returned,
         Status::Rejected,
         Status::Withdrawn,
+        Status::Accepted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -79,6 +82,7 @@ impl Status {
             Status::Returned => "returned",
             Status::Rejected => "rejected",
             Status::Withdrawn => "withdrawn",
+            Status::Accepted => "accepted",
         }
     }
 
@@ -92,6 +96,7 @@ impl Status {
             Status::Returned => "退回",
             Status::Rejected => "不通过",
             Status::Withdrawn => "撤回",
+            Status::Accepted => "已通过",
         }
     }
 
@@ -104,7 +109,7 @@ impl Status {
     pub fn is_terminal(self) -> bool {
         matches!(
             self,
-            Status::Withdrawn | Status::Rejected | Status::Recognized
+            Status::Withdrawn | Status::Rejected | Status::Recognized | Status::Accepted
         )
     }
 
@@ -132,6 +137,7 @@ pub const ALLOWED: &[(Status, Status)] = &[
     (Status::UnderReview, Status::Publicity),
     (Status::UnderReview, Status::Returned),
     (Status::UnderReview, Status::Rejected),
+    (Status::UnderReview, Status::Accepted),
     (Status::Publicity, Status::Recognized),
     (Status::Publicity, Status::Rejected),
 ];
@@ -254,10 +260,45 @@ impl Snapshot {
     }
 }
 
+/// What a declaration record is: a first declaration of a tier, or the re-review (复核) of a held one. Both go
+/// through the same form, evidence, review chain and withdrawal rules; a re-review ends `accepted` at its last
+/// level (renewing the qualification) instead of going to publicity.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    #[default]
+    Declaration,
+    ReReview,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Declaration => "declaration",
+            Kind::ReReview => "re_review",
+        }
+    }
+}
+
 /// The record.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Declaration {
     pub id: String,
+    #[serde(default)]
+    pub kind: Kind,
     pub uscc: String,
     pub enterprise_name: String,
     /// The account that created it.
@@ -364,6 +405,7 @@ impl Declaration {
     ) -> Declaration {
         Declaration {
             id,
+            kind: Kind::Declaration,
             uscc,
             enterprise_name,
             account_id,
@@ -497,7 +539,10 @@ impl Declaration {
                                 next.level = Some(*next_level);
                             }
                             None => {
-                                next.status = Status::Publicity;
+                                next.status = match self.kind {
+                                    Kind::Declaration => Status::Publicity,
+                                    Kind::ReReview => Status::Accepted,
+                                };
                                 next.level = None;
                             }
                         }

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod contact;
 pub mod declaration;
 pub mod enterprise;
+pub mod message;
 pub mod money;
 pub mod principal;
 pub mod qualification;

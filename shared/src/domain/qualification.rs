@@ -22,12 +22,21 @@ pub enum QualificationStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Qualification {
     pub tier: Tier,
+    #[serde(with = "crate::domain::enterprise::iso_date")]
+    #[schema(value_type = String, format = Date)]
     pub valid_from: Date,
     /// The last valid day: three years from `valid_from`, minus one day.
+    #[serde(with = "crate::domain::enterprise::iso_date")]
+    #[schema(value_type = String, format = Date)]
     pub valid_until: Date,
     /// The declaration (or re-review) it came from.
     pub source_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::domain::enterprise::iso_date::option"
+    )]
+    #[schema(value_type = Option<String>, format = Date)]
     pub revoked_on: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revocation_reason: Option<String>,

@@ -59,3 +59,26 @@ pub struct DigitalAssessmentBody {
     #[schema(value_type = Object)]
     pub answers: serde_json::Map<String, serde_json::Value>,
 }
+
+/// `POST /v1/re-reviews`.
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+pub struct TierBody {
+    /// `innovative`, `specialized` or `little_giant`.
+    pub tier: String,
+}
+
+/// Officials' decision on an info update or change report.
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+pub struct AcceptReturnBody {
+    /// `accept` or `return`.
+    pub decision: String,
+    /// Required when returning.
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// `PUT /v1/info-updates/{id}`: the updated basic information (same shape as `PUT /v1/enterprise`).
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+pub struct InfoUpdateBody {
+    pub profile: crate::domain::enterprise::ProfileInput,
+}

@@ -17,9 +17,12 @@ use crate::domain::enterprise::ProfileInput;
 use crate::http::dto::*;
 use crate::http::routes::{Access, ROUTES, RouteId};
 use crate::services::accounts::{PhoneChangeRequest, RealNameRequest};
+use crate::services::change_reports::NewChangeReport;
 use crate::services::declarations::{NewDeclaration, WithdrawRequest};
 use crate::services::evidence::UploadRequest;
-use crate::services::review::{DecisionRequest, NewOfficial};
+use crate::services::publicity::{NewPublicity, Objection};
+use crate::services::rereviews::EligibilityRequest;
+use crate::services::review::{DecisionRequest, NewOfficial, RevocationRequest};
 use crate::services::windows::NewWindow;
 
 fn body_schema(id: RouteId) -> Option<&'static str> {
@@ -41,7 +44,18 @@ fn body_schema(id: RouteId) -> Option<&'static str> {
         WithdrawDeclaration => "WithdrawRequest",
         CreateWindow => "NewWindow",
         CreateOfficial => "NewOfficial",
-        DecideDeclaration => "DecisionRequest",
+        DecideDeclaration | DecideReReview => "DecisionRequest",
+        PublishPublicity => "NewPublicity",
+        ObjectPublicity => "Objection",
+        CreateInfoUpdate => return None,
+        SaveInfoUpdate => "InfoUpdateBody",
+        WithdrawInfoUpdate | WithdrawReReview => "WithdrawRequest",
+        DecideInfoUpdate | DecideChangeReport => "AcceptReturnBody",
+        CreateReReview => "TierBody",
+        SaveReReview => "SaveDeclarationBody",
+        ReReviewEligibility => "EligibilityRequest",
+        CreateChangeReport => "NewChangeReport",
+        Revoke => "RevocationRequest",
         _ => return None,
     })
 }
@@ -70,6 +84,14 @@ fn schemas() -> Vec<(String, RefOr<Schema>)> {
         entry::<NewWindow>(),
         entry::<NewOfficial>(),
         entry::<DecisionRequest>(),
+        entry::<NewPublicity>(),
+        entry::<Objection>(),
+        entry::<InfoUpdateBody>(),
+        entry::<AcceptReturnBody>(),
+        entry::<TierBody>(),
+        entry::<EligibilityRequest>(),
+        entry::<NewChangeReport>(),
+        entry::<RevocationRequest>(),
     ]);
     let mut nested = Vec::new();
     <DecisionBody as ToSchema>::schemas(&mut nested);
@@ -78,6 +100,8 @@ fn schemas() -> Vec<(String, RefOr<Schema>)> {
     <WithdrawRequest as ToSchema>::schemas(&mut nested);
     <NewOfficial as ToSchema>::schemas(&mut nested);
     <DecisionRequest as ToSchema>::schemas(&mut nested);
+    <InfoUpdateBody as ToSchema>::schemas(&mut nested);
+    <NewChangeReport as ToSchema>::schemas(&mut nested);
     all.extend(nested);
     all
 }

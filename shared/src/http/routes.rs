@@ -114,6 +114,27 @@ pub enum RouteId {
     AdminEnterprise,
     Statistics,
     PublicRecognitions,
+    // notify
+    ListMessages,
+    ReadMessage,
+    // after recognition (declare, withdraw, review)
+    CreateInfoUpdate,
+    ListInfoUpdates,
+    SaveInfoUpdate,
+    SubmitInfoUpdate,
+    WithdrawInfoUpdate,
+    DecideInfoUpdate,
+    CreateReReview,
+    ListReReviews,
+    SaveReReview,
+    SubmitReReview,
+    WithdrawReReview,
+    DecideReReview,
+    ReReviewEligibility,
+    CreateChangeReport,
+    ListChangeReports,
+    DecideChangeReport,
+    Revoke,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -353,6 +374,27 @@ pub static ROUTES: &[Route] = &[
     route(AdminEnterprise, Review, "GET", "/v1/admin/enterprises/{uscc}", Account, "辖区企业：基本信息、资质、申报"),
     route(Statistics, Review, "GET", "/v1/admin/statistics", Account, "辖区统计（?format=csv）"),
     route(PublicRecognitions, Review, "GET", "/v1/public/recognitions", Public, "已认定企业名单（按梯度、批次）"),
+    // notify
+    route(ListMessages, Notify, "GET", "/v1/messages", Account, "我的消息（最新在前，含未读数）"),
+    route(ReadMessage, Notify, "POST", "/v1/messages/{id}/read", Account, "标记消息已读"),
+    // after recognition
+    route(CreateInfoUpdate, Declare, "POST", "/v1/info-updates", Account, "新建本年度信息更新"),
+    route(ListInfoUpdates, Declare, "GET", "/v1/info-updates", Account, "我的年度信息更新"),
+    route(SaveInfoUpdate, Declare, "PUT", "/v1/info-updates/{id}", Account, "暂存年度信息更新 {profile}（If-Match）"),
+    route(SubmitInfoUpdate, Declare, "POST", "/v1/info-updates/{id}/submit", Account, "提交年度信息更新"),
+    route(WithdrawInfoUpdate, Withdraw, "POST", "/v1/info-updates/{id}/withdraw", Account, "撤回年度信息更新 {mode: cancel|modify}"),
+    route(DecideInfoUpdate, Review, "POST", "/v1/admin/info-updates/{id}/decision", Account, "年度信息更新：通过或退回 {decision: accept|return, comment}"),
+    route(CreateReReview, Declare, "POST", "/v1/re-reviews", Account, "新建复核申请 {tier}"),
+    route(ListReReviews, Declare, "GET", "/v1/re-reviews", Account, "我的复核申请"),
+    route(SaveReReview, Declare, "PUT", "/v1/re-reviews/{id}", Account, "暂存复核申请表（If-Match）"),
+    route(SubmitReReview, Declare, "POST", "/v1/re-reviews/{id}/submit", Account, "提交复核申请"),
+    route(WithdrawReReview, Withdraw, "POST", "/v1/re-reviews/{id}/withdraw", Account, "撤回复核申请 {mode: cancel|modify}"),
+    route(DecideReReview, Review, "POST", "/v1/admin/re-reviews/{id}/decision", Account, "复核审核意见 {decision: pass|return|reject, comment}"),
+    route(ReReviewEligibility, Review, "POST", "/v1/admin/enterprises/{uscc}/re-review-eligibility", Account, "标记企业符合复核条件 {tier}"),
+    route(CreateChangeReport, Declare, "POST", "/v1/change-reports", Account, "报告重大变化 {kind, occurred_on, details}"),
+    route(ListChangeReports, Declare, "GET", "/v1/change-reports", Account, "我的重大变化报告"),
+    route(DecideChangeReport, Review, "POST", "/v1/admin/change-reports/{id}/decision", Account, "重大变化报告：通过或退回 {decision: accept|return, comment}"),
+    route(Revoke, Review, "POST", "/v1/admin/enterprises/{uscc}/revocation", Account, "撤销资质 {tier, reason}"),
 ];
 
 /// The routes one function serves.

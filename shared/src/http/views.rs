@@ -10,6 +10,7 @@ pub fn declaration_view(d: &Versioned<Declaration>) -> Value {
     let v = &d.value;
     json!({
         "id": v.id,
+        "kind": v.kind,
         "uscc": v.uscc,
         "enterprise_name": v.enterprise_name,
         "tier": v.tier,

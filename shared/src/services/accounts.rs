@@ -101,6 +101,11 @@ pub async fn resolve_login(p: &Platform, login: &str) -> AppResult<Option<Versio
     }
 }
 
+/// The account a USCC points to (the enterprise's messages go to it), whatever its role.
+pub async fn account_for_uscc(p: &Platform, uscc: &str) -> AppResult<Option<Versioned<Account>>> {
+    follow(p, &uscc_pk(uscc)).await
+}
+
 fn account_item(account: &Account, version: u64) -> Item {
     Item::new(account_pk(&account.id), PROFILE, account).with_version(version)
 }

@@ -133,7 +133,7 @@ pub fn render(d: &Declaration) -> AppResult<String> {
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
-<title>{tier}申请书 — {name}</title>
+<title>{tier}{doc} — {name}</title>
 <style>
   @page {{ size: A4; margin: 18mm 16mm; }}
   body {{ font-family: "SimSun", "Songti SC", "Noto Serif CJK SC", serif; font-size: 12pt; color: #000; }}
@@ -148,7 +148,7 @@ pub fn render(d: &Declaration) -> AppResult<String> {
 </style>
 </head>
 <body>
-<h1>{tier}申请书</h1>
+<h1>{tier}{doc}</h1>
 <p class="meta">申报单位：{name}（统一社会信用代码 {uscc}）<br>申报年度：{year} · 申报编号：{id} · 提交时间（北京时间）：{submitted} · 适用标准：{rule}</p>
 {body}
 <footer>
@@ -160,6 +160,10 @@ pub fn render(d: &Declaration) -> AppResult<String> {
 </html>
 "#,
         tier = escape(d.tier.label()),
+        doc = match d.kind {
+            crate::domain::declaration::Kind::Declaration => "申请书",
+            crate::domain::declaration::Kind::ReReview => "复核申请书",
+        },
         name = escape(&d.enterprise_name),
         uscc = escape(&d.uscc),
         year = d.year,

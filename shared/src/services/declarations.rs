@@ -15,7 +15,8 @@ use time::OffsetDateTime;
 
 use crate::domain::calendar::china_year;
 use crate::domain::declaration::{
-    Action, Declaration, Snapshot, Status, Transition, TransitionError, WithdrawMode, review_chain,
+    Action, Declaration, Kind, Snapshot, Status, Transition, TransitionError, WithdrawMode,
+    review_chain,
 };
 use crate::domain::principal::{Level, Principal, Role};
 use crate::domain::tier::Tier;
@@ -38,11 +39,12 @@ fn list_pk(uscc: &str) -> String {
     format!("ENT#{uscc}#DECL")
 }
 
-fn active_key(uscc: &str, tier: Tier, year: i32) -> (String, String) {
-    (
-        enterprise::ent_pk(uscc),
-        format!("ACTIVE#{}#{year}", tier.as_str()),
-    )
+fn active_key(kind: Kind, uscc: &str, tier: Tier, year: i32) -> (String, String) {
+    let sk = match kind {
+        Kind::Declaration => format!("ACTIVE#{}#{year}", tier.as_str()),
+        Kind::ReReview => format!("ACTIVE#re_review#{}#{year}", tier.as_str()),
+    };
+    (enterprise::ent_pk(uscc), sk)
 }
 
 /// The verified USCC of an enterprise caller, or the right refusal for other roles.
@@ -185,7 +187,9 @@ pub fn level_name(level: Level) -> &'static str {
 pub fn waiting_level(d: &Declaration) -> Option<Level> {
     match d.status {
         Status::Submitted | Status::UnderReview => d.level,
-        Status::Publicity if d.publicity_id.is_none() => d.chain.last().copied(),
+        Status::Publicity if d.publicity_id.is_none() && d.kind == Kind::Declaration => {
+            d.chain.last().copied()
+        }
         _ => None,
     }
 }
@@ -205,8 +209,12 @@ pub fn index_ops(d: &Declaration) -> Vec<TxOp> {
     match waiting_level(d) {
         Some(level) => ops.push(TxOp::Put {
             item: Item::new(decl_pk(&d.id), QUEUE_SK, &summary).with_gsi1(
-                queue_pk("declaration", level, d.region),
-                format!("{}#{}", rfc3339(d.waiting_since), d.id),
+                queue_pk(d.kind.as_str(), level, d.region),
+                format!(
+                    "{}#{}",
+                    crate::domain::calendar::sortable(d.waiting_since),
+                    d.id
+                ),
             ),
             cond: Cond::Always,
         }),
@@ -217,12 +225,6 @@ pub fn index_ops(d: &Declaration) -> Vec<TxOp> {
         }),
     }
     ops
-}
-
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }
 
 fn decl_item(d: &Declaration, version: u64) -> Item {
@@ -245,6 +247,7 @@ fn transition_event(
         now,
         json!({
             "declaration_id": d.id,
+            "kind": d.kind,
             "uscc": d.uscc,
             "tier": d.tier,
             "year": d.year,
@@ -283,7 +286,7 @@ pub async fn save_transition(
     }];
     // Leaving the active set frees the tier and year for a new declaration.
     if before.value.status.is_active() && !next.status.is_active() {
-        let (pk, sk) = active_key(&next.uscc, next.tier, next.year);
+        let (pk, sk) = active_key(next.kind, &next.uscc, next.tier, next.year);
         ops.push(TxOp::Delete {
             pk,
             sk,
@@ -348,6 +351,16 @@ pub async fn create(
     caller: &Principal,
     req: &NewDeclaration,
 ) -> AppResult<Versioned<Declaration>> {
+    create_of_kind(p, caller, req, Kind::Declaration).await
+}
+
+/// Create a draft declaration or re-review (the re-review's own checks are made by its module first).
+pub async fn create_of_kind(
+    p: &Platform,
+    caller: &Principal,
+    req: &NewDeclaration,
+    kind: Kind,
+) -> AppResult<Versioned<Declaration>> {
     let uscc = require_enterprise(caller)?.to_owned();
     let now = p.clock.now();
     let tier = Tier::parse(&req.tier).ok_or_else(|| {
@@ -381,7 +394,10 @@ pub async fn create(
             .with_extra("missing", json!(["region"])));
         }
     };
-    enterprise::check_prerequisites(p, &uscc, tier, now).await?;
+    if kind == Kind::Declaration {
+        enterprise::check_not_banned(p, &uscc, tier, now).await?;
+        enterprise::check_prerequisites(p, &uscc, tier, now).await?;
+    }
     let mut declaration = Declaration::new_draft(
         new_id(now),
         uscc.clone(),
@@ -393,7 +409,8 @@ pub async fn create(
         now,
     );
     declaration.industry = industry;
-    let (lock_pk, lock_sk) = active_key(&uscc, tier, year);
+    declaration.kind = kind;
+    let (lock_pk, lock_sk) = active_key(kind, &uscc, tier, year);
     let lock = Item::new(lock_pk, lock_sk, &json!({"declaration_id": declaration.id}));
     let event = Event::new(
         "declaration.created",
@@ -402,6 +419,7 @@ pub async fn create(
         now,
         json!({
             "declaration_id": declaration.id,
+            "kind": kind,
             "uscc": uscc,
             "tier": tier,
             "year": year,
@@ -527,7 +545,10 @@ pub async fn submit(
     if d.resubmit_forbidden {
         return Err(transition_error(TransitionError::ResubmitNotAllowed));
     }
-    let window_open = if d.status == Status::Draft {
+    let window_open = if d.kind == Kind::ReReview {
+        // Re-reviews are gated by the eligibility flag, not by declaration windows.
+        true
+    } else if d.status == Status::Draft {
         let windows = windows::applicable(p, d.tier, d.year, d.region).await?;
         if !windows.iter().any(|w| w.is_open(now)) {
             return Err(windows::closed_error(&windows));
@@ -579,7 +600,8 @@ pub async fn withdraw(
     check_if_match(if_match, before.version)?;
     let d = &before.value;
     let now = p.clock.now();
-    let window_open = windows::is_open(p, d.tier, d.year, d.region, now).await?;
+    let window_open =
+        d.kind == Kind::ReReview || windows::is_open(p, d.tier, d.year, d.region, now).await?;
     let (next, t) = d
         .apply(
             Action::Withdraw {

@@ -217,6 +217,18 @@ pub async fn save(
     check_if_match(if_match, profile.version)?;
     let now = p.clock.now();
     let today = china_date(now);
+    // A recognised enterprise changes its basic information through the yearly update (or a change report).
+    if !crate::services::info_updates::in_period(p, now)
+        && qualifications(p, uscc)
+            .await?
+            .iter()
+            .any(|q| q.is_valid_on(today))
+    {
+        return Err(AppError::new(
+            ErrorCode::ProfileLocked,
+            "已认定企业仅可在年度信息更新期内修改企业基本信息；名称、注册地等重大变化请提交重大变化报告",
+        ));
+    }
     profile
         .value
         .apply(input, today)
@@ -339,6 +351,36 @@ async fn valid_tiers(p: &Platform, uscc: &str, today: Date) -> AppResult<Vec<Tie
         .filter(|q| q.is_valid_on(today))
         .map(|q| q.tier)
         .collect())
+}
+
+/// `DECLARATION_BANNED` when a qualification of this tier was revoked less than three years ago (暂行办法 Art. 16).
+pub async fn check_not_banned(
+    p: &Platform,
+    uscc: &str,
+    tier: Tier,
+    now: OffsetDateTime,
+) -> AppResult<()> {
+    let today = china_date(now);
+    for q in qualifications(p, uscc).await? {
+        if q.tier != tier {
+            continue;
+        }
+        if let Some(revoked) = q.revoked_on {
+            let until = crate::domain::qualification::three_years_from(revoked);
+            if today <= until {
+                return Err(AppError::new(
+                    ErrorCode::DeclarationBanned,
+                    format!(
+                        "{}资质已于 {revoked} 被撤销（{}），{until} 前不得再次申报",
+                        tier.label(),
+                        q.revocation_reason.as_deref().unwrap_or("")
+                    ),
+                )
+                .with_extra("banned_until", json!(until.to_string())));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `PREREQUISITE_MISSING` unless the enterprise holds, valid today, every tier the rule version in force demands.
@@ -490,7 +532,10 @@ pub async fn submission_package(
 ) -> AppResult<Package> {
     let today = china_date(now);
     let rule_set = tiers::rule_set_for(today);
-    check_prerequisites(p, &d.uscc, d.tier, now).await?;
+    if d.kind == crate::domain::declaration::Kind::Declaration {
+        check_not_banned(p, &d.uscc, d.tier, now).await?;
+        check_prerequisites(p, &d.uscc, d.tier, now).await?;
+    }
     let profile = load_profile(p, &d.uscc)
         .await?
         .map(|v| v.value)

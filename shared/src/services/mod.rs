@@ -3,14 +3,20 @@
 
 pub mod accounts;
 pub mod application;
+pub mod change_reports;
 pub mod declarations;
 pub mod enterprise;
 pub mod events;
 pub mod evidence;
+pub mod info_updates;
+pub mod messages;
 pub mod passwords;
 pub mod publicity;
+pub mod reminders;
+pub mod rereviews;
 pub mod review;
 pub mod statistics;
+pub mod stream;
 pub mod windows;
 
 use std::sync::Arc;
@@ -62,6 +68,8 @@ pub struct Policy {
     pub upload_url_seconds: u64,
     /// Validity of a presigned download URL (seconds; 5 minutes).
     pub download_url_seconds: u64,
+    /// The yearly information-update period (`SME_UPDATE_PERIOD`, default `01-01/04-30`).
+    pub update_period: info_updates::UpdatePeriod,
 }
 
 impl Default for Policy {
@@ -78,6 +86,7 @@ impl Default for Policy {
             evidence_max_bytes: 50 * 1024 * 1024,
             upload_url_seconds: 15 * 60,
             download_url_seconds: 5 * 60,
+            update_period: info_updates::UpdatePeriod::default(),
         }
     }
 }

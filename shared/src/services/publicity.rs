@@ -254,9 +254,7 @@ fn list_item(list: &PublicityList, version: u64) -> Item {
             format!("PUBLICITY#{}", list.tier.as_str()),
             format!(
                 "{}#{}",
-                list.starts_at
-                    .format(&time::format_description::well_known::Rfc3339)
-                    .unwrap_or_default(),
+                crate::domain::calendar::sortable(list.starts_at),
                 list.id
             ),
         )

@@ -15,6 +15,7 @@ use crate::services::accounts::{self, Registration, Versioned};
 use crate::services::declarations::{
     self, Summary, check_if_match, save_transition, transition_error,
 };
+use time::OffsetDateTime;
 
 /// `POST /v1/admin/officials` body.
 #[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
@@ -182,6 +183,7 @@ pub async fn decide(
     id: &str,
     if_match: Option<u64>,
     req: &DecisionRequest,
+    kind: crate::domain::declaration::Kind,
 ) -> AppResult<Versioned<Declaration>> {
     let level = official_level(caller)?;
     if req.decision != Decision::Pass && req.comment.trim().is_empty() {
@@ -191,8 +193,17 @@ pub async fn decide(
             "退回或不通过须填写意见",
         )]));
     }
-    let before = load_for_review(p, caller, id).await?;
+    let mut before = load_for_review(p, caller, id).await?;
+    if before.value.kind != kind {
+        return Err(AppError::not_found("申报不存在"));
+    }
     check_if_match(if_match, before.version)?;
+    // Re-reviews have no separate start route: a decision on a waiting re-review starts it first.
+    if before.value.kind == crate::domain::declaration::Kind::ReReview
+        && before.value.status == Status::Submitted
+    {
+        before = start(p, caller, id, None).await?;
+    }
     let now = p.clock.now();
     let (next, t) = before
         .value
@@ -205,7 +216,13 @@ pub async fn decide(
             now,
         )
         .map_err(transition_error)?;
-    let version = save_transition(p, &before, &next, &t, caller, Vec::new()).await?;
+    let extra = if crate::services::rereviews::is_acceptance(&before.value, &next) {
+        let held = crate::services::enterprise::qualifications(p, &next.uscc).await?;
+        crate::services::rereviews::renewal_ops(&next, &held, &caller.account_id, now)
+    } else {
+        Vec::new()
+    };
+    let version = save_transition(p, &before, &next, &t, caller, extra).await?;
     Ok(Versioned {
         value: next,
         version,
@@ -243,13 +260,14 @@ pub struct QueueParams {
     pub cursor: Option<String>,
 }
 
-/// One waiting item with how long it has waited.
+/// One waiting item with how long it has waited (the entry's own fields, flattened).
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct QueueItem {
-    pub kind: &'static str,
     #[serde(flatten)]
-    pub summary: Summary,
-    /// Whole days waited (China calendar is irrelevant here: 24-hour periods).
+    #[schema(value_type = Object)]
+    pub entry: serde_json::Value,
+    pub kind: String,
+    /// Whole 24-hour periods waited.
     pub waited_days: i64,
     pub waited_hours: i64,
 }
@@ -267,11 +285,8 @@ pub async fn queue(
         .map(str::trim)
         .filter(|k| !k.is_empty())
     {
-        None | Some("declaration") => "declaration",
-        Some("info_update" | "re_review" | "change_report") => {
-            // These kinds arrive with the after-recognition issue; nothing of them waits yet.
-            return Ok((Vec::new(), None));
-        }
+        None => "declaration",
+        Some(k @ ("declaration" | "info_update" | "re_review" | "change_report")) => k,
         Some(_) => {
             return Err(AppError::field(
                 "kind",
@@ -302,16 +317,14 @@ pub async fn queue(
         .filter(|t| !t.is_empty())
     {
         None => None,
-        Some(raw) => match Status::parse(raw) {
-            Some(s @ (Status::Submitted | Status::UnderReview | Status::Publicity)) => Some(s),
-            _ => {
-                return Err(AppError::field(
-                    "status",
-                    "INVALID_STATUS",
-                    "status 须为 submitted、under_review 或 publicity",
-                ));
-            }
-        },
+        Some(raw @ ("submitted" | "under_review" | "publicity")) => Some(raw.to_owned()),
+        Some(_) => {
+            return Err(AppError::field(
+                "status",
+                "INVALID_STATUS",
+                "status 须为 submitted、under_review 或 publicity",
+            ));
+        }
     };
     let limit = crate::http::pagination::PageParams {
         limit: params.limit.clone(),
@@ -335,18 +348,26 @@ pub async fn queue(
             )
             .await?;
         for item in &page.items {
-            let summary: Summary = item.decode()?;
-            if tier.is_some_and(|t| t != summary.tier)
-                || status.is_some_and(|s| s != summary.status)
+            let entry: serde_json::Value = item.decode()?;
+            if tier.is_some_and(|t| entry["tier"].as_str() != Some(t.as_str()))
+                || status
+                    .as_deref()
+                    .is_some_and(|s| entry["status"].as_str() != Some(s))
             {
                 continue;
             }
-            let waited = now - summary.waiting_since;
+            let since = entry["waiting_since"]
+                .as_str()
+                .and_then(|t| {
+                    OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+                })
+                .unwrap_or(now);
+            let waited = now - since;
             items.push(QueueItem {
-                kind: "declaration",
+                kind: kind.to_owned(),
                 waited_days: waited.whole_days(),
                 waited_hours: waited.whole_hours(),
-                summary,
+                entry,
             });
         }
         cursor = page.next_cursor;
@@ -422,5 +443,88 @@ pub async fn enterprise_view(
             "valid_from": q.valid_from.to_string(), "valid_until": q.valid_until.to_string(),
         })).collect::<Vec<_>>(),
         "declarations": declarations_out,
+    }))
+}
+
+// ---- revocation --------------------------------------------------------------------------------------------------
+
+/// `POST /v1/admin/enterprises/{uscc}/revocation` body.
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+pub struct RevocationRequest {
+    pub tier: String,
+    /// Art. 16 ground: safety/quality/environment accident, serious dishonesty, tax evasion, falsified data…
+    pub reason: String,
+}
+
+/// Revoke a valid qualification (暂行办法 Art. 16): by the level that recognises the tier, inside its jurisdiction
+/// (or an operator). The enterprise may not declare that tier again for three years.
+pub async fn revoke(
+    p: &Platform,
+    caller: &Principal,
+    uscc: &str,
+    req: &RevocationRequest,
+) -> AppResult<serde_json::Value> {
+    use crate::services::enterprise;
+    let tier = Tier::parse(&req.tier).ok_or_else(|| {
+        AppError::field(
+            "tier",
+            "INVALID_TIER",
+            "tier 须为 innovative、specialized 或 little_giant",
+        )
+    })?;
+    let allowed = match caller.role {
+        Role::Operator => true,
+        Role::Official => caller.level == Some(crate::domain::declaration::final_level(tier)),
+        _ => false,
+    };
+    if !allowed {
+        return Err(AppError::forbidden("资质由认定该梯度的主管部门撤销"));
+    }
+    if req.reason.trim().is_empty() {
+        return Err(AppError::field("reason", "REQUIRED", "请填写撤销理由"));
+    }
+    let uscc = uscc.trim().to_ascii_uppercase();
+    let not_found = || AppError::not_found("企业不存在或不在本辖区");
+    let profile = enterprise::load_profile(p, &uscc)
+        .await?
+        .ok_or_else(not_found)?;
+    if caller.role == Role::Official
+        && !profile
+            .value
+            .region
+            .is_some_and(|r| caller.has_jurisdiction_over(&r))
+    {
+        return Err(not_found());
+    }
+    let now = p.clock.now();
+    let today = crate::domain::calendar::china_date(now);
+    let mut q = enterprise::qualifications(p, &uscc)
+        .await?
+        .into_iter()
+        .find(|q| q.tier == tier && q.is_valid_on(today))
+        .ok_or_else(|| {
+            AppError::new(
+                crate::error::ErrorCode::InvalidState,
+                format!("该企业没有有效的{}资质", tier.label()),
+            )
+        })?;
+    q.revoked_on = Some(today);
+    q.revocation_reason = Some(req.reason.trim().to_owned());
+    let mut ops = enterprise::qualification_ops(&uscc, &q, Some(&caller.account_id), now);
+    ops.push(
+        crate::services::events::Event::new(
+            "enterprise.qualification_revoked",
+            &enterprise::ent_pk(&uscc),
+            Some(&caller.account_id),
+            now,
+            serde_json::json!({"uscc": uscc, "tier": tier, "reason": q.revocation_reason, "revoked_on": today.to_string(),
+                               "actor_role": caller.role, "actor_level": caller.level}),
+        )
+        .tx_op(),
+    );
+    p.store.transact(ops).await?;
+    Ok(serde_json::json!({
+        "uscc": uscc, "tier": tier, "status": q.status_on(today), "revoked_on": today.to_string(),
+        "reason": q.revocation_reason, "banned_until": crate::domain::qualification::three_years_from(today).to_string(),
     }))
 }

@@ -1,0 +1,689 @@
+//! After recognition (issue 5), driven by the platform clock: the yearly information update (1 January –
+//! 30 April, China time), the profile lock outside it, re-review from the eligibility flag to renewed validity,
+//! eligibility lost by a missed update, expiry, revocation and its three-year ban, and major-change reports.
+
+mod support;
+
+use serde_json::{Map, Value, json};
+use support::*;
+
+fn figures(y: i32) -> Value {
+    json!({"year": y, "operating_revenue": "30000000", "main_business_revenue": "27000000",
+           "rd_expense": "1500000", "net_profit": "3000000", "total_assets": "50000000",
+           "total_liabilities": "20000000", "employees": 120, "rd_staff": 30})
+}
+
+fn profile(region: &str, years: &[i32]) -> Value {
+    json!({
+        "region": region, "address": "文三路1号", "industry": "3741",
+        "niche_field": "航空紧固件", "main_products": ["钛合金紧固件"],
+        "established_on": "2012-03-01", "employees": 120,
+        "financials": years.iter().map(|y| figures(*y)).collect::<Vec<_>>(),
+        "ip": {"class1_high_value": 1, "class1_self_developed": 2, "class1_total": 3, "class2_total": 5, "class1_applied": 2},
+        "honours": [], "awards": [], "makers_china": [], "financing": [],
+        "market": {"since": "2014-01-01", "national_share_pct": 12.5},
+        "quality": {"own_brand": true, "quality_system_certified": true}, "rd_institution": {"level": "provincial"},
+        "product_fields": {"chain_key_point": true}, "operations": {"core_processes_on_info_systems": 2},
+        "local_indicators": []
+    })
+}
+
+/// A verified enterprise with a profile (set before any qualification, so it is not locked); returns its login.
+async fn firm(tp: &TestPlatform, n: u32, region: &str, years: &[i32]) -> (String, String) {
+    let code = uscc(n, "330106");
+    let login = format!("firm{n}");
+    let token = tp
+        .enterprise(&login, &code, &format!("测试企业{n}有限公司"))
+        .await;
+    tp.call(
+        "PUT",
+        "/v1/enterprise",
+        Some(&token),
+        Some(profile(region, years)),
+    )
+    .await
+    .expect(200);
+    (login, code)
+}
+
+async fn official(tp: &TestPlatform, login: &str, level: &str, region: Option<&str>) -> String {
+    let op = tp.operator().await;
+    let mut body = json!({"login_name": login, "password": PASSWORD, "phone": phone_for(login), "level": level});
+    if let Some(r) = region {
+        body["region"] = json!(r);
+    }
+    tp.call("POST", "/v1/admin/officials", Some(&op), Some(body))
+        .await
+        .expect(201);
+    login.to_owned()
+}
+
+async fn token(tp: &TestPlatform, login: &str) -> String {
+    tp.login(login, PASSWORD).await
+}
+
+/// Create and submit this year's update (optionally changing the address); returns its id.
+async fn file_update(
+    tp: &TestPlatform,
+    login: &str,
+    region: &str,
+    years: &[i32],
+    address: Option<&str>,
+) -> String {
+    let t = token(tp, login).await;
+    let created = tp
+        .call("POST", "/v1/info-updates", Some(&t), None)
+        .await
+        .expect(201);
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let mut p = profile(region, years);
+    if let Some(a) = address {
+        p["address"] = json!(a);
+    }
+    tp.call(
+        "PUT",
+        &format!("/v1/info-updates/{id}"),
+        Some(&t),
+        Some(json!({"profile": p})),
+    )
+    .await
+    .expect(200);
+    let s = tp
+        .call(
+            "POST",
+            &format!("/v1/info-updates/{id}/submit"),
+            Some(&t),
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(s.body["status"], "submitted");
+    id
+}
+
+async fn qualification(tp: &TestPlatform, login: &str, tier: &str) -> Value {
+    let t = token(tp, login).await;
+    let ent = tp
+        .call("GET", "/v1/enterprise", Some(&t), None)
+        .await
+        .expect(200);
+    ent.body["qualifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["tier"] == tier)
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+#[tokio::test]
+async fn the_yearly_update_runs_from_january_to_april_and_locks_the_profile_outside_it() {
+    let tp = start(Backend::Local).await;
+    tp.set_time("2026-04-15T10:00:00+08:00");
+    let xihu = official(&tp, "xihu", "county", Some("330106")).await;
+    let (old, old_code) = firm(&tp, 1, "330106", &[2023, 2024, 2025]).await;
+    let (new, new_code) = firm(&tp, 2, "330106", &[2024, 2025]).await;
+    let (plain, _) = firm(&tp, 3, "330106", &[2025]).await;
+    let (late, late_code) = firm(&tp, 4, "330106", &[2025]).await;
+    tp.grant(&old_code, "specialized", "2025-06-01").await;
+    tp.grant(&new_code, "specialized", "2026-01-10").await;
+    tp.grant(&late_code, "innovative", "2025-02-01").await;
+
+    // Recognised in an earlier year: files on 15 April; the county accepts; the update becomes the profile.
+    let id = file_update(&tp, &old, "330106", &[2023, 2024, 2025], Some("文一路99号")).await;
+    let t = token(&tp, &old).await;
+    tp.call("POST", "/v1/info-updates", Some(&t), None)
+        .await
+        .expect_problem(409, "DUPLICATE_DECLARATION");
+    let modified = tp
+        .call(
+            "POST",
+            &format!("/v1/info-updates/{id}/withdraw"),
+            Some(&t),
+            Some(json!({"mode": "modify"})),
+        )
+        .await
+        .expect(200);
+    assert_eq!(modified.body["status"], "draft");
+    tp.call(
+        "POST",
+        &format!("/v1/info-updates/{id}/submit"),
+        Some(&t),
+        None,
+    )
+    .await
+    .expect(200);
+    let x = token(&tp, &xihu).await;
+    let queue = tp
+        .call("GET", "/v1/admin/queue?kind=info_update", Some(&x), None)
+        .await
+        .expect(200);
+    assert_eq!(queue.body["items"][0]["id"], id.as_str());
+    tp.call(
+        "POST",
+        &format!("/v1/admin/info-updates/{id}/decision"),
+        Some(&x),
+        Some(json!({"decision": "return"})),
+    )
+    .await
+    .expect_problem(422, "VALIDATION_FAILED");
+    let accepted = tp
+        .call(
+            "POST",
+            &format!("/v1/admin/info-updates/{id}/decision"),
+            Some(&x),
+            Some(json!({"decision": "accept"})),
+        )
+        .await
+        .expect(200);
+    assert_eq!(accepted.body["status"], "accepted");
+    let ent = tp
+        .call("GET", "/v1/enterprise", Some(&t), None)
+        .await
+        .expect(200);
+    assert_eq!(ent.body["address"], "文一路99号");
+    tp.call(
+        "POST",
+        &format!("/v1/info-updates/{id}/withdraw"),
+        Some(&t),
+        Some(json!({"mode": "cancel"})),
+    )
+    .await
+    .expect_problem(409, "NOT_WITHDRAWABLE");
+
+    // Recognised this year: exempt. Never recognised: nothing to update.
+    let t = token(&tp, &new).await;
+    tp.call("POST", "/v1/info-updates", Some(&t), None)
+        .await
+        .expect_problem(409, "UPDATE_NOT_REQUIRED");
+    let t = token(&tp, &plain).await;
+    tp.call("POST", "/v1/info-updates", Some(&t), None)
+        .await
+        .expect_problem(409, "UPDATE_NOT_REQUIRED");
+
+    // Inside the period a recognised enterprise may edit its profile; on 1 May it may neither update nor edit.
+    let t = token(&tp, &late).await;
+    tp.call(
+        "PUT",
+        "/v1/enterprise",
+        Some(&t),
+        Some(profile("330106", &[2025])),
+    )
+    .await
+    .expect(200);
+    tp.set_time("2026-05-01T00:00:00+08:00");
+    let t = token(&tp, &late).await;
+    tp.call("POST", "/v1/info-updates", Some(&t), None)
+        .await
+        .expect_problem(409, "NOT_IN_UPDATE_PERIOD");
+    tp.call(
+        "PUT",
+        "/v1/enterprise",
+        Some(&t),
+        Some(profile("330106", &[2025])),
+    )
+    .await
+    .expect_problem(409, "PROFILE_LOCKED");
+    // 30 April 23:59 China time is still inside.
+    tp.set_time("2026-04-30T23:59:00+08:00");
+    let t = token(&tp, &late).await;
+    tp.call("POST", "/v1/info-updates", Some(&t), None)
+        .await
+        .expect(201);
+    // An enterprise without a valid qualification is never locked.
+    tp.set_time("2026-06-01T10:00:00+08:00");
+    let t = token(&tp, &plain).await;
+    tp.call(
+        "PUT",
+        "/v1/enterprise",
+        Some(&t),
+        Some(profile("330106", &[2025])),
+    )
+    .await
+    .expect(200);
+}
+
+#[tokio::test]
+async fn a_re_review_goes_from_the_eligibility_flag_to_a_renewed_validity_and_a_missed_update_forfeits_it()
+ {
+    let tp = start(Backend::Local).await;
+    tp.set_time("2024-04-10T10:00:00+08:00");
+    let zj = official(&tp, "zj_prov", "province", Some("330000")).await;
+    let hz = official(&tp, "hz_city", "city", Some("330100")).await;
+    let xihu = official(&tp, "xihu", "county", Some("330106")).await;
+    let (diligent, d_code) = firm(&tp, 1, "330106", &[2021, 2022, 2023]).await;
+    let (forgetful, f_code) = firm(&tp, 2, "330106", &[2021, 2022, 2023]).await;
+    tp.grant(&d_code, "specialized", "2023-05-01").await;
+    tp.grant(&f_code, "specialized", "2023-05-01").await;
+    // The diligent enterprise updates every year; the forgetful one skips 2025.
+    for (year, clock) in [
+        (2024, "2024-04-10T10:00:00+08:00"),
+        (2025, "2025-04-10T10:00:00+08:00"),
+        (2026, "2026-03-10T10:00:00+08:00"),
+    ] {
+        tp.set_time(clock);
+        let years = [year - 3, year - 2, year - 1];
+        file_update(&tp, &diligent, "330106", &years, None).await;
+        if year != 2025 {
+            file_update(&tp, &forgetful, "330106", &years, None).await;
+        }
+    }
+    tp.set_time("2026-03-20T10:00:00+08:00");
+    let t = token(&tp, &diligent).await;
+    // Inside the update period the recognised enterprise may bring its figures up to date directly.
+    tp.call(
+        "PUT",
+        "/v1/enterprise",
+        Some(&t),
+        Some(profile("330106", &[2023, 2024, 2025])),
+    )
+    .await
+    .expect(200);
+    // Not flagged yet.
+    tp.call(
+        "POST",
+        "/v1/re-reviews",
+        Some(&t),
+        Some(json!({"tier": "specialized"})),
+    )
+    .await
+    .expect_problem(409, "RE_REVIEW_NOT_ELIGIBLE");
+    let z = token(&tp, &zj).await;
+    let x = token(&tp, &xihu).await;
+    tp.call(
+        "POST",
+        &format!("/v1/admin/enterprises/{d_code}/re-review-eligibility"),
+        Some(&x),
+        Some(json!({"tier": "specialized"})),
+    )
+    .await
+    .expect_problem(403, "FORBIDDEN");
+    for code in [&d_code, &f_code] {
+        tp.call(
+            "POST",
+            &format!("/v1/admin/enterprises/{code}/re-review-eligibility"),
+            Some(&z),
+            Some(json!({"tier": "specialized"})),
+        )
+        .await
+        .expect(201);
+    }
+    let tf = token(&tp, &forgetful).await;
+    let refused = tp
+        .call(
+            "POST",
+            "/v1/re-reviews",
+            Some(&tf),
+            Some(json!({"tier": "specialized"})),
+        )
+        .await
+        .expect_problem(409, "RE_REVIEW_NOT_ELIGIBLE");
+    assert!(
+        refused.body["detail"].as_str().unwrap().contains("2025"),
+        "{}",
+        refused.text
+    );
+
+    // The diligent enterprise files the re-review: the tier's form, evidence, digital level, the review chain.
+    let q = tp
+        .call(
+            "GET",
+            "/v1/digital-assessments/questionnaire",
+            Some(&t),
+            None,
+        )
+        .await
+        .expect(200);
+    let mut answers = Map::new();
+    for question in q.body["questions"].as_array().unwrap() {
+        let first = question["options"][0]["id"].clone();
+        answers.insert(
+            question["id"].as_str().unwrap().to_owned(),
+            if question["kind"] == "multi" {
+                json!([first])
+            } else {
+                first
+            },
+        );
+    }
+    tp.call(
+        "POST",
+        "/v1/digital-assessments",
+        Some(&t),
+        Some(json!({"answers": answers})),
+    )
+    .await
+    .expect(201);
+    let created = tp
+        .call(
+            "POST",
+            "/v1/re-reviews",
+            Some(&t),
+            Some(json!({"tier": "specialized"})),
+        )
+        .await
+        .expect(201);
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let spec = created.body["form_spec"]["spec"].clone();
+    let mut form = Map::new();
+    for f in spec["fields"].as_array().unwrap() {
+        let v = match f["kind"].as_str().unwrap() {
+            "number" => json!(f["min"].as_f64().unwrap_or(1.0).max(1.0)),
+            "bool" => json!(true),
+            "date" => json!("2025-01-01"),
+            "choice" => f["options"][0]["value"].clone(),
+            _ => json!("钛合金紧固件"),
+        };
+        form.insert(f["id"].as_str().unwrap().to_owned(), v);
+    }
+    tp.call(
+        "PUT",
+        &format!("/v1/re-reviews/{id}"),
+        Some(&t),
+        Some(json!({"form": form})),
+    )
+    .await
+    .expect(200);
+    for slot in spec["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["required"] == true)
+    {
+        tp.upload(
+            &t,
+            &id,
+            slot["id"].as_str().unwrap(),
+            "材料.pdf",
+            "application/pdf",
+            &pdf_bytes(),
+        )
+        .await;
+    }
+    tp.call(
+        "POST",
+        &format!("/v1/re-reviews/{id}/submit"),
+        Some(&t),
+        None,
+    )
+    .await
+    .expect(200);
+    let back = tp
+        .call(
+            "POST",
+            &format!("/v1/re-reviews/{id}/withdraw"),
+            Some(&t),
+            Some(json!({"mode": "modify"})),
+        )
+        .await
+        .expect(200);
+    assert_eq!(back.body["status"], "draft");
+    tp.call(
+        "POST",
+        &format!("/v1/re-reviews/{id}/submit"),
+        Some(&t),
+        None,
+    )
+    .await
+    .expect(200);
+    let listed = tp
+        .call("GET", "/v1/re-reviews", Some(&t), None)
+        .await
+        .expect(200);
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 1);
+    let queue = tp
+        .call("GET", "/v1/admin/queue?kind=re_review", Some(&x), None)
+        .await
+        .expect(200);
+    assert_eq!(queue.body["items"][0]["id"], id.as_str());
+    let mut last = Value::Null;
+    for (who, expect_level) in [(&xihu, Some("city")), (&hz, Some("province")), (&zj, None)] {
+        let tok = token(&tp, who).await;
+        last = tp
+            .call(
+                "POST",
+                &format!("/v1/admin/re-reviews/{id}/decision"),
+                Some(&tok),
+                Some(json!({"decision": "pass"})),
+            )
+            .await
+            .expect(200)
+            .body;
+        assert_eq!(last["level"].as_str(), expect_level);
+    }
+    assert_eq!(last["status"], "accepted");
+    // Renewed: three more years from the day after the old validity ended.
+    let q = qualification(&tp, &diligent, "specialized").await;
+    assert_eq!(
+        (q["valid_from"].as_str(), q["valid_until"].as_str()),
+        (Some("2026-05-01"), Some("2029-04-30"))
+    );
+    // The flag is consumed.
+    tp.call(
+        "POST",
+        "/v1/re-reviews",
+        Some(&t),
+        Some(json!({"tier": "specialized"})),
+    )
+    .await
+    .expect_problem(409, "RE_REVIEW_NOT_ELIGIBLE");
+}
+
+#[tokio::test]
+async fn qualifications_expire_by_the_clock_and_a_revocation_bans_the_tier_for_three_years() {
+    let tp = start(Backend::Local).await;
+    tp.set_time("2026-01-09T10:00:00+08:00");
+    let zj = official(&tp, "zj_prov", "province", Some("330000")).await;
+    let xihu = official(&tp, "xihu", "county", Some("330106")).await;
+    let (a, a_code) = firm(&tp, 1, "330106", &[2023, 2024, 2025]).await;
+    tp.grant(&a_code, "specialized", "2023-01-10").await;
+    assert_eq!(
+        qualification(&tp, &a, "specialized").await["status"],
+        "valid"
+    );
+    tp.set_time("2026-01-10T00:00:00+08:00");
+    let q = qualification(&tp, &a, "specialized").await;
+    assert_eq!(
+        (q["status"].as_str(), q["valid_until"].as_str()),
+        (Some("expired"), Some("2026-01-09"))
+    );
+
+    let (b, b_code) = firm(&tp, 2, "330106", &[2023, 2024, 2025]).await;
+    tp.grant(&b_code, "innovative", "2025-06-01").await;
+    tp.set_time("2026-04-15T10:00:00+08:00");
+    let x = token(&tp, &xihu).await;
+    tp.call(
+        "POST",
+        &format!("/v1/admin/enterprises/{b_code}/revocation"),
+        Some(&x),
+        Some(json!({"tier": "innovative", "reason": "偷漏税"})),
+    )
+    .await
+    .expect_problem(403, "FORBIDDEN");
+    let js = official(&tp, "js_prov", "province", Some("320000")).await;
+    let j = token(&tp, &js).await;
+    tp.call(
+        "POST",
+        &format!("/v1/admin/enterprises/{b_code}/revocation"),
+        Some(&j),
+        Some(json!({"tier": "innovative", "reason": "偷漏税"})),
+    )
+    .await
+    .expect_problem(404, "NOT_FOUND");
+    let z = token(&tp, &zj).await;
+    let revoked = tp
+        .call(
+            "POST",
+            &format!("/v1/admin/enterprises/{b_code}/revocation"),
+            Some(&z),
+            Some(json!({"tier": "innovative", "reason": "发生偷漏税行为"})),
+        )
+        .await
+        .expect(200);
+    assert_eq!(revoked.body["banned_until"], "2029-04-14");
+    assert_eq!(
+        qualification(&tp, &b, "innovative").await["status"],
+        "revoked"
+    );
+    let t = token(&tp, &b).await;
+    tp.call(
+        "POST",
+        "/v1/declarations",
+        Some(&t),
+        Some(json!({"tier": "innovative"})),
+    )
+    .await
+    .expect_problem(409, "DECLARATION_BANNED");
+    // Other tiers are not banned (specialized needs innovative under 2026, so that is the refusal there).
+    tp.call(
+        "POST",
+        "/v1/declarations",
+        Some(&t),
+        Some(json!({"tier": "specialized"})),
+    )
+    .await
+    .expect_problem(409, "PREREQUISITE_MISSING");
+    // Three years later the ban is over.
+    tp.set_time("2029-04-15T10:00:00+08:00");
+    let t = token(&tp, &b).await;
+    tp.call(
+        "POST",
+        "/v1/declarations",
+        Some(&t),
+        Some(json!({"tier": "innovative"})),
+    )
+    .await
+    .expect(201);
+}
+
+#[tokio::test]
+async fn change_reports_are_marked_late_after_three_months_and_an_accepted_relocation_moves_the_jurisdiction()
+ {
+    let tp = start(Backend::Local).await;
+    tp.set_time("2026-04-15T10:00:00+08:00");
+    let xihu = official(&tp, "xihu", "county", Some("330106")).await;
+    let zj = official(&tp, "zj_prov", "province", Some("330000")).await;
+    let js = official(&tp, "js_prov", "province", Some("320000")).await;
+    let (a, a_code) = firm(&tp, 1, "330106", &[2025]).await;
+    tp.grant(&a_code, "specialized", "2025-06-01").await;
+    let t = token(&tp, &a).await;
+
+    let bad = tp
+        .call("POST", "/v1/change-reports", Some(&t), Some(json!({"kind": "relocation", "occurred_on": "2026-03-01", "details": "迁往江苏", "new_region": "330108"})))
+        .await
+        .expect_problem(422, "VALIDATION_FAILED");
+    assert!(bad.text.contains("SAME_PROVINCE"));
+    tp.call("POST", "/v1/change-reports", Some(&t), Some(json!({"kind": "rename", "occurred_on": "2026-05-01", "details": "x", "new_name": "新名"})))
+        .await
+        .expect_problem(422, "VALIDATION_FAILED");
+    let on_time = tp
+        .call("POST", "/v1/change-reports", Some(&t), Some(json!({"kind": "rename", "occurred_on": "2026-01-15", "details": "股东会决议更名", "new_name": "浙江甲航空科技有限公司"})))
+        .await
+        .expect(201);
+    assert_eq!(on_time.body["late"], false);
+    let late = tp
+        .call("POST", "/v1/change-reports", Some(&t), Some(json!({"kind": "relocation", "occurred_on": "2026-01-14", "details": "整体迁往南京", "new_region": "320102"})))
+        .await
+        .expect(201);
+    assert_eq!(
+        late.body["late"], true,
+        "filed more than 3 months after 14 January"
+    );
+
+    // The county sees both, the late one flagged.
+    let x = token(&tp, &xihu).await;
+    let queue = tp
+        .call("GET", "/v1/admin/queue?kind=change_report", Some(&x), None)
+        .await
+        .expect(200);
+    let items = queue.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert!(
+        items
+            .iter()
+            .any(|i| i["late"] == true && i["id"] == late.body["id"])
+    );
+    let rename_id = on_time.body["id"].as_str().unwrap();
+    tp.call(
+        "POST",
+        &format!("/v1/admin/change-reports/{rename_id}/decision"),
+        Some(&x),
+        Some(json!({"decision": "accept"})),
+    )
+    .await
+    .expect(200);
+    let ent = tp
+        .call("GET", "/v1/enterprise", Some(&t), None)
+        .await
+        .expect(200);
+    assert_eq!(ent.body["name"], "浙江甲航空科技有限公司");
+
+    // Before the relocation Zhejiang sees the enterprise and Jiangsu does not; after it, the other way round.
+    let z = token(&tp, &zj).await;
+    let j = token(&tp, &js).await;
+    tp.call(
+        "GET",
+        &format!("/v1/admin/enterprises/{a_code}"),
+        Some(&z),
+        None,
+    )
+    .await
+    .expect(200);
+    tp.call(
+        "GET",
+        &format!("/v1/admin/enterprises/{a_code}"),
+        Some(&j),
+        None,
+    )
+    .await
+    .expect_problem(404, "NOT_FOUND");
+    let reloc_id = late.body["id"].as_str().unwrap();
+    tp.call(
+        "POST",
+        &format!("/v1/admin/change-reports/{reloc_id}/decision"),
+        Some(&x),
+        Some(json!({"decision": "accept", "comment": "已核实"})),
+    )
+    .await
+    .expect(200);
+    tp.call(
+        "GET",
+        &format!("/v1/admin/enterprises/{a_code}"),
+        Some(&j),
+        None,
+    )
+    .await
+    .expect(200);
+    tp.call(
+        "GET",
+        &format!("/v1/admin/enterprises/{a_code}"),
+        Some(&z),
+        None,
+    )
+    .await
+    .expect_problem(404, "NOT_FOUND");
+    let ent = tp
+        .call("GET", "/v1/enterprise", Some(&t), None)
+        .await
+        .expect(200);
+    assert_eq!(ent.body["region"], "320102");
+    let reports = tp
+        .call("GET", "/v1/change-reports", Some(&t), None)
+        .await
+        .expect(200);
+    assert!(
+        reports.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["status"] == "accepted")
+    );
+    tp.call(
+        "POST",
+        &format!("/v1/admin/change-reports/{reloc_id}/decision"),
+        Some(&x),
+        Some(json!({"decision": "accept"})),
+    )
+    .await
+    .expect_problem(409, "INVALID_STATE");
+}

@@ -1,0 +1,671 @@
+//! The yearly information update (年度信息更新, RULES.md §1.9): enterprises holding a valid qualification update
+//! their profile and the year's figures between 1 January and 30 April (China time; the period is configuration,
+//! `SME_UPDATE_PERIOD=01-01/04-30`). Not required in the year they were recognised or re-reviewed. Draft, submit,
+//! withdraw while unreviewed, official accept/return (the county of the enterprise's region); an accepted
+//! update becomes the profile. An enterprise that misses 30 April loses its re-review eligibility.
+//!
+//! Records: `pk = UPD#<id>, sk = UPD` (versioned; `gsi1 = (ENT#<uscc>#UPD, <id>)` lists an enterprise's updates),
+//! its queue entry `sk = QUEUE` while submitted, its events beside it; `pk = ENT#<uscc>, sk = UPDATE#<year>` holds
+//! the one update of a year.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use time::{Date, Month, OffsetDateTime};
+
+use crate::domain::calendar::{china_date, china_year};
+use crate::domain::enterprise::{EnterpriseProfile, ProfileInput};
+use crate::domain::principal::{Level, Principal, Role};
+use crate::domain::qualification::Qualification;
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::ports::{Cond, Item, Query, StoreError, TxOp};
+use crate::services::Platform;
+use crate::services::accounts::Versioned;
+use crate::services::declarations::{check_if_match, queue_pk, require_enterprise};
+use crate::services::enterprise::{self, ent_pk};
+use crate::services::events::{EVENT_PREFIX, Event, new_id};
+
+/// The yearly period, as (month, day) pairs, inclusive, China dates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UpdatePeriod {
+    pub start: (u8, u8),
+    pub end: (u8, u8),
+}
+
+impl Default for UpdatePeriod {
+    /// 1 January – 30 April (the start date is UNCONFIRMED in RULES.md; the end is confirmed).
+    fn default() -> Self {
+        UpdatePeriod {
+            start: (1, 1),
+            end: (4, 30),
+        }
+    }
+}
+
+impl UpdatePeriod {
+    /// Parse `MM-DD/MM-DD`.
+    pub fn parse(s: &str) -> Result<UpdatePeriod, String> {
+        let (a, b) = s.split_once('/').ok_or("expected MM-DD/MM-DD")?;
+        let md = |x: &str| -> Result<(u8, u8), String> {
+            let (m, d) = x.trim().split_once('-').ok_or("expected MM-DD")?;
+            let m: u8 = m.parse().map_err(|_| "bad month")?;
+            let d: u8 = d.parse().map_err(|_| "bad day")?;
+            Month::try_from(m).map_err(|_| "bad month")?;
+            Date::from_calendar_date(2024, Month::try_from(m).map_err(|_| "bad month")?, d)
+                .map_err(|_| "bad day")?;
+            Ok((m, d))
+        };
+        let period = UpdatePeriod {
+            start: md(a)?,
+            end: md(b)?,
+        };
+        if period.start > period.end {
+            return Err("the period must start before it ends, inside one year".into());
+        }
+        Ok(period)
+    }
+
+    fn date(year: i32, (m, d): (u8, u8)) -> Date {
+        Month::try_from(m)
+            .ok()
+            .and_then(|m| Date::from_calendar_date(year, m, d).ok())
+            .or_else(|| Date::from_calendar_date(year, Month::February, 28).ok())
+            .unwrap_or(Date::MIN)
+    }
+
+    pub fn opens(&self, year: i32) -> Date {
+        Self::date(year, self.start)
+    }
+
+    /// The last day (inclusive).
+    pub fn closes(&self, year: i32) -> Date {
+        Self::date(year, self.end)
+    }
+
+    pub fn contains(&self, day: Date) -> bool {
+        self.opens(day.year()) <= day && day <= self.closes(day.year())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateStatus {
+    Draft,
+    Submitted,
+    Returned,
+    Accepted,
+    Withdrawn,
+}
+
+impl UpdateStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            UpdateStatus::Draft => "草稿",
+            UpdateStatus::Submitted => "未审核",
+            UpdateStatus::Returned => "退回",
+            UpdateStatus::Accepted => "已通过",
+            UpdateStatus::Withdrawn => "撤回",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct InfoUpdate {
+    pub id: String,
+    pub uscc: String,
+    pub enterprise_name: String,
+    pub year: i32,
+    pub status: UpdateStatus,
+    /// The region at creation (decides the reviewing county).
+    pub region: String,
+    /// The updated profile (the current one, copied at creation, then edited).
+    #[schema(value_type = Object)]
+    pub profile: EnterpriseProfile,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The first submission (what counts for the 30 April deadline).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub first_submitted_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub waiting_since: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+fn upd_pk(id: &str) -> String {
+    format!("UPD#{id}")
+}
+
+const UPD_SK: &str = "UPD";
+
+fn year_sk(year: i32) -> String {
+    format!("UPDATE#{year}")
+}
+
+fn item(u: &InfoUpdate, version: u64) -> Item {
+    Item::new(upd_pk(&u.id), UPD_SK, u)
+        .with_gsi1(format!("ENT#{}#UPD", u.uscc), u.id.clone())
+        .with_version(version)
+}
+
+fn queue_ops(u: &InfoUpdate) -> Vec<TxOp> {
+    match (u.status, crate::rules::region::RegionCode::parse(&u.region)) {
+        (UpdateStatus::Submitted, Ok(region)) => vec![TxOp::Put {
+            item: Item::new(
+                upd_pk(&u.id),
+                "QUEUE",
+                &json!({"kind": "info_update", "id": u.id, "uscc": u.uscc, "enterprise_name": u.enterprise_name,
+                        "year": u.year, "region": u.region, "status": "submitted", "level": "county",
+                        "waiting_since": u.waiting_since, "submissions": 1}),
+            )
+            .with_gsi1(
+                queue_pk("info_update", Level::County, region),
+                format!("{}#{}", crate::domain::calendar::sortable(u.waiting_since), u.id),
+            ),
+            cond: Cond::Always,
+        }],
+        _ => vec![TxOp::Delete {
+            pk: upd_pk(&u.id),
+            sk: "QUEUE".into(),
+            cond: Cond::Always,
+        }],
+    }
+}
+
+fn event(
+    u: &InfoUpdate,
+    action: &str,
+    caller: &Principal,
+    from: Option<UpdateStatus>,
+    comment: Option<&str>,
+) -> Event {
+    Event::new(
+        &format!("info_update.{action}"),
+        &upd_pk(&u.id),
+        Some(&caller.account_id),
+        u.updated_at,
+        json!({"info_update_id": u.id, "uscc": u.uscc, "year": u.year, "region": u.region,
+               "actor_role": caller.role, "actor_level": caller.level,
+               "transition": {"action": action, "from": from, "to": u.status, "comment": comment}}),
+    )
+}
+
+async fn save(
+    p: &Platform,
+    before: &Versioned<InfoUpdate>,
+    next: &InfoUpdate,
+    ev: Event,
+    mut extra: Vec<TxOp>,
+) -> AppResult<u64> {
+    let mut ops = vec![TxOp::Put {
+        item: item(next, before.version + 1),
+        cond: Cond::VersionIs(before.version),
+    }];
+    ops.extend(queue_ops(next));
+    ops.append(&mut extra);
+    ops.push(ev.tx_op());
+    p.store.transact(ops).await.map_err(|e| match e {
+        StoreError::ConditionFailed { index: 0 } => AppError::new(
+            ErrorCode::VersionConflict,
+            "信息更新已被同时修改，请刷新后重试",
+        ),
+        other => other.into(),
+    })?;
+    Ok(before.version + 1)
+}
+
+async fn load(p: &Platform, id: &str) -> AppResult<Option<Versioned<InfoUpdate>>> {
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Ok(None);
+    }
+    Ok(match p.store.get(&upd_pk(id), UPD_SK).await? {
+        Some(i) => Some(Versioned {
+            value: i.decode()?,
+            version: i.version,
+        }),
+        None => None,
+    })
+}
+
+async fn load_own(p: &Platform, caller: &Principal, id: &str) -> AppResult<Versioned<InfoUpdate>> {
+    let uscc = require_enterprise(caller)?;
+    match load(p, id).await? {
+        Some(u) if u.value.uscc == uscc => Ok(u),
+        _ => Err(AppError::not_found("信息更新不存在")),
+    }
+}
+
+fn not_in_period(period: &UpdatePeriod, year: i32) -> AppError {
+    AppError::new(
+        ErrorCode::NotInUpdatePeriod,
+        format!(
+            "年度信息更新时间为每年 {} 至 {}（北京时间）",
+            period
+                .opens(year)
+                .format(time::macros::format_description!("[month]月[day]日"))
+                .unwrap_or_default(),
+            period
+                .closes(year)
+                .format(time::macros::format_description!("[month]月[day]日"))
+                .unwrap_or_default()
+        ),
+    )
+}
+
+/// The qualification that makes a yearly update due in `year`, or why none is.
+fn due_for(quals: &[Qualification], year: i32, today: Date) -> Result<&Qualification, String> {
+    let valid: Vec<&Qualification> = quals.iter().filter(|q| q.is_valid_on(today)).collect();
+    if valid.is_empty() {
+        return Err("仅持有有效资质的企业需要进行年度信息更新".into());
+    }
+    valid
+        .into_iter()
+        .find(|q| q.valid_from.year() != year)
+        .ok_or_else(|| format!("资质于 {year} 年认定（或复核），本年度无需信息更新"))
+}
+
+/// Whether the enterprise is in the yearly update period (the profile is locked outside it once recognised).
+pub fn in_period(p: &Platform, now: OffsetDateTime) -> bool {
+    p.policy.update_period.contains(china_date(now))
+}
+
+/// `POST /v1/info-updates`.
+pub async fn create(p: &Platform, caller: &Principal) -> AppResult<Versioned<InfoUpdate>> {
+    let uscc = require_enterprise(caller)?.to_owned();
+    let now = p.clock.now();
+    let today = china_date(now);
+    let year = china_year(now);
+    let period = p.policy.update_period;
+    if !period.contains(today) {
+        return Err(not_in_period(&period, year));
+    }
+    let quals = enterprise::qualifications(p, &uscc).await?;
+    due_for(&quals, year, today).map_err(|why| AppError::new(ErrorCode::UpdateNotRequired, why))?;
+    let profile = enterprise::load_profile(p, &uscc)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::ProfileIncomplete, "请先填写企业基本信息"))?
+        .value;
+    let region = profile
+        .region
+        .map(|r| format!("{:06}", r.value()))
+        .ok_or_else(|| AppError::new(ErrorCode::ProfileIncomplete, "企业基本信息缺少注册地"))?;
+    let u = InfoUpdate {
+        id: new_id(now),
+        uscc: uscc.clone(),
+        enterprise_name: profile.name.clone(),
+        year,
+        status: UpdateStatus::Draft,
+        region,
+        profile,
+        comment: None,
+        first_submitted_at: None,
+        waiting_since: now,
+        created_at: now,
+        updated_at: now,
+    };
+    let ev = event(&u, "create", caller, None, None);
+    let result = p
+        .store
+        .transact(vec![
+            TxOp::Put {
+                item: Item::new(
+                    ent_pk(&uscc),
+                    year_sk(year),
+                    &json!({"info_update_id": u.id}),
+                ),
+                cond: Cond::Absent,
+            },
+            TxOp::Put {
+                item: item(&u, 1),
+                cond: Cond::Absent,
+            },
+            ev.tx_op(),
+        ])
+        .await;
+    match result {
+        Ok(()) => Ok(Versioned {
+            value: u,
+            version: 1,
+        }),
+        Err(StoreError::ConditionFailed { index: 0 }) => Err(AppError::new(
+            ErrorCode::DuplicateDeclaration,
+            format!("{year} 年度已有信息更新，请在原记录上继续"),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `GET /v1/info-updates`: newest first.
+pub async fn list(
+    p: &Platform,
+    caller: &Principal,
+    limit: u32,
+    cursor: Option<String>,
+) -> AppResult<(Vec<Versioned<InfoUpdate>>, Option<String>)> {
+    let uscc = require_enterprise(caller)?;
+    let page = p
+        .store
+        .query(
+            Query::gsi1(format!("ENT#{uscc}#UPD"))
+                .backward()
+                .limit(limit)
+                .after(cursor),
+        )
+        .await?;
+    let items = page
+        .items
+        .iter()
+        .map(|i| {
+            Ok(Versioned {
+                value: i.decode()?,
+                version: i.version,
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok((items, page.next_cursor))
+}
+
+/// `PUT /v1/info-updates/{id}` with `{profile: …}` (the same body as `PUT /v1/enterprise`).
+pub async fn save_draft(
+    p: &Platform,
+    caller: &Principal,
+    id: &str,
+    if_match: Option<u64>,
+    body: Value,
+) -> AppResult<Versioned<InfoUpdate>> {
+    let before = load_own(p, caller, id).await?;
+    check_if_match(if_match, before.version)?;
+    if !matches!(
+        before.value.status,
+        UpdateStatus::Draft | UpdateStatus::Returned
+    ) {
+        return Err(AppError::new(
+            ErrorCode::InvalidState,
+            format!("当前状态（{}）不能修改", before.value.status.label()),
+        ));
+    }
+    let input: ProfileInput = serde_json::from_value(
+        body.get("profile").cloned().unwrap_or(Value::Null),
+    )
+    .map_err(|e| {
+        AppError::field(
+            "profile",
+            "INVALID_FIELD",
+            format!("企业基本信息格式不符合要求：{e}"),
+        )
+    })?;
+    let now = p.clock.now();
+    let mut next = before.value.clone();
+    next.profile
+        .apply(input, china_date(now))
+        .map_err(|errors| {
+            AppError::validation(
+                errors
+                    .into_iter()
+                    .map(|mut e| {
+                        e.field = format!("profile.{}", e.field);
+                        e
+                    })
+                    .collect(),
+            )
+        })?;
+    next.updated_at = now;
+    let ev = event(&next, "save", caller, Some(before.value.status), None);
+    let version = save(p, &before, &next, ev, Vec::new()).await?;
+    Ok(Versioned {
+        value: next,
+        version,
+    })
+}
+
+/// `POST /v1/info-updates/{id}/submit`: inside the period (a returned update may be resubmitted after it), with
+/// the prior year's figures.
+pub async fn submit(
+    p: &Platform,
+    caller: &Principal,
+    id: &str,
+    if_match: Option<u64>,
+) -> AppResult<Versioned<InfoUpdate>> {
+    let before = load_own(p, caller, id).await?;
+    check_if_match(if_match, before.version)?;
+    let now = p.clock.now();
+    let u = &before.value;
+    match u.status {
+        UpdateStatus::Draft => {
+            if !p.policy.update_period.contains(china_date(now)) || china_year(now) != u.year {
+                return Err(not_in_period(&p.policy.update_period, u.year));
+            }
+        }
+        UpdateStatus::Returned => {}
+        other => {
+            return Err(AppError::new(
+                ErrorCode::InvalidState,
+                format!("当前状态（{}）不能提交", other.label()),
+            ));
+        }
+    }
+    if u.profile.year(u.year - 1).is_none() {
+        return Err(AppError::new(
+            ErrorCode::ProfileIncomplete,
+            format!("请填写 {} 年度的主要经济指标", u.year - 1),
+        )
+        .with_extra(
+            "missing",
+            json!([format!("financials[year={}]", u.year - 1)]),
+        ));
+    }
+    let mut next = u.clone();
+    next.status = UpdateStatus::Submitted;
+    next.first_submitted_at.get_or_insert(now);
+    next.waiting_since = now;
+    next.updated_at = now;
+    let ev = event(&next, "submit", caller, Some(u.status), None);
+    let version = save(p, &before, &next, ev, Vec::new()).await?;
+    Ok(Versioned {
+        value: next,
+        version,
+    })
+}
+
+/// `POST /v1/info-updates/{id}/withdraw` `{mode: cancel|modify}`: only while no official has decided.
+pub async fn withdraw(
+    p: &Platform,
+    caller: &Principal,
+    id: &str,
+    if_match: Option<u64>,
+    mode: crate::domain::declaration::WithdrawMode,
+) -> AppResult<Versioned<InfoUpdate>> {
+    let before = load_own(p, caller, id).await?;
+    check_if_match(if_match, before.version)?;
+    if before.value.status != UpdateStatus::Submitted {
+        return Err(AppError::new(
+            ErrorCode::NotWithdrawable,
+            "仅未审核的信息更新可以撤回",
+        ));
+    }
+    let now = p.clock.now();
+    let mut next = before.value.clone();
+    next.status = match mode {
+        crate::domain::declaration::WithdrawMode::Cancel => UpdateStatus::Withdrawn,
+        crate::domain::declaration::WithdrawMode::Modify => UpdateStatus::Draft,
+    };
+    next.updated_at = now;
+    next.waiting_since = now;
+    let mut extra = Vec::new();
+    if next.status == UpdateStatus::Withdrawn {
+        // The year is free for a new update.
+        extra.push(TxOp::Delete {
+            pk: ent_pk(&next.uscc),
+            sk: year_sk(next.year),
+            cond: Cond::Always,
+        });
+    }
+    let action = if next.status == UpdateStatus::Withdrawn {
+        "withdraw_cancel"
+    } else {
+        "withdraw_modify"
+    };
+    let ev = event(&next, action, caller, Some(before.value.status), None);
+    let version = save(p, &before, &next, ev, extra).await?;
+    Ok(Versioned {
+        value: next,
+        version,
+    })
+}
+
+/// `POST /v1/admin/info-updates/{id}/decision` `{decision: accept|return, comment}` by the county official of
+/// the enterprise's region; acceptance replaces the profile.
+pub async fn decide(
+    p: &Platform,
+    caller: &Principal,
+    id: &str,
+    decision: &str,
+    comment: &str,
+) -> AppResult<Versioned<InfoUpdate>> {
+    if caller.role != Role::Official || caller.level != Some(Level::County) {
+        return Err(AppError::forbidden(
+            "年度信息更新由企业所在区县主管部门审核",
+        ));
+    }
+    let before = load(p, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("信息更新不存在"))?;
+    let visible = crate::rules::region::RegionCode::parse(&before.value.region)
+        .is_ok_and(|r| caller.has_jurisdiction_over(&r))
+        && before.value.status != UpdateStatus::Draft;
+    if !visible {
+        return Err(AppError::not_found("信息更新不存在"));
+    }
+    if before.value.status != UpdateStatus::Submitted {
+        return Err(AppError::new(
+            ErrorCode::InvalidState,
+            format!("当前状态（{}）不能审核", before.value.status.label()),
+        ));
+    }
+    let now = p.clock.now();
+    let mut next = before.value.clone();
+    next.updated_at = now;
+    next.waiting_since = now;
+    let mut extra = Vec::new();
+    match decision {
+        "accept" => {
+            next.status = UpdateStatus::Accepted;
+            let current = enterprise::load_profile(p, &next.uscc).await?;
+            let (version, cond) = match &current {
+                Some(c) => (c.version + 1, Cond::VersionIs(c.version)),
+                None => (1, Cond::Absent),
+            };
+            let mut profile = next.profile.clone();
+            // Name and USCC are not the update's to change (a rename is a change report).
+            if let Some(c) = &current {
+                profile.name = c.value.name.clone();
+            }
+            extra.push(TxOp::Put {
+                item: Item::new(ent_pk(&next.uscc), "PROFILE", &profile).with_version(version),
+                cond,
+            });
+        }
+        "return" => {
+            if comment.trim().is_empty() {
+                return Err(AppError::field("comment", "REQUIRED", "退回须填写意见"));
+            }
+            next.status = UpdateStatus::Returned;
+        }
+        _ => {
+            return Err(AppError::field(
+                "decision",
+                "INVALID_DECISION",
+                "decision 须为 accept 或 return",
+            ));
+        }
+    }
+    next.comment = Some(comment.trim().to_owned()).filter(|c| !c.is_empty());
+    let action = if next.status == UpdateStatus::Accepted {
+        "accept"
+    } else {
+        "return"
+    };
+    let ev = event(
+        &next,
+        action,
+        caller,
+        Some(before.value.status),
+        next.comment.as_deref(),
+    );
+    let version = save(p, &before, &next, ev, extra).await?;
+    Ok(Versioned {
+        value: next,
+        version,
+    })
+}
+
+/// Whether the enterprise filed (submitted, and did not withdraw) its update of `year`.
+pub async fn filed(p: &Platform, uscc: &str, year: i32) -> AppResult<bool> {
+    let Some(pointer) = p.store.get(&ent_pk(uscc), &year_sk(year)).await? else {
+        return Ok(false);
+    };
+    let id = pointer.decode::<Value>()?["info_update_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    Ok(load(p, &id).await?.is_some_and(|u| {
+        u.value.first_submitted_at.is_some() && u.value.status != UpdateStatus::Withdrawn
+    }))
+}
+
+/// The years since `q` began whose update was not submitted by the period's last day (re-review eligibility).
+pub async fn missed_years(
+    p: &Platform,
+    uscc: &str,
+    q: &Qualification,
+    now: OffsetDateTime,
+) -> AppResult<Vec<i32>> {
+    let today = china_date(now);
+    let period = p.policy.update_period;
+    let mut missed = Vec::new();
+    for year in (q.valid_from.year() + 1)..=today.year() {
+        if today <= period.closes(year) {
+            continue; // this year's period has not ended yet
+        }
+        let on_time = match p.store.get(&ent_pk(uscc), &year_sk(year)).await? {
+            Some(pointer) => {
+                let id = pointer.decode::<Value>()?["info_update_id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                match load(p, &id).await? {
+                    Some(u) => {
+                        u.value
+                            .first_submitted_at
+                            .is_some_and(|t| china_date(t) <= period.closes(year))
+                            && u.value.status != UpdateStatus::Withdrawn
+                    }
+                    None => false,
+                }
+            }
+            None => false,
+        };
+        if !on_time {
+            missed.push(year);
+        }
+    }
+    Ok(missed)
+}
+
+/// The audit trail of an update (owner only).
+pub async fn history(p: &Platform, caller: &Principal, id: &str) -> AppResult<Vec<Value>> {
+    let u = load_own(p, caller, id).await?;
+    let page = p
+        .store
+        .query(
+            Query::base(upd_pk(&u.value.id))
+                .begins_with(EVENT_PREFIX)
+                .limit(100),
+        )
+        .await?;
+    page.items
+        .iter()
+        .map(|i| i.decode::<Value>().map_err(AppError::from))
+        .collect()
+}
