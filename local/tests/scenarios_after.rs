@@ -687,3 +687,145 @@ async fn change_reports_are_marked_late_after_three_months_and_an_accepted_reloc
     .await
     .expect_problem(409, "INVALID_STATE");
 }
+
+#[tokio::test]
+async fn updates_change_reports_and_revocations_reach_the_enterprise_and_the_officials_as_messages()
+{
+    let tp = start(Backend::Local).await;
+    tp.set_time("2026-04-15T10:00:00+08:00");
+    let xihu = official(&tp, "xihu", "county", Some("330106")).await;
+    let zj = official(&tp, "zj_prov", "province", Some("330000")).await;
+    let (a, a_code) = firm(&tp, 1, "330106", &[2023, 2024, 2025]).await;
+    tp.grant(&a_code, "specialized", "2025-06-01").await;
+    let update = file_update(&tp, &a, "330106", &[2023, 2024, 2025], None).await;
+    let t = token(&tp, &a).await;
+    tp.call("POST", "/v1/change-reports", Some(&t), Some(json!({"kind": "overseas_branch", "occurred_on": "2026-04-01", "details": "在新加坡设立子公司"})))
+        .await
+        .expect(201);
+    tp.dispatch().await;
+    let x = token(&tp, &xihu).await;
+    let inbox = tp
+        .call("GET", "/v1/messages", Some(&x), None)
+        .await
+        .expect(200);
+    let titles: Vec<&str> = inbox.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["title"].as_str().unwrap())
+        .collect();
+    assert!(titles.iter().any(|t| t.contains("信息更新")), "{titles:?}");
+    assert!(titles.iter().any(|t| t.contains("重大变更")), "{titles:?}");
+
+    tp.call(
+        "POST",
+        &format!("/v1/admin/info-updates/{update}/decision"),
+        Some(&x),
+        Some(json!({"decision": "return", "comment": "请补充研发人员数据"})),
+    )
+    .await
+    .expect(200);
+    let z = token(&tp, &zj).await;
+    tp.call(
+        "POST",
+        &format!("/v1/admin/enterprises/{a_code}/revocation"),
+        Some(&z),
+        Some(json!({"tier": "specialized", "reason": "数据造假"})),
+    )
+    .await
+    .expect(200);
+    tp.dispatch().await;
+    let inbox = tp
+        .call("GET", "/v1/messages", Some(&t), None)
+        .await
+        .expect(200);
+    let bodies: Vec<&str> = inbox.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["body"].as_str().unwrap())
+        .collect();
+    assert!(
+        bodies.iter().any(|b| b.contains("请补充研发人员数据")),
+        "{bodies:?}"
+    );
+    assert!(bodies.iter().any(|b| b.contains("数据造假")), "{bodies:?}");
+    assert!(
+        inbox.body["unread"].as_u64().unwrap() >= 4,
+        "{}",
+        inbox.text
+    );
+    // Results also go out by SMS, once.
+    let outbox = tp
+        .call("GET", "/v1/dev/outbox", None, None)
+        .await
+        .expect(200);
+    let sms: Vec<&Value> = outbox.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["body"].as_str().unwrap().contains("数据造假"))
+        .collect();
+    assert_eq!(sms.len(), 1, "{}", outbox.text);
+    tp.dispatch().await;
+    let outbox = tp
+        .call("GET", "/v1/dev/outbox", None, None)
+        .await
+        .expect(200);
+    assert_eq!(
+        outbox.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["body"].as_str().unwrap().contains("数据造假"))
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_returned_change_report_due_within_fourteen_days_is_reminded_once() {
+    let tp = start(Backend::Local).await;
+    tp.set_time("2026-04-15T10:00:00+08:00");
+    let xihu = official(&tp, "xihu", "county", Some("330106")).await;
+    let (a, a_code) = firm(&tp, 1, "330106", &[2025]).await;
+    tp.grant(&a_code, "specialized", "2025-06-01").await;
+    tp.dispatch().await; // the reminders learn who holds a qualification
+    let t = token(&tp, &a).await;
+    let report = tp
+        .call(
+            "POST",
+            "/v1/change-reports",
+            Some(&t),
+            Some(
+                json!({"kind": "merger", "occurred_on": "2026-01-20", "details": "吸收合并乙公司"}),
+            ),
+        )
+        .await
+        .expect(201);
+    let id = report.body["id"].as_str().unwrap();
+    let x = token(&tp, &xihu).await;
+    tp.call(
+        "POST",
+        &format!("/v1/admin/change-reports/{id}/decision"),
+        Some(&x),
+        Some(json!({"decision": "return", "comment": "请附合并协议"})),
+    )
+    .await
+    .expect(200);
+    for _ in 0..2 {
+        tp.dispatcher.run_reminders().await.unwrap();
+        tp.dispatch().await;
+    }
+    let inbox = tp
+        .call("GET", "/v1/messages", Some(&t), None)
+        .await
+        .expect(200);
+    let due: Vec<&Value> = inbox.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["body"].as_str().unwrap().contains("2026-04-20"))
+        .collect();
+    assert_eq!(due.len(), 1, "{}", inbox.text);
+}

@@ -55,6 +55,8 @@ pub struct TestPlatform {
     pub client: Client,
     pub store: SharedStore,
     pub clock: Arc<MovableClock>,
+    /// The notify dispatcher, without its background task.
+    pub dispatcher: sme_local::Dispatcher,
     pub dir: PathBuf,
     server: tokio::task::JoinHandle<()>,
 }
@@ -154,11 +156,14 @@ async fn start_inner(
             Arc::new(S3Blobs::new(s3, bucket, clock)) as SharedBlobs
         }));
     }
+    // No background dispatcher: tests run its passes when they want them (`TestPlatform::dispatch`).
+    overrides.dispatch_interval = Some(std::time::Duration::ZERO);
     let local = sme_local::build_with(&config, &base, overrides)
         .await
         .expect("build platform");
     let clock = local.clock.clone();
     let store = local.store.clone();
+    let dispatcher = local.dispatcher;
     let router = local.router;
     let server = tokio::spawn(async move {
         axum::serve(
@@ -172,6 +177,7 @@ async fn start_inner(
         client: Client::new(&base),
         store,
         clock,
+        dispatcher,
         dir,
         server,
     }
@@ -458,6 +464,11 @@ impl TestPlatform {
         )
         .await
         .unwrap();
+    }
+
+    /// Turn the events written so far into messages (one pass of the local notify dispatcher).
+    pub async fn dispatch(&self) {
+        self.dispatcher.run_once().await.expect("dispatcher pass");
     }
 
     /// Move the platform clock (China time given as RFC 3339).

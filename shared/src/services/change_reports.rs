@@ -154,6 +154,7 @@ fn event(r: &ChangeReport, action: &str, caller: &Principal, comment: Option<&st
         r.updated_at,
         json!({"change_report_id": r.id, "uscc": r.uscc, "kind": r.kind, "late": r.late, "region": r.region,
                "actor_role": caller.role, "actor_level": caller.level,
+               "waiting_level": (r.status == ReportStatus::Submitted).then_some("county"),
                "transition": {"action": action, "to": r.status, "comment": comment}}),
     )
 }

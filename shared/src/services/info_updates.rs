@@ -187,6 +187,7 @@ fn event(
         u.updated_at,
         json!({"info_update_id": u.id, "uscc": u.uscc, "year": u.year, "region": u.region,
                "actor_role": caller.role, "actor_level": caller.level,
+               "waiting_level": (u.status == UpdateStatus::Submitted).then_some("county"),
                "transition": {"action": action, "from": from, "to": u.status, "comment": comment}}),
     )
 }
