@@ -13,8 +13,9 @@ mod support;
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use shared::http::routes::{ROUTES, RouteId};
+use support::fixtures::*;
 use support::*;
 
 const YEAR: i32 = 2026;
@@ -385,126 +386,26 @@ fn the_matrix_covers_every_admin_route_and_every_caller_exactly_once() {
 
 // ---- fixtures ------------------------------------------------------------------------------------------------------
 
-fn year_figures(y: i32) -> Value {
-    json!({"year": y, "operating_revenue": "30000000", "main_business_revenue": "27000000",
-           "rd_expense": "1500000", "net_profit": "3000000", "total_assets": "50000000",
-           "total_liabilities": "20000000", "employees": 120, "rd_staff": 30})
-}
-
-fn profile(region: &str) -> Value {
-    json!({
-        "region": region, "address": "文三路1号", "industry": "3741",
-        "niche_field": "航空紧固件", "main_products": ["钛合金紧固件"],
-        "established_on": "2015-03-01", "employees": 120,
-        "financials": [year_figures(2023), year_figures(2024), year_figures(2025)],
-        "ip": {"class1_high_value": 1, "class1_self_developed": 2, "class1_total": 3, "class2_total": 5, "class1_applied": 2},
-        "honours": [{"kind": "high_tech_enterprise", "valid_until": "2027-12-31"}],
-        "awards": [{"level": "provincial", "year": 2024, "rank": 2}],
-        "makers_china": [], "financing": [{"date": "2025-06-01", "amount": "5000000", "qualified_investor": true}],
-        "market": {"since": "2016-01-01", "national_share_pct": 12.5},
-        "quality": {"own_brand": true, "quality_system_certified": true}, "rd_institution": {"level": "provincial"},
-        "product_fields": {"strategic_emerging": true}, "operations": {"core_processes_on_info_systems": 2},
-        "local_indicators": []
-    })
-}
-
-fn fill_form(spec: &Value) -> Map<String, Value> {
-    let mut form = Map::new();
-    for f in spec["fields"].as_array().expect("form fields") {
-        let id = f["id"].as_str().unwrap().to_owned();
-        let v = match f["kind"].as_str().unwrap_or("text") {
-            "number" => {
-                let v = f["min"].as_f64().unwrap_or(1.0).max(1.0);
-                json!(f["max"].as_f64().map_or(v, |m| v.min(m)))
-            }
-            "bool" => json!(true),
-            "date" => json!("2025-01-01"),
-            "choice" => f["options"][0]["value"].clone(),
-            _ => json!("本企业专注航空紧固件研发制造，产品用于国产大飞机。"),
-        };
-        let v = match (v.as_str(), f["max_len"].as_u64()) {
-            (Some(text), Some(max)) => json!(text.chars().take(max as usize).collect::<String>()),
-            _ => v,
-        };
-        form.insert(id, v);
-    }
-    form
-}
-
 /// A verified enterprise registered in `region` with a complete profile and an innovative declaration submitted
 /// (waiting at the county level); returns it and the declaration id.
 async fn submitted_firm(tp: &TestPlatform, n: u32, region: &str) -> (String, String) {
-    let uscc = support::uscc(n, region);
-    let token = tp
-        .enterprise(
+    let firm = tp
+        .firm(
             &format!("firm{n}"),
-            &uscc,
+            &support::uscc(n, region),
             &format!("测试紧固件有限公司{n}"),
-        )
-        .await;
-    tp.call("PUT", "/v1/enterprise", Some(&token), Some(profile(region)))
-        .await
-        .expect(200);
-    let created = tp
-        .call(
-            "POST",
-            "/v1/declarations",
-            Some(&token),
-            Some(json!({"tier": "innovative", "year": YEAR})),
-        )
-        .await
-        .expect(201);
-    let id = created.body["id"].as_str().unwrap().to_owned();
-    let spec = &created.body["form_spec"]["spec"];
-    tp.call(
-        "PUT",
-        &format!("/v1/declarations/{id}"),
-        Some(&token),
-        Some(json!({"form": fill_form(spec)})),
-    )
-    .await
-    .expect(200);
-    for slot in spec["evidence"].as_array().unwrap() {
-        if slot["required"] == true {
-            tp.upload(
-                &token,
-                &id,
-                slot["id"].as_str().unwrap(),
-                "材料.pdf",
-                "application/pdf",
-                &pdf_bytes(),
-            )
-            .await;
-        }
-    }
-    let submitted = tp
-        .call(
-            "POST",
-            &format!("/v1/declarations/{id}/submit"),
-            Some(&token),
+            &profile(region, &LAST_THREE_YEARS),
             None,
         )
-        .await
-        .expect(200);
+        .await;
+    let (id, submitted) = tp
+        .submit_ready_declaration(&firm.token, "innovative", YEAR)
+        .await;
     assert_eq!(
-        (
-            submitted.body["status"].as_str(),
-            submitted.body["level"].as_str()
-        ),
+        (submitted["status"].as_str(), submitted["level"].as_str()),
         (Some("submitted"), Some("county"))
     );
-    (uscc, id)
-}
-
-async fn official(tp: &TestPlatform, login: &str, level: &str, region: Option<&str>) {
-    let op = tp.operator().await;
-    let mut body = json!({"login_name": login, "password": PASSWORD, "phone": phone_for(login), "level": level});
-    if let Some(r) = region {
-        body["region"] = json!(r);
-    }
-    tp.call("POST", "/v1/admin/officials", Some(&op), Some(body))
-        .await
-        .expect(201);
+    (firm.uscc, id)
 }
 
 const OFFICIALS: [(Who, &str, &str, Option<&str>); 8] = [
@@ -622,7 +523,7 @@ async fn prepare(tp: &TestPlatform) -> Fixtures {
     .await;
     for (who, login, level, region) in OFFICIALS {
         if who != Operator {
-            official(tp, login, level, region).await;
+            tp.official(login, level, region).await;
         }
     }
     tp.natural_person("person1").await;

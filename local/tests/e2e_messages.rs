@@ -8,55 +8,12 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
+use support::fixtures::*;
 use support::runner::{Runner, fresh_dir};
 use support::*;
 
 const YEAR: i32 = 2026;
-
-fn figures(y: i32) -> Value {
-    json!({"year": y, "operating_revenue": "80000000", "main_business_revenue": "76000000",
-           "rd_expense": "6000000", "net_profit": "9000000", "total_assets": "90000000",
-           "total_liabilities": "30000000", "employees": 200, "rd_staff": 60})
-}
-
-fn profile(region: &str) -> Value {
-    json!({
-        "region": region, "address": "科技园路8号", "industry": "3741",
-        "niche_field": "航空紧固件", "main_products": ["钛合金紧固件"],
-        "established_on": "2012-03-01", "employees": 200,
-        "financials": [figures(2023), figures(2024), figures(2025)],
-        "ip": {"class1_high_value": 2, "class1_self_developed": 4, "class1_total": 6, "class2_total": 8, "class1_applied": 5},
-        "honours": [{"kind": "high_tech_enterprise", "valid_until": "2027-12-31"}],
-        "awards": [], "makers_china": [], "financing": [],
-        "market": {"since": "2014-01-01", "national_share_pct": 15.0},
-        "quality": {"own_brand": true, "quality_system_certified": true},
-        "rd_institution": {"level": "provincial"}, "product_fields": {"chain_key_point": true},
-        "operations": {"core_processes_on_info_systems": 3, "management_or_foreign_certification": true},
-        "local_indicators": []
-    })
-}
-
-fn fill_form(spec: &Value) -> Map<String, Value> {
-    let mut form = Map::new();
-    for f in spec["fields"].as_array().unwrap() {
-        let v = match f["kind"].as_str().unwrap() {
-            "number" => json!(f["min"].as_f64().unwrap_or(1.0).max(1.0)),
-            "bool" => json!(true),
-            "date" => json!("2025-01-01"),
-            "choice" => f["options"][0]["value"].clone(),
-            _ => json!("钛合金紧固件"),
-        };
-        form.insert(f["id"].as_str().unwrap().to_owned(), v);
-    }
-    form
-}
-
-async fn set_clock(c: &Client, rfc3339: &str) {
-    c.call("POST", "/v1/dev/clock", None, Some(json!({"now": rfc3339})))
-        .await
-        .expect(200);
-}
 
 /// Every message of the caller, newest first, read page by page (small pages to cross page boundaries).
 async fn all_messages(c: &Client, token: &str) -> (Vec<Value>, u64) {
@@ -96,124 +53,48 @@ async fn wait_for_messages(c: &Client, token: &str, n: usize) -> Vec<String> {
     }
 }
 
-async fn official(c: &Client, by: &str, login: &str, level: &str, region: &str) -> String {
-    c.call(
-        "POST",
-        "/v1/admin/officials",
-        Some(by),
-        Some(json!({"login_name": login, "password": PASSWORD, "phone": phone_for(login), "level": level, "region": region})),
-    )
-    .await
-    .expect(201);
-    login.to_owned()
-}
-
-async fn decide(c: &Client, official: &str, id: &str, decision: &str, comment: &str) -> Value {
-    let token = c.login(official, PASSWORD).await;
-    c.call(
-        "POST",
-        &format!("/v1/admin/declarations/{id}/start"),
-        Some(&token),
-        None,
-    )
-    .await
-    .expect(200);
-    c.call(
-        "POST",
-        &format!("/v1/admin/declarations/{id}/decision"),
-        Some(&token),
-        Some(json!({"decision": decision, "comment": comment})),
-    )
-    .await
-    .expect(200)
-    .body
-}
-
-async fn submit(c: &Client, token: &str, id: &str) {
-    c.call(
-        "POST",
-        &format!("/v1/declarations/{id}/submit"),
-        Some(token),
-        None,
-    )
-    .await
-    .expect(200);
-}
-
 #[tokio::test]
 async fn the_runner_delivers_the_journeys_messages_in_order_and_each_reminder_once() {
     let dir = fresh_dir("messages");
     let runner = Runner::start(&dir);
     let c = Client::new(&runner.base);
-    set_clock(&c, "2026-05-06T09:00:00+08:00").await;
+    c.set_dev_clock("2026-05-06T09:00:00+08:00").await;
 
     // Officials of Zhejiang, Hangzhou and Xihu; the province opens the window.
     let op = c.operator().await;
-    let zj = official(&c, &op, "zj_official", "province", "330000").await;
+    let zj = c
+        .official_by(&op, "zj_official", "province", Some("330000"))
+        .await;
     let zj_token = c.login(&zj, PASSWORD).await;
-    let hz = official(&c, &zj_token, "hz_official", "city", "330100").await;
-    let xihu = official(&c, &zj_token, "xihu_official", "county", "330106").await;
-    c.call(
-        "POST",
-        "/v1/admin/windows",
-        Some(&zj_token),
-        Some(
-            json!({"tier": "innovative", "year": YEAR, "region": "330000",
-            "opens_at": "2026-05-01T00:00:00+08:00", "closes_at": "2026-06-01T00:00:00+08:00"}),
-        ),
+    let hz = c
+        .official_by(&zj_token, "hz_official", "city", Some("330100"))
+        .await;
+    let xihu = c
+        .official_by(&zj_token, "xihu_official", "county", Some("330106"))
+        .await;
+    c.open_window_as(
+        &zj_token,
+        "innovative",
+        YEAR,
+        Some("330000"),
+        "2026-05-01T00:00:00+08:00",
+        "2026-06-01T00:00:00+08:00",
     )
-    .await
-    .expect(201);
+    .await;
 
     // The enterprise: verified, profile, a declaration with its evidence, submitted.
     let code = uscc(31, "330106");
     let token = c
-        .enterprise("xihu_gear", &code, "杭州西湖齿轮有限公司")
-        .await;
-    c.call(
-        "PUT",
-        "/v1/enterprise",
-        Some(&token),
-        Some(profile("330106")),
-    )
-    .await
-    .expect(200);
-    let created = c
-        .call(
-            "POST",
-            "/v1/declarations",
-            Some(&token),
-            Some(json!({"tier": "innovative", "year": YEAR})),
+        .firm(
+            "xihu_gear",
+            &code,
+            "杭州西湖齿轮有限公司",
+            &grown_profile("330106"),
+            None,
         )
         .await
-        .expect(201);
-    let id = created.body["id"].as_str().unwrap().to_owned();
-    let spec = created.body["form_spec"]["spec"].clone();
-    c.call(
-        "PUT",
-        &format!("/v1/declarations/{id}"),
-        Some(&token),
-        Some(json!({"form": fill_form(&spec)})),
-    )
-    .await
-    .expect(200);
-    for slot in spec["evidence"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| s["required"] == true)
-    {
-        c.upload(
-            &token,
-            &id,
-            slot["id"].as_str().unwrap(),
-            "材料.pdf",
-            "application/pdf",
-            &pdf_bytes(),
-        )
-        .await;
-    }
-    submit(&c, &token, &id).await;
+        .token;
+    let (id, _) = c.submit_ready_declaration(&token, "innovative", YEAR).await;
 
     // The county official's scope box gets the new submission; read marks count down; others' ids are 404.
     let xihu_token = c.login(&xihu, PASSWORD).await;
@@ -257,12 +138,21 @@ async fn the_runner_delivers_the_journeys_messages_in_order_and_each_reminder_on
     );
 
     // County returns; the enterprise resubmits; county, city and province pass.
-    decide(&c, &xihu, &id, "return", "请补充研发费用明细").await;
+    c.start_and_decide(
+        &xihu,
+        &id,
+        json!({"decision": "return", "comment": "请补充研发费用明细"}),
+    )
+    .await;
     let token = c.login("xihu_gear", PASSWORD).await;
-    submit(&c, &token, &id).await;
-    decide(&c, &xihu, &id, "pass", "").await;
-    decide(&c, &hz, &id, "pass", "").await;
-    let last = decide(&c, &zj, &id, "pass", "同意").await;
+    c.submit_declaration(&token, &id).await.expect(200);
+    c.start_and_decide(&xihu, &id, json!({"decision": "pass", "comment": ""}))
+        .await;
+    c.start_and_decide(&hz, &id, json!({"decision": "pass", "comment": ""}))
+        .await;
+    let last = c
+        .start_and_decide(&zj, &id, json!({"decision": "pass", "comment": "同意"}))
+        .await;
     assert_eq!(last["status"], "publicity");
     let zj_token = c.login(&zj, PASSWORD).await;
     let list = c
@@ -275,7 +165,7 @@ async fn the_runner_delivers_the_journeys_messages_in_order_and_each_reminder_on
         .await
         .expect(201);
     let list_id = list.body["id"].as_str().unwrap().to_owned();
-    set_clock(&c, "2026-05-20T09:00:00+08:00").await;
+    c.set_dev_clock("2026-05-20T09:00:00+08:00").await;
     let zj_token = c.login(&zj, PASSWORD).await;
     c.call(
         "POST",
@@ -362,7 +252,7 @@ async fn the_runner_delivers_the_journeys_messages_in_order_and_each_reminder_on
     ];
     let mut expected = 13;
     for (at, title) in reminders {
-        set_clock(&c, at).await;
+        c.set_dev_clock(at).await;
         let token = c.login("xihu_gear", PASSWORD).await;
         expected += 1;
         if title.contains("资质即将到期") {
@@ -373,11 +263,11 @@ async fn the_runner_delivers_the_journeys_messages_in_order_and_each_reminder_on
         assert!(titles.iter().any(|t| t == title), "{title} in {titles:#?}");
     }
     // Moving the clock again (a new day, and back to an earlier one) sends none of them twice.
-    set_clock(&c, "2029-03-02T09:00:00+08:00").await;
+    c.set_dev_clock("2029-03-02T09:00:00+08:00").await;
     tokio::time::sleep(Duration::from_millis(2500)).await;
-    set_clock(&c, "2027-01-05T09:00:00+08:00").await;
+    c.set_dev_clock("2027-01-05T09:00:00+08:00").await;
     tokio::time::sleep(Duration::from_millis(2500)).await;
-    set_clock(&c, "2029-03-03T09:00:00+08:00").await;
+    c.set_dev_clock("2029-03-03T09:00:00+08:00").await;
     let token = c.login("xihu_gear", PASSWORD).await;
     tokio::time::sleep(Duration::from_millis(2500)).await;
     let titles = wait_for_messages(&c, &token, expected).await;

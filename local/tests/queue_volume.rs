@@ -15,7 +15,7 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
 
 use aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef;
@@ -32,6 +32,7 @@ use shared::ports::{Cond, Item, TxOp};
 use shared::rules::industry::IndustryCode;
 use shared::rules::region::RegionCode;
 use shared::services::declarations::{DECL_SK, decl_pk, index_ops};
+use support::fixtures::*;
 use support::*;
 
 const YEAR: i32 = 2026;
@@ -323,82 +324,6 @@ async fn seed_direct(tp: &TestPlatform, n: usize, rng: &mut Rng) -> Model {
 
 // ---- HTTP seeding ------------------------------------------------------------------------------------------------
 
-fn year_figures(y: i32) -> Value {
-    json!({"year": y, "operating_revenue": "30000000", "main_business_revenue": "27000000",
-           "rd_expense": "1500000", "net_profit": "3000000", "total_assets": "50000000",
-           "total_liabilities": "20000000", "employees": 120, "rd_staff": 30})
-}
-
-fn profile(region: &str) -> Value {
-    json!({
-        "region": region, "address": "文三路1号", "industry": "3741",
-        "niche_field": "航空紧固件", "main_products": ["钛合金紧固件"],
-        "established_on": "2015-03-01", "employees": 120,
-        "financials": [year_figures(2023), year_figures(2024), year_figures(2025)],
-        "ip": {"class1_high_value": 1, "class1_self_developed": 2, "class1_total": 3, "class2_total": 5, "class1_applied": 2},
-        "honours": [{"kind": "high_tech_enterprise", "valid_until": "2027-12-31"}],
-        "awards": [{"level": "provincial", "year": 2024, "rank": 2}],
-        "makers_china": [], "financing": [{"date": "2025-06-01", "amount": "5000000", "qualified_investor": true}],
-        "market": {"since": "2016-01-01", "national_share_pct": 12.5},
-        "quality": {"own_brand": true, "quality_system_certified": true}, "rd_institution": {"level": "provincial"},
-        "product_fields": {"strategic_emerging": true}, "operations": {"core_processes_on_info_systems": 2},
-        "local_indicators": []
-    })
-}
-
-fn fill_form(spec: &Value) -> Map<String, Value> {
-    let mut form = Map::new();
-    for f in spec["fields"].as_array().expect("form fields") {
-        let id = f["id"].as_str().unwrap().to_owned();
-        let v = match f["kind"].as_str().unwrap_or("text") {
-            "number" => {
-                let v = f["min"].as_f64().unwrap_or(1.0).max(1.0);
-                json!(f["max"].as_f64().map_or(v, |m| v.min(m)))
-            }
-            "bool" => json!(true),
-            "date" => json!("2025-01-01"),
-            "choice" => f["options"][0]["value"].clone(),
-            _ => json!("本企业专注航空紧固件研发制造，产品用于国产大飞机。"),
-        };
-        let v = match (v.as_str(), f["max_len"].as_u64()) {
-            (Some(text), Some(max)) => json!(text.chars().take(max as usize).collect::<String>()),
-            _ => v,
-        };
-        form.insert(id, v);
-    }
-    form
-}
-
-async fn best_answers(tp: &TestPlatform, token: &str) -> Value {
-    let q = tp
-        .call(
-            "GET",
-            "/v1/digital-assessments/questionnaire",
-            Some(token),
-            None,
-        )
-        .await
-        .expect(200);
-    let mut answers = Map::new();
-    for question in q.body["questions"].as_array().unwrap() {
-        let options = question["options"].as_array().unwrap();
-        let id = question["id"].as_str().unwrap().to_owned();
-        if question["kind"] == "multi" {
-            answers.insert(
-                id,
-                json!(options.iter().map(|o| o["id"].clone()).collect::<Vec<_>>()),
-            );
-        } else {
-            let best = options
-                .iter()
-                .max_by_key(|o| o["points"].as_u64().unwrap())
-                .unwrap();
-            answers.insert(id, best["id"].clone());
-        }
-    }
-    json!({"answers": answers})
-}
-
 /// A verified enterprise of `region` submits a declaration of `tier` at the frozen instant `at`.
 async fn seed_http(
     tp: &TestPlatform,
@@ -408,65 +333,20 @@ async fn seed_http(
     at: OffsetDateTime,
 ) -> Model {
     tp.clock.freeze(at);
-    let uscc = uscc(n, region);
-    let token = tp
-        .enterprise(&format!("firm{n}"), &uscc, &format!("测试企业{n}"))
+    let firm = tp
+        .firm(
+            &format!("firm{n}"),
+            &uscc(n, region),
+            &format!("测试企业{n}"),
+            &profile(region, &LAST_THREE_YEARS),
+            None,
+        )
         .await;
-    tp.call("PUT", "/v1/enterprise", Some(&token), Some(profile(region)))
-        .await
-        .expect(200);
     // Specialized needs a valid innovative qualification (granted after the profile: a recognised enterprise's
     // profile is locked outside the annual update period).
-    tp.grant(&uscc, "innovative", "2025-12-01").await;
-    let answers = best_answers(tp, &token).await;
-    tp.call(
-        "POST",
-        "/v1/digital-assessments",
-        Some(&token),
-        Some(answers),
-    )
-    .await
-    .expect(201);
-    let created = tp
-        .call(
-            "POST",
-            "/v1/declarations",
-            Some(&token),
-            Some(json!({"tier": tier, "year": YEAR})),
-        )
-        .await
-        .expect(201);
-    let id = created.body["id"].as_str().unwrap().to_owned();
-    let spec = &created.body["form_spec"]["spec"];
-    tp.call(
-        "PUT",
-        &format!("/v1/declarations/{id}"),
-        Some(&token),
-        Some(json!({"form": fill_form(spec)})),
-    )
-    .await
-    .expect(200);
-    for slot in spec["evidence"].as_array().unwrap() {
-        if slot["required"] == true {
-            tp.upload(
-                &token,
-                &id,
-                slot["id"].as_str().unwrap(),
-                "材料.pdf",
-                "application/pdf",
-                &pdf_bytes(),
-            )
-            .await;
-        }
-    }
-    tp.call(
-        "POST",
-        &format!("/v1/declarations/{id}/submit"),
-        Some(&token),
-        None,
-    )
-    .await
-    .expect(200);
+    tp.grant(&firm.uscc, "innovative", "2025-12-01").await;
+    tp.assess_digital(&firm.token, Pick::Best).await;
+    let (id, _) = tp.submit_ready_declaration(&firm.token, tier, YEAR).await;
     let (status, waits_at, level) = after_steps(&chain(tier, region), 0);
     Model {
         id,
@@ -505,13 +385,7 @@ async fn officials(tp: &TestPlatform) -> Vec<Official> {
     let mut out = Vec::new();
     for (level, region) in wanted {
         let login = format!("{level}_{}", region.unwrap_or("cn"));
-        let mut body = json!({"login_name": login, "password": PASSWORD, "phone": phone_for(&login), "level": level});
-        if let Some(r) = region {
-            body["region"] = json!(r);
-        }
-        tp.call("POST", "/v1/admin/officials", Some(&op), Some(body))
-            .await
-            .expect(201);
+        tp.official_by(&op, &login, level, region).await;
         let token = tp.login(&login, PASSWORD).await;
         out.push(Official {
             login,
@@ -551,17 +425,6 @@ fn reviewer<'a>(officials: &'a [Official], level: &str, region: &str) -> &'a Off
 }
 
 // ---- reading the queue -----------------------------------------------------------------------------------------------
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
 
 /// Every page of a queue with `limit=37`: checks that pages are full except the last, never overlap, and that
 /// each item's waiting time is right; returns the items in order.

@@ -8,7 +8,8 @@
 
 mod support;
 
-use serde_json::{Map, Value, json};
+use serde_json::json;
+use support::fixtures::*;
 use support::*;
 
 const YEAR: i32 = 2026;
@@ -16,123 +17,23 @@ const DURING: &str = "2026-05-10T10:00:00+08:00";
 const XIHU: &str = "330106";
 const ROUNDS: u32 = 10;
 
-// ---- helpers (as in scenarios_declarations.rs) --------------------------------------------------------------------
-
-fn year_figures(y: i32) -> Value {
-    json!({"year": y, "operating_revenue": "30000000", "main_business_revenue": "27000000",
-           "rd_expense": "1500000", "net_profit": "3000000", "total_assets": "50000000",
-           "total_liabilities": "20000000", "employees": 120, "rd_staff": 30})
-}
-
-fn profile(region: &str) -> Value {
-    json!({
-        "region": region, "address": "文三路1号", "industry": "3741",
-        "niche_field": "航空紧固件", "main_products": ["钛合金紧固件"],
-        "established_on": "2015-03-01", "employees": 120,
-        "financials": [year_figures(2023), year_figures(2024), year_figures(2025)],
-        "ip": {"class1_high_value": 1, "class1_self_developed": 2, "class1_total": 3, "class2_total": 5, "class1_applied": 2},
-        "honours": [{"kind": "high_tech_enterprise", "valid_until": "2027-12-31"}],
-        "awards": [{"level": "provincial", "year": 2024, "rank": 2}],
-        "makers_china": [], "financing": [{"date": "2025-06-01", "amount": "5000000", "qualified_investor": true}],
-        "market": {"since": "2016-01-01", "national_share_pct": 12.5},
-        "quality": {"own_brand": true, "quality_system_certified": true}, "rd_institution": {"level": "provincial"},
-        "product_fields": {"strategic_emerging": true}, "operations": {"core_processes_on_info_systems": 2},
-        "local_indicators": []
-    })
-}
-
-fn fill_form(spec: &Value) -> Map<String, Value> {
-    let mut form = Map::new();
-    for f in spec["fields"].as_array().expect("form fields") {
-        let id = f["id"].as_str().unwrap().to_owned();
-        let v = match f["kind"].as_str().unwrap_or("text") {
-            "number" => {
-                let v = f["min"].as_f64().unwrap_or(1.0).max(1.0);
-                json!(f["max"].as_f64().map_or(v, |m| v.min(m)))
-            }
-            "bool" => json!(true),
-            "date" => json!("2025-01-01"),
-            "choice" => f["options"][0]["value"].clone(),
-            _ => json!("本企业专注航空紧固件研发制造，产品用于国产大飞机。"),
-        };
-        let v = match (v.as_str(), f["max_len"].as_u64()) {
-            (Some(text), Some(max)) => json!(text.chars().take(max as usize).collect::<String>()),
-            _ => v,
-        };
-        form.insert(id, v);
-    }
-    form
-}
+// ---- helpers --------------------------------------------------------------------------------------------------------
 
 /// A verified Xihu enterprise with an innovative declaration submitted (waiting at the county level).
 async fn submitted(tp: &TestPlatform, n: u32) -> (String, String) {
-    let token = tp
-        .enterprise(
+    let firm = tp
+        .firm(
             &format!("firm{n}"),
             &uscc(n, XIHU),
             &format!("测试紧固件有限公司{n}"),
+            &profile(XIHU, &LAST_THREE_YEARS),
+            None,
         )
         .await;
-    tp.call("PUT", "/v1/enterprise", Some(&token), Some(profile(XIHU)))
-        .await
-        .expect(200);
-    let created = tp
-        .call(
-            "POST",
-            "/v1/declarations",
-            Some(&token),
-            Some(json!({"tier": "innovative", "year": YEAR})),
-        )
-        .await
-        .expect(201);
-    let id = created.body["id"].as_str().unwrap().to_owned();
-    let spec = &created.body["form_spec"]["spec"];
-    tp.call(
-        "PUT",
-        &format!("/v1/declarations/{id}"),
-        Some(&token),
-        Some(json!({"form": fill_form(spec)})),
-    )
-    .await
-    .expect(200);
-    for slot in spec["evidence"].as_array().unwrap() {
-        if slot["required"] == true {
-            tp.upload(
-                &token,
-                &id,
-                slot["id"].as_str().unwrap(),
-                "材料.pdf",
-                "application/pdf",
-                &pdf_bytes(),
-            )
-            .await;
-        }
-    }
-    tp.call(
-        "POST",
-        &format!("/v1/declarations/{id}/submit"),
-        Some(&token),
-        None,
-    )
-    .await
-    .expect(200);
-    (token, id)
-}
-
-async fn official(tp: &TestPlatform, login: &str, level: &str, region: &str) -> String {
-    let op = tp.operator().await;
-    tp.call(
-        "POST",
-        "/v1/admin/officials",
-        Some(&op),
-        Some(
-            json!({"login_name": login, "password": PASSWORD, "phone": phone_for(login),
-                    "level": level, "region": region}),
-        ),
-    )
-    .await
-    .expect(201);
-    tp.login(login, PASSWORD).await
+    let (id, _) = tp
+        .submit_ready_declaration(&firm.token, "innovative", YEAR)
+        .await;
+    (firm.token, id)
 }
 
 async fn platform(backend: Backend) -> TestPlatform {
@@ -147,18 +48,6 @@ async fn platform(backend: Backend) -> TestPlatform {
     )
     .await;
     tp
-}
-
-/// Percent-encode a query value (cursors are opaque).
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Every item of an official's queue (all pages): `(id, status)`.
@@ -238,7 +127,7 @@ fn one_winner(round: u32, first: &Answer, second: &Answer, loser_codes: [&[&str]
 
 async fn withdraw_races_start(backend: Backend) {
     let tp = platform(backend).await;
-    let county = official(&tp, "xihu_a", "county", XIHU).await;
+    let county = tp.signed_in_official("xihu_a", "county", Some(XIHU)).await;
     let mut tally = std::collections::BTreeMap::<String, u32>::new();
     for round in 0..ROUNDS {
         let (firm, id) = submitted(&tp, round + 1).await;
@@ -363,9 +252,11 @@ async fn withdraw_and_start_race_on_dynamodb() {
 
 async fn officials_race_to_decide(backend: Backend) {
     let tp = platform(backend).await;
-    let a = official(&tp, "xihu_a", "county", XIHU).await;
-    let b = official(&tp, "xihu_b", "county", XIHU).await;
-    let city = official(&tp, "hangzhou", "city", "330100").await;
+    let a = tp.signed_in_official("xihu_a", "county", Some(XIHU)).await;
+    let b = tp.signed_in_official("xihu_b", "county", Some(XIHU)).await;
+    let city = tp
+        .signed_in_official("hangzhou", "city", Some("330100"))
+        .await;
     let mut tally = std::collections::BTreeMap::<String, u32>::new();
     for round in 0..ROUNDS {
         let (firm, id) = submitted(&tp, round + 1).await;

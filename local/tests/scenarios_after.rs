@@ -4,58 +4,22 @@
 
 mod support;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
+use support::fixtures::*;
 use support::*;
-
-fn figures(y: i32) -> Value {
-    json!({"year": y, "operating_revenue": "30000000", "main_business_revenue": "27000000",
-           "rd_expense": "1500000", "net_profit": "3000000", "total_assets": "50000000",
-           "total_liabilities": "20000000", "employees": 120, "rd_staff": 30})
-}
-
-fn profile(region: &str, years: &[i32]) -> Value {
-    json!({
-        "region": region, "address": "文三路1号", "industry": "3741",
-        "niche_field": "航空紧固件", "main_products": ["钛合金紧固件"],
-        "established_on": "2012-03-01", "employees": 120,
-        "financials": years.iter().map(|y| figures(*y)).collect::<Vec<_>>(),
-        "ip": {"class1_high_value": 1, "class1_self_developed": 2, "class1_total": 3, "class2_total": 5, "class1_applied": 2},
-        "honours": [], "awards": [], "makers_china": [], "financing": [],
-        "market": {"since": "2014-01-01", "national_share_pct": 12.5},
-        "quality": {"own_brand": true, "quality_system_certified": true}, "rd_institution": {"level": "provincial"},
-        "product_fields": {"chain_key_point": true}, "operations": {"core_processes_on_info_systems": 2},
-        "local_indicators": []
-    })
-}
 
 /// A verified enterprise with a profile (set before any qualification, so it is not locked); returns its login.
 async fn firm(tp: &TestPlatform, n: u32, region: &str, years: &[i32]) -> (String, String) {
-    let code = uscc(n, "330106");
-    let login = format!("firm{n}");
-    let token = tp
-        .enterprise(&login, &code, &format!("测试企业{n}有限公司"))
+    let firm = tp
+        .firm(
+            &format!("firm{n}"),
+            &uscc(n, "330106"),
+            &format!("测试企业{n}有限公司"),
+            &plain_profile(region, years),
+            None,
+        )
         .await;
-    tp.call(
-        "PUT",
-        "/v1/enterprise",
-        Some(&token),
-        Some(profile(region, years)),
-    )
-    .await
-    .expect(200);
-    (login, code)
-}
-
-async fn official(tp: &TestPlatform, login: &str, level: &str, region: Option<&str>) -> String {
-    let op = tp.operator().await;
-    let mut body = json!({"login_name": login, "password": PASSWORD, "phone": phone_for(login), "level": level});
-    if let Some(r) = region {
-        body["region"] = json!(r);
-    }
-    tp.call("POST", "/v1/admin/officials", Some(&op), Some(body))
-        .await
-        .expect(201);
-    login.to_owned()
+    (firm.login, firm.uscc)
 }
 
 async fn token(tp: &TestPlatform, login: &str) -> String {
@@ -76,7 +40,7 @@ async fn file_update(
         .await
         .expect(201);
     let id = created.body["id"].as_str().unwrap().to_owned();
-    let mut p = profile(region, years);
+    let mut p = plain_profile(region, years);
     if let Some(a) = address {
         p["address"] = json!(a);
     }
@@ -120,7 +84,7 @@ async fn qualification(tp: &TestPlatform, login: &str, tier: &str) -> Value {
 async fn the_yearly_update_runs_from_january_to_april_and_locks_the_profile_outside_it() {
     let tp = start(Backend::Local).await;
     tp.set_time("2026-04-15T10:00:00+08:00");
-    let xihu = official(&tp, "xihu", "county", Some("330106")).await;
+    let xihu = tp.official("xihu", "county", Some("330106")).await;
     let (old, old_code) = firm(&tp, 1, "330106", &[2023, 2024, 2025]).await;
     let (new, new_code) = firm(&tp, 2, "330106", &[2024, 2025]).await;
     let (plain, _) = firm(&tp, 3, "330106", &[2025]).await;
@@ -207,7 +171,7 @@ async fn the_yearly_update_runs_from_january_to_april_and_locks_the_profile_outs
         "PUT",
         "/v1/enterprise",
         Some(&t),
-        Some(profile("330106", &[2025])),
+        Some(plain_profile("330106", &[2025])),
     )
     .await
     .expect(200);
@@ -220,7 +184,7 @@ async fn the_yearly_update_runs_from_january_to_april_and_locks_the_profile_outs
         "PUT",
         "/v1/enterprise",
         Some(&t),
-        Some(profile("330106", &[2025])),
+        Some(plain_profile("330106", &[2025])),
     )
     .await
     .expect_problem(409, "PROFILE_LOCKED");
@@ -237,7 +201,7 @@ async fn the_yearly_update_runs_from_january_to_april_and_locks_the_profile_outs
         "PUT",
         "/v1/enterprise",
         Some(&t),
-        Some(profile("330106", &[2025])),
+        Some(plain_profile("330106", &[2025])),
     )
     .await
     .expect(200);
@@ -248,9 +212,9 @@ async fn a_re_review_goes_from_the_eligibility_flag_to_a_renewed_validity_and_a_
  {
     let tp = start(Backend::Local).await;
     tp.set_time("2024-04-10T10:00:00+08:00");
-    let zj = official(&tp, "zj_prov", "province", Some("330000")).await;
-    let hz = official(&tp, "hz_city", "city", Some("330100")).await;
-    let xihu = official(&tp, "xihu", "county", Some("330106")).await;
+    let zj = tp.official("zj_prov", "province", Some("330000")).await;
+    let hz = tp.official("hz_city", "city", Some("330100")).await;
+    let xihu = tp.official("xihu", "county", Some("330106")).await;
     let (diligent, d_code) = firm(&tp, 1, "330106", &[2021, 2022, 2023]).await;
     let (forgetful, f_code) = firm(&tp, 2, "330106", &[2021, 2022, 2023]).await;
     tp.grant(&d_code, "specialized", "2023-05-01").await;
@@ -275,7 +239,7 @@ async fn a_re_review_goes_from_the_eligibility_flag_to_a_renewed_validity_and_a_
         "PUT",
         "/v1/enterprise",
         Some(&t),
-        Some(profile("330106", &[2023, 2024, 2025])),
+        Some(plain_profile("330106", &[2023, 2024, 2025])),
     )
     .await
     .expect(200);
@@ -309,6 +273,12 @@ async fn a_re_review_goes_from_the_eligibility_flag_to_a_renewed_validity_and_a_
         .expect(201);
     }
     let tf = token(&tp, &forgetful).await;
+    // 认证到期管理: the enterprise sees its expiry and re-review state.
+    let q = qualification(&tp, &forgetful, "specialized").await;
+    assert_eq!(q["re_review"]["eligible_flag"], true);
+    assert_eq!(q["re_review"]["missed_update_years"], json!([2025]));
+    assert_eq!(q["re_review"]["forfeited"], true);
+    assert_eq!(q["days_to_expiry"], 41, "2026-03-20 → 2026-04-30");
     let refused = tp
         .call(
             "POST",
@@ -325,35 +295,7 @@ async fn a_re_review_goes_from_the_eligibility_flag_to_a_renewed_validity_and_a_
     );
 
     // The diligent enterprise files the re-review: the tier's form, evidence, digital level, the review chain.
-    let q = tp
-        .call(
-            "GET",
-            "/v1/digital-assessments/questionnaire",
-            Some(&t),
-            None,
-        )
-        .await
-        .expect(200);
-    let mut answers = Map::new();
-    for question in q.body["questions"].as_array().unwrap() {
-        let first = question["options"][0]["id"].clone();
-        answers.insert(
-            question["id"].as_str().unwrap().to_owned(),
-            if question["kind"] == "multi" {
-                json!([first])
-            } else {
-                first
-            },
-        );
-    }
-    tp.call(
-        "POST",
-        "/v1/digital-assessments",
-        Some(&t),
-        Some(json!({"answers": answers})),
-    )
-    .await
-    .expect(201);
+    tp.assess_digital(&t, Pick::First).await;
     let created = tp
         .call(
             "POST",
@@ -365,41 +307,15 @@ async fn a_re_review_goes_from_the_eligibility_flag_to_a_renewed_validity_and_a_
         .expect(201);
     let id = created.body["id"].as_str().unwrap().to_owned();
     let spec = created.body["form_spec"]["spec"].clone();
-    let mut form = Map::new();
-    for f in spec["fields"].as_array().unwrap() {
-        let v = match f["kind"].as_str().unwrap() {
-            "number" => json!(f["min"].as_f64().unwrap_or(1.0).max(1.0)),
-            "bool" => json!(true),
-            "date" => json!("2025-01-01"),
-            "choice" => f["options"][0]["value"].clone(),
-            _ => json!("钛合金紧固件"),
-        };
-        form.insert(f["id"].as_str().unwrap().to_owned(), v);
-    }
     tp.call(
         "PUT",
         &format!("/v1/re-reviews/{id}"),
         Some(&t),
-        Some(json!({"form": form})),
+        Some(json!({"form": fill_form(&spec)})),
     )
     .await
     .expect(200);
-    for slot in spec["evidence"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| s["required"] == true)
-    {
-        tp.upload(
-            &t,
-            &id,
-            slot["id"].as_str().unwrap(),
-            "材料.pdf",
-            "application/pdf",
-            &pdf_bytes(),
-        )
-        .await;
-    }
+    tp.upload_required(&t, &id, &spec, "材料.pdf").await;
     tp.call(
         "POST",
         &format!("/v1/re-reviews/{id}/submit"),
@@ -473,8 +389,8 @@ async fn a_re_review_goes_from_the_eligibility_flag_to_a_renewed_validity_and_a_
 async fn qualifications_expire_by_the_clock_and_a_revocation_bans_the_tier_for_three_years() {
     let tp = start(Backend::Local).await;
     tp.set_time("2026-01-09T10:00:00+08:00");
-    let zj = official(&tp, "zj_prov", "province", Some("330000")).await;
-    let xihu = official(&tp, "xihu", "county", Some("330106")).await;
+    let zj = tp.official("zj_prov", "province", Some("330000")).await;
+    let xihu = tp.official("xihu", "county", Some("330106")).await;
     let (a, a_code) = firm(&tp, 1, "330106", &[2023, 2024, 2025]).await;
     tp.grant(&a_code, "specialized", "2023-01-10").await;
     assert_eq!(
@@ -500,7 +416,7 @@ async fn qualifications_expire_by_the_clock_and_a_revocation_bans_the_tier_for_t
     )
     .await
     .expect_problem(403, "FORBIDDEN");
-    let js = official(&tp, "js_prov", "province", Some("320000")).await;
+    let js = tp.official("js_prov", "province", Some("320000")).await;
     let j = token(&tp, &js).await;
     tp.call(
         "POST",
@@ -561,9 +477,9 @@ async fn change_reports_are_marked_late_after_three_months_and_an_accepted_reloc
  {
     let tp = start(Backend::Local).await;
     tp.set_time("2026-04-15T10:00:00+08:00");
-    let xihu = official(&tp, "xihu", "county", Some("330106")).await;
-    let zj = official(&tp, "zj_prov", "province", Some("330000")).await;
-    let js = official(&tp, "js_prov", "province", Some("320000")).await;
+    let xihu = tp.official("xihu", "county", Some("330106")).await;
+    let zj = tp.official("zj_prov", "province", Some("330000")).await;
+    let js = tp.official("js_prov", "province", Some("320000")).await;
     let (a, a_code) = firm(&tp, 1, "330106", &[2025]).await;
     tp.grant(&a_code, "specialized", "2025-06-01").await;
     let t = token(&tp, &a).await;
@@ -693,8 +609,8 @@ async fn updates_change_reports_and_revocations_reach_the_enterprise_and_the_off
 {
     let tp = start(Backend::Local).await;
     tp.set_time("2026-04-15T10:00:00+08:00");
-    let xihu = official(&tp, "xihu", "county", Some("330106")).await;
-    let zj = official(&tp, "zj_prov", "province", Some("330000")).await;
+    let xihu = tp.official("xihu", "county", Some("330106")).await;
+    let zj = tp.official("zj_prov", "province", Some("330000")).await;
     let (a, a_code) = firm(&tp, 1, "330106", &[2023, 2024, 2025]).await;
     tp.grant(&a_code, "specialized", "2025-06-01").await;
     let update = file_update(&tp, &a, "330106", &[2023, 2024, 2025], None).await;
@@ -787,7 +703,7 @@ async fn updates_change_reports_and_revocations_reach_the_enterprise_and_the_off
 async fn a_returned_change_report_due_within_fourteen_days_is_reminded_once() {
     let tp = start(Backend::Local).await;
     tp.set_time("2026-04-15T10:00:00+08:00");
-    let xihu = official(&tp, "xihu", "county", Some("330106")).await;
+    let xihu = tp.official("xihu", "county", Some("330106")).await;
     let (a, a_code) = firm(&tp, 1, "330106", &[2025]).await;
     tp.grant(&a_code, "specialized", "2025-06-01").await;
     tp.dispatch().await; // the reminders learn who holds a qualification

@@ -4,7 +4,8 @@
 
 mod support;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
+use support::fixtures::*;
 use support::*;
 
 const YEAR: i32 = 2026;
@@ -13,169 +14,31 @@ const DURING: &str = "2026-04-20T10:00:00+08:00";
 const BEFORE: &str = "2026-04-05T10:00:00+08:00";
 const AFTER: &str = "2026-05-10T10:00:00+08:00";
 
-fn year_figures(y: i32, scale: i64) -> Value {
-    json!({"year": y, "operating_revenue": (30_000_000 * scale).to_string(),
-           "main_business_revenue": (27_000_000 * scale).to_string(),
-           "rd_expense": (1_500_000 * scale).to_string(), "net_profit": (3_000_000 * scale).to_string(),
-           "total_assets": (50_000_000 * scale).to_string(), "total_liabilities": (20_000_000 * scale).to_string(),
-           "employees": 120 * scale, "rd_staff": 30})
-}
-
-/// A complete profile for a county in Zhejiang (or elsewhere): an aviation-fastener maker, small enterprise.
-fn profile(region: &str) -> Value {
-    json!({
-        "region": region, "address": "文三路1号", "industry": "3741",
-        "niche_field": "航空紧固件", "main_products": ["钛合金紧固件"],
-        "established_on": "2015-03-01", "employees": 120,
-        "financials": [year_figures(2023, 1), year_figures(2024, 1), year_figures(2025, 1)],
-        "ip": {"class1_high_value": 1, "class1_self_developed": 2, "class1_total": 3, "class2_total": 5, "class1_applied": 2},
-        "honours": [{"kind": "high_tech_enterprise", "valid_until": "2027-12-31"}],
-        "awards": [{"level": "provincial", "year": 2024, "rank": 2}],
-        "makers_china": [], "financing": [{"date": "2025-06-01", "amount": "5000000", "qualified_investor": true}],
-        "market": {"since": "2016-01-01", "national_share_pct": 12.5},
-        "quality": {"own_brand": true, "quality_system_certified": true}, "rd_institution": {"level": "provincial"},
-        "product_fields": {"strategic_emerging": true}, "operations": {"core_processes_on_info_systems": 2},
-        "local_indicators": []
-    })
-}
-
 /// A large manufacturer (not an SME: ≥ 1000 people and ≥ 4亿元 revenue).
 fn large_profile(region: &str) -> Value {
-    let mut p = profile(region);
+    let mut p = profile(region, &LAST_THREE_YEARS);
     p["employees"] = json!(3000);
-    p["financials"] = json!([
-        year_figures(2023, 20),
-        year_figures(2024, 20),
-        year_figures(2025, 20)
-    ]);
+    p["financials"] = json!([figures(2023, 20), figures(2024, 20), figures(2025, 20)]);
     for f in p["financials"].as_array_mut().unwrap() {
         f["employees"] = json!(3000);
     }
     p
 }
 
-/// A value for each field of a form spec (`{fields: [{id, kind, required, options?}]}`).
-fn fill_form(spec: &Value) -> Map<String, Value> {
-    let mut form = Map::new();
-    for f in spec["fields"].as_array().expect("form fields") {
-        let id = f["id"].as_str().unwrap().to_owned();
-        let v = match f["kind"].as_str().unwrap_or("text") {
-            "number" => {
-                let v = f["min"].as_f64().unwrap_or(1.0).max(1.0);
-                json!(f["max"].as_f64().map_or(v, |m| v.min(m)))
-            }
-            "bool" => json!(true),
-            "long_text" | "text" => json!("本企业专注航空紧固件研发制造，产品用于国产大飞机。"),
-            "date" => json!("2025-01-01"),
-            "choice" => f["options"][0]["value"].clone(),
-            _ => json!("本企业专注航空紧固件研发制造，产品用于国产大飞机。"),
-        };
-        let v = match (v.as_str(), f["max_len"].as_u64()) {
-            (Some(text), Some(max)) => json!(text.chars().take(max as usize).collect::<String>()),
-            _ => v,
-        };
-        form.insert(id, v);
-    }
-    form
-}
-
-/// Highest answer of every question of the digital questionnaire.
-async fn best_answers(tp: &TestPlatform, token: &str) -> Value {
-    let q = tp
-        .call(
-            "GET",
-            "/v1/digital-assessments/questionnaire",
-            Some(token),
-            None,
+/// A verified enterprise with a complete profile (and, if `digital`, a self-assessment) and a valid innovative
+/// qualification (under the 2026 rules a specialized declaration needs one).
+async fn enterprise(tp: &TestPlatform, n: u32, region: &str, digital: bool) -> Firm {
+    let firm = tp
+        .firm(
+            &format!("firm{n}"),
+            &uscc(n, "330106"),
+            &format!("测试航空紧固件有限公司{n}"),
+            &profile(region, &LAST_THREE_YEARS),
+            digital.then_some(Pick::Best),
         )
-        .await
-        .expect(200);
-    let mut answers = Map::new();
-    for question in q.body["questions"].as_array().unwrap() {
-        let options = question["options"].as_array().unwrap();
-        let best = options
-            .iter()
-            .max_by_key(|o| o["points"].as_u64().unwrap())
-            .unwrap();
-        let id = question["id"].as_str().unwrap().to_owned();
-        if question["kind"] == "multi" {
-            let all: Vec<Value> = options.iter().map(|o| o["id"].clone()).collect();
-            answers.insert(id, json!(all));
-        } else {
-            answers.insert(id, best["id"].clone());
-        }
-    }
-    json!({"answers": answers})
-}
-
-struct Enterprise {
-    login: String,
-    token: String,
-    uscc: String,
-}
-
-/// A verified enterprise with a complete profile (and, if `digital`, a self-assessment).
-async fn enterprise(tp: &TestPlatform, n: u32, region: &str, digital: bool) -> Enterprise {
-    let uscc = uscc(n, "330106");
-    let login = format!("firm{n}");
-    let token = tp
-        .enterprise(&login, &uscc, &format!("测试航空紧固件有限公司{n}"))
         .await;
-    // Under the 2026 rules a specialized declaration needs a valid innovative qualification.
-    tp.grant(&uscc, "innovative", "2025-12-01").await;
-    tp.call("PUT", "/v1/enterprise", Some(&token), Some(profile(region)))
-        .await
-        .expect(200);
-    if digital {
-        let answers = best_answers(tp, &token).await;
-        tp.call(
-            "POST",
-            "/v1/digital-assessments",
-            Some(&token),
-            Some(answers),
-        )
-        .await
-        .expect(201);
-    }
-    Enterprise { login, token, uscc }
-}
-
-/// Create a draft, fill its form and upload every required evidence slot; returns the id.
-async fn ready_declaration(tp: &TestPlatform, e: &Enterprise, tier: &str) -> String {
-    let created = tp
-        .call(
-            "POST",
-            "/v1/declarations",
-            Some(&e.token),
-            Some(json!({"tier": tier, "year": YEAR})),
-        )
-        .await
-        .expect(201);
-    let id = created.body["id"].as_str().unwrap().to_owned();
-    let spec = &created.body["form_spec"]["spec"];
-    let form = fill_form(spec);
-    tp.call(
-        "PUT",
-        &format!("/v1/declarations/{id}"),
-        Some(&e.token),
-        Some(json!({"form": form})),
-    )
-    .await
-    .expect(200);
-    for slot in spec["evidence"].as_array().unwrap() {
-        if slot["required"] == true {
-            tp.upload(
-                &e.token,
-                &id,
-                slot["id"].as_str().unwrap(),
-                "材料.pdf",
-                "application/pdf",
-                &pdf_bytes(),
-            )
-            .await;
-        }
-    }
-    id
+    tp.grant(&firm.uscc, "innovative", "2025-12-01").await;
+    firm
 }
 
 async fn open_zhejiang(tp: &TestPlatform, tier: &str) {
@@ -189,16 +52,6 @@ async fn open_zhejiang(tp: &TestPlatform, tier: &str) {
     .await;
 }
 
-async fn submit(tp: &TestPlatform, token: &str, id: &str) -> Answer {
-    tp.call(
-        "POST",
-        &format!("/v1/declarations/{id}/submit"),
-        Some(token),
-        None,
-    )
-    .await
-}
-
 async fn withdraw(tp: &TestPlatform, token: &str, id: &str, body: Value) -> Answer {
     tp.call(
         "POST",
@@ -209,19 +62,6 @@ async fn withdraw(tp: &TestPlatform, token: &str, id: &str, body: Value) -> Answ
     .await
 }
 
-/// An official of a level and region (created by the operator).
-async fn official(tp: &TestPlatform, login: &str, level: &str, region: Option<&str>) -> String {
-    let op = tp.operator().await;
-    let mut body = json!({"login_name": login, "password": PASSWORD, "phone": phone_for(login), "level": level});
-    if let Some(r) = region {
-        body["region"] = json!(r);
-    }
-    tp.call("POST", "/v1/admin/officials", Some(&op), Some(body))
-        .await
-        .expect(201);
-    tp.login(login, PASSWORD).await
-}
-
 // ---- who may declare ------------------------------------------------------------------------------------------------
 
 #[tokio::test]
@@ -230,7 +70,11 @@ async fn only_verified_legal_persons_have_a_profile_and_declare() {
     let person = tp.natural_person("person1").await;
     for (method, path, body) in [
         ("GET", "/v1/enterprise", None),
-        ("PUT", "/v1/enterprise", Some(profile("330106"))),
+        (
+            "PUT",
+            "/v1/enterprise",
+            Some(profile("330106", &LAST_THREE_YEARS)),
+        ),
         (
             "POST",
             "/v1/declarations",
@@ -277,7 +121,7 @@ async fn the_profile_validates_every_field_shows_its_size_class_and_locks_optimi
     assert_eq!(empty.body["recognition"], "未认定");
     assert_eq!(empty.version(), 0);
 
-    let mut bad = profile("330000");
+    let mut bad = profile("330000", &LAST_THREE_YEARS);
     bad["industry"] = json!("37");
     bad["financials"][0]["rd_expense"] = json!("12.345");
     let refused = tp
@@ -302,7 +146,7 @@ async fn the_profile_validates_every_field_shows_its_size_class_and_locks_optimi
             "PUT",
             "/v1/enterprise",
             Some(&token),
-            Some(profile("330106")),
+            Some(profile("330106", &LAST_THREE_YEARS)),
             &[("If-Match", "0".into())],
         )
         .await
@@ -317,7 +161,7 @@ async fn the_profile_validates_every_field_shows_its_size_class_and_locks_optimi
         "PUT",
         "/v1/enterprise",
         Some(&token),
-        Some(profile("330106")),
+        Some(profile("330106", &LAST_THREE_YEARS)),
         &[("If-Match", "0".into())],
     )
     .await
@@ -374,7 +218,7 @@ async fn a_draft_needs_a_registered_region_is_unique_per_tier_and_year_and_respe
         "PUT",
         "/v1/enterprise",
         Some(&token),
-        Some(profile("330106")),
+        Some(profile("330106", &LAST_THREE_YEARS)),
     )
     .await
     .expect(200);
@@ -444,22 +288,22 @@ async fn submission_checks_window_profile_evidence_and_digital_level_then_freeze
     let tp = start(Backend::Local).await;
     tp.set_time(BEFORE);
     let mut e = enterprise(&tp, 1, "330106", false).await;
-    let id = ready_declaration(&tp, &e, "specialized").await;
+    let id = tp.ready_declaration(&e.token, "specialized", YEAR).await;
     // No window yet.
-    submit(&tp, &e.token, &id)
+    tp.submit_declaration(&e.token, &id)
         .await
         .expect_problem(409, "WINDOW_CLOSED");
     open_zhejiang(&tp, "specialized").await;
-    submit(&tp, &e.token, &id)
+    tp.submit_declaration(&e.token, &id)
         .await
         .expect_problem(409, "WINDOW_CLOSED");
     tp.set_time(DURING);
     e.token = tp.login(&e.login, PASSWORD).await;
     // The digital-level gate of the specialized tier.
-    submit(&tp, &e.token, &id)
+    tp.submit_declaration(&e.token, &id)
         .await
         .expect_problem(422, "DIGITAL_ASSESSMENT_REQUIRED");
-    let answers = best_answers(&tp, &e.token).await;
+    let answers = digital_answers(&tp, &e.token, Pick::Best).await;
     let assessed = tp
         .call(
             "POST",
@@ -481,12 +325,13 @@ async fn submission_checks_window_profile_evidence_and_digital_level_then_freeze
         .expect(200);
     assert_eq!(latest.body["id"], assessed.body["id"]);
     // Profile completeness: remove a needed year.
-    let mut partial = profile("330106");
-    partial["financials"] = json!([year_figures(2025, 1)]);
+    let mut partial = profile("330106", &LAST_THREE_YEARS);
+    partial["financials"] = json!([figures(2025, 1)]);
     tp.call("PUT", "/v1/enterprise", Some(&e.token), Some(partial))
         .await
         .expect(200);
-    let incomplete = submit(&tp, &e.token, &id)
+    let incomplete = tp
+        .submit_declaration(&e.token, &id)
         .await
         .expect_problem(422, "PROFILE_INCOMPLETE");
     assert!(
@@ -498,12 +343,12 @@ async fn submission_checks_window_profile_evidence_and_digital_level_then_freeze
         "PUT",
         "/v1/enterprise",
         Some(&e.token),
-        Some(profile("330106")),
+        Some(profile("330106", &LAST_THREE_YEARS)),
     )
     .await
     .expect(200);
 
-    let submitted = submit(&tp, &e.token, &id).await.expect(200);
+    let submitted = tp.submit_declaration(&e.token, &id).await.expect(200);
     assert_eq!(submitted.body["status"], "submitted");
     assert_eq!(submitted.body["level"], "county");
     assert_eq!(submitted.body["snapshot"]["rule_version"], "2026");
@@ -546,7 +391,7 @@ async fn submission_checks_window_profile_evidence_and_digital_level_then_freeze
         Some(json!({"slot": "business_licence", "file_name": "a.pdf", "content_type": "application/pdf", "size": 10, "sha256": sha256_hex(b"0123456789")})))
         .await
         .expect_problem(409, "INVALID_STATE");
-    let mut changed = profile("330106");
+    let mut changed = profile("330106", &LAST_THREE_YEARS);
     changed["address"] = json!("新地址 2 号");
     tp.call("PUT", "/v1/enterprise", Some(&e.token), Some(changed))
         .await
@@ -573,7 +418,7 @@ async fn submission_checks_window_profile_evidence_and_digital_level_then_freeze
     assert!(doc.text.contains(&sha));
     assert!(doc.text.contains("文三路1号") && !doc.text.contains("新地址"));
     assert_eq!(doc.headers["x-snapshot-sha256"], sha.as_str());
-    submit(&tp, &e.token, &id)
+    tp.submit_declaration(&e.token, &id)
         .await
         .expect_problem(409, "INVALID_STATE");
 }
@@ -618,7 +463,7 @@ async fn evidence_must_fill_every_required_slot_before_submission() {
         saved.text
     );
     if required_fields > 0 {
-        submit(&tp, &e.token, &id)
+        tp.submit_declaration(&e.token, &id)
             .await
             .expect_problem(422, "VALIDATION_FAILED");
     }
@@ -630,7 +475,8 @@ async fn evidence_must_fill_every_required_slot_before_submission() {
     )
     .await
     .expect(200);
-    let missing = submit(&tp, &e.token, &id)
+    let missing = tp
+        .submit_declaration(&e.token, &id)
         .await
         .expect_problem(422, "EVIDENCE_MISSING");
     let required_slots: Vec<&Value> = spec["evidence"]
@@ -654,7 +500,7 @@ async fn evidence_must_fill_every_required_slot_before_submission() {
         )
         .await;
     }
-    submit(&tp, &e.token, &id).await.expect(200);
+    tp.submit_declaration(&e.token, &id).await.expect(200);
 }
 
 #[tokio::test]
@@ -663,7 +509,7 @@ async fn an_enterprise_above_the_sme_ceilings_cannot_submit() {
     tp.set_time(DURING);
     open_zhejiang(&tp, "innovative").await;
     let e = enterprise(&tp, 1, "330106", true).await;
-    let id = ready_declaration(&tp, &e, "innovative").await;
+    let id = tp.ready_declaration(&e.token, "innovative", YEAR).await;
     tp.call(
         "PUT",
         "/v1/enterprise",
@@ -672,7 +518,8 @@ async fn an_enterprise_above_the_sme_ceilings_cannot_submit() {
     )
     .await
     .expect(200);
-    let refused = submit(&tp, &e.token, &id)
+    let refused = tp
+        .submit_declaration(&e.token, &id)
         .await
         .expect_problem(409, "NOT_SME");
     assert!(
@@ -693,8 +540,8 @@ async fn withdrawal_inside_the_window_modifies_or_cancels_and_frees_the_tier() {
     tp.set_time(DURING);
     open_zhejiang(&tp, "innovative").await;
     let e = enterprise(&tp, 1, "330106", true).await;
-    let id = ready_declaration(&tp, &e, "innovative").await;
-    submit(&tp, &e.token, &id).await.expect(200);
+    let id = tp.ready_declaration(&e.token, "innovative", YEAR).await;
+    tp.submit_declaration(&e.token, &id).await.expect(200);
     withdraw(&tp, &e.token, &id, json!({"mode": "sideways"}))
         .await
         .expect_problem(422, "VALIDATION_FAILED");
@@ -702,7 +549,7 @@ async fn withdrawal_inside_the_window_modifies_or_cancels_and_frees_the_tier() {
         .await
         .expect(200);
     assert_eq!(modified.body["status"], "draft");
-    submit(&tp, &e.token, &id).await.expect(200);
+    tp.submit_declaration(&e.token, &id).await.expect(200);
     let cancelled = withdraw(&tp, &e.token, &id, json!({"mode": "cancel"}))
         .await
         .expect(200);
@@ -710,7 +557,7 @@ async fn withdrawal_inside_the_window_modifies_or_cancels_and_frees_the_tier() {
     withdraw(&tp, &e.token, &id, json!({"mode": "cancel"}))
         .await
         .expect_problem(409, "INVALID_STATE");
-    submit(&tp, &e.token, &id)
+    tp.submit_declaration(&e.token, &id)
         .await
         .expect_problem(409, "INVALID_STATE");
     // The tier and year are free again.
@@ -730,8 +577,8 @@ async fn after_the_window_a_withdrawal_must_acknowledge_that_it_can_never_be_res
     tp.set_time(DURING);
     open_zhejiang(&tp, "innovative").await;
     let mut e = enterprise(&tp, 1, "330106", true).await;
-    let id = ready_declaration(&tp, &e, "innovative").await;
-    submit(&tp, &e.token, &id).await.expect(200);
+    let id = tp.ready_declaration(&e.token, "innovative", YEAR).await;
+    tp.submit_declaration(&e.token, &id).await.expect(200);
     tp.set_time(AFTER);
     e.token = tp.login(&e.login, PASSWORD).await;
     let ack = withdraw(&tp, &e.token, &id, json!({"mode": "modify"}))
@@ -752,7 +599,7 @@ async fn after_the_window_a_withdrawal_must_acknowledge_that_it_can_never_be_res
     .await
     .expect(200);
     assert_eq!(modified.body["resubmit_forbidden"], true);
-    submit(&tp, &e.token, &id)
+    tp.submit_declaration(&e.token, &id)
         .await
         .expect_problem(409, "RESUBMIT_NOT_ALLOWED");
     // Even when a later window opens.
@@ -766,7 +613,7 @@ async fn after_the_window_a_withdrawal_must_acknowledge_that_it_can_never_be_res
     .await;
     tp.set_time("2026-07-10T10:00:00+08:00");
     e.token = tp.login(&e.login, PASSWORD).await;
-    submit(&tp, &e.token, &id)
+    tp.submit_declaration(&e.token, &id)
         .await
         .expect_problem(409, "RESUBMIT_NOT_ALLOWED");
 }
@@ -778,10 +625,14 @@ async fn once_an_official_starts_the_enterprise_cannot_withdraw_and_a_returned_d
     tp.set_time(DURING);
     open_zhejiang(&tp, "innovative").await;
     let mut e = enterprise(&tp, 1, "330106", true).await;
-    let id = ready_declaration(&tp, &e, "innovative").await;
-    submit(&tp, &e.token, &id).await.expect(200);
-    let county = official(&tp, "xihu_official", "county", Some("330106")).await;
-    let other_county = official(&tp, "binjiang_official", "county", Some("330108")).await;
+    let id = tp.ready_declaration(&e.token, "innovative", YEAR).await;
+    tp.submit_declaration(&e.token, &id).await.expect(200);
+    let county = tp
+        .signed_in_official("xihu_official", "county", Some("330106"))
+        .await;
+    let other_county = tp
+        .signed_in_official("binjiang_official", "county", Some("330108"))
+        .await;
     // Outside its jurisdiction the declaration does not exist.
     tp.call(
         "POST",
@@ -860,7 +711,7 @@ async fn once_an_official_starts_the_enterprise_cannot_withdraw_and_a_returned_d
     )
     .await
     .expect(200);
-    let again = submit(&tp, &e.token, &id).await.expect(200);
+    let again = tp.submit_declaration(&e.token, &id).await.expect(200);
     assert_eq!(again.body["status"], "submitted");
     assert_eq!(again.body["level"], "county");
     assert_eq!(again.body["submissions"], 2);
@@ -1017,9 +868,13 @@ async fn stale_if_match_versions_are_refused() {
 async fn windows_are_set_by_provinces_for_their_province_and_by_the_ministry_for_little_giants() {
     let tp = start(Backend::Local).await;
     tp.set_time(DURING);
-    let zj = official(&tp, "zj_province", "province", Some("330000")).await;
-    let js = official(&tp, "js_province", "province", Some("320000")).await;
-    let ministry = official(&tp, "miit", "ministry", None).await;
+    let zj = tp
+        .signed_in_official("zj_province", "province", Some("330000"))
+        .await;
+    let js = tp
+        .signed_in_official("js_province", "province", Some("320000"))
+        .await;
+    let ministry = tp.signed_in_official("miit", "ministry", None).await;
     let e = enterprise(&tp, 1, "330106", true).await;
     let body = |tier: &str, region: Option<&str>| {
         let mut b = json!({"tier": tier, "year": YEAR, "opens_at": "2026-05-01T00:00:00+08:00", "closes_at": "2026-06-01T00:00:00+08:00"});
@@ -1395,7 +1250,7 @@ async fn the_declaration_flow_runs_on_dynamodb() {
     tp.set_time(DURING);
     open_zhejiang(&tp, "specialized").await;
     let mut e = enterprise(&tp, 1, "330106", true).await;
-    let id = ready_declaration(&tp, &e, "specialized").await;
+    let id = tp.ready_declaration(&e.token, "specialized", YEAR).await;
     tp.call(
         "POST",
         "/v1/declarations",
@@ -1404,11 +1259,11 @@ async fn the_declaration_flow_runs_on_dynamodb() {
     )
     .await
     .expect_problem(409, "DUPLICATE_DECLARATION");
-    submit(&tp, &e.token, &id).await.expect(200);
+    tp.submit_declaration(&e.token, &id).await.expect(200);
     withdraw(&tp, &e.token, &id, json!({"mode": "modify"}))
         .await
         .expect(200);
-    submit(&tp, &e.token, &id).await.expect(200);
+    tp.submit_declaration(&e.token, &id).await.expect(200);
     tp.set_time(AFTER);
     e.token = tp.login(&e.login, PASSWORD).await;
     withdraw(&tp, &e.token, &id, json!({"mode": "cancel"}))

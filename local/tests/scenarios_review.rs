@@ -5,48 +5,11 @@
 
 mod support;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
+use support::fixtures::*;
 use support::*;
 
 const YEAR: i32 = 2026;
-
-fn figures(y: i32) -> Value {
-    json!({"year": y, "operating_revenue": "80000000", "main_business_revenue": "76000000",
-           "rd_expense": "6000000", "net_profit": "9000000", "total_assets": "90000000",
-           "total_liabilities": "30000000", "employees": 200, "rd_staff": 60})
-}
-
-fn profile(region: &str) -> Value {
-    json!({
-        "region": region, "address": "科技园路8号", "industry": "3741",
-        "niche_field": "航空紧固件", "main_products": ["钛合金紧固件"],
-        "established_on": "2012-03-01", "employees": 200,
-        "financials": [figures(2023), figures(2024), figures(2025)],
-        "ip": {"class1_high_value": 2, "class1_self_developed": 4, "class1_total": 6, "class2_total": 8, "class1_applied": 5},
-        "honours": [{"kind": "high_tech_enterprise", "valid_until": "2027-12-31"}],
-        "awards": [], "makers_china": [], "financing": [],
-        "market": {"since": "2014-01-01", "national_share_pct": 15.0},
-        "quality": {"own_brand": true, "quality_system_certified": true},
-        "rd_institution": {"level": "provincial"}, "product_fields": {"chain_key_point": true},
-        "operations": {"core_processes_on_info_systems": 3, "management_or_foreign_certification": true},
-        "local_indicators": []
-    })
-}
-
-fn fill_form(spec: &Value) -> Map<String, Value> {
-    let mut form = Map::new();
-    for f in spec["fields"].as_array().unwrap() {
-        let v = match f["kind"].as_str().unwrap() {
-            "number" => json!(f["min"].as_f64().unwrap_or(1.0).max(1.0)),
-            "bool" => json!(true),
-            "date" => json!("2025-01-01"),
-            "choice" => f["options"][0]["value"].clone(),
-            _ => json!("钛合金紧固件"),
-        };
-        form.insert(f["id"].as_str().unwrap().to_owned(), v);
-    }
-    form
-}
 
 /// A verified enterprise with a complete profile and a digital self-assessment; returns its login name.
 async fn enterprise(
@@ -56,113 +19,16 @@ async fn enterprise(
     name: &str,
     region: &str,
 ) -> String {
-    let token = tp.enterprise(login, code, name).await;
-    tp.call("PUT", "/v1/enterprise", Some(&token), Some(profile(region)))
+    tp.firm(login, code, name, &grown_profile(region), Some(Pick::Best))
         .await
-        .expect(200);
-    let q = tp
-        .call(
-            "GET",
-            "/v1/digital-assessments/questionnaire",
-            Some(&token),
-            None,
-        )
-        .await
-        .expect(200);
-    let mut answers = Map::new();
-    for question in q.body["questions"].as_array().unwrap() {
-        let best = question["options"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .max_by_key(|o| o["points"].as_u64().unwrap())
-            .unwrap();
-        let answer = if question["kind"] == "multi" {
-            json!(
-                question["options"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|o| o["id"].clone())
-                    .collect::<Vec<_>>()
-            )
-        } else {
-            best["id"].clone()
-        };
-        answers.insert(question["id"].as_str().unwrap().to_owned(), answer);
-    }
-    tp.call(
-        "POST",
-        "/v1/digital-assessments",
-        Some(&token),
-        Some(json!({"answers": answers})),
-    )
-    .await
-    .expect(201);
-    login.to_owned()
+        .login
 }
 
 async fn submitted_declaration(tp: &TestPlatform, login: &str, tier: &str) -> String {
     let token = tp.login(login, PASSWORD).await;
-    let created = tp
-        .call(
-            "POST",
-            "/v1/declarations",
-            Some(&token),
-            Some(json!({"tier": tier, "year": YEAR})),
-        )
-        .await
-        .expect(201);
-    let id = created.body["id"].as_str().unwrap().to_owned();
-    let spec = created.body["form_spec"]["spec"].clone();
-    tp.call(
-        "PUT",
-        &format!("/v1/declarations/{id}"),
-        Some(&token),
-        Some(json!({"form": fill_form(&spec)})),
-    )
-    .await
-    .expect(200);
-    for slot in spec["evidence"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| s["required"] == true)
-    {
-        tp.upload(
-            &token,
-            &id,
-            slot["id"].as_str().unwrap(),
-            "材料.pdf",
-            "application/pdf",
-            &pdf_bytes(),
-        )
-        .await;
-    }
-    let s = tp
-        .call(
-            "POST",
-            &format!("/v1/declarations/{id}/submit"),
-            Some(&token),
-            None,
-        )
-        .await
-        .expect(200);
-    assert_eq!(s.body["status"], "submitted");
+    let (id, submitted) = tp.submit_ready_declaration(&token, tier, YEAR).await;
+    assert_eq!(submitted["status"], "submitted");
     id
-}
-
-/// Create an official with the operator (returns its login name).
-async fn official(tp: &TestPlatform, login: &str, level: &str, region: Option<&str>) -> String {
-    let op = tp.operator().await;
-    let mut body = json!({"login_name": login, "password": PASSWORD, "phone": phone_for(login), "level": level});
-    if let Some(r) = region {
-        body["region"] = json!(r);
-    }
-    tp.call("POST", "/v1/admin/officials", Some(&op), Some(body))
-        .await
-        .expect(201);
-    login.to_owned()
 }
 
 /// Start and decide at the official's level; returns the declaration after the decision.
@@ -209,31 +75,7 @@ async fn review(
         .await
         .expect(200);
     assert!(d.body["snapshot"]["assessment"].is_object());
-    let files = tp
-        .call(
-            "GET",
-            &format!("/v1/declarations/{id}/evidence"),
-            Some(&token),
-            None,
-        )
-        .await
-        .expect(200);
-    let url = files.body["items"][0]["download"]["url"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    assert_eq!(
-        tp.http
-            .get(url)
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap()
-            .to_vec(),
-        pdf_bytes()
-    );
+    assert_eq!(tp.first_evidence_bytes(&token, id).await, pdf_bytes());
     tp.call(
         "POST",
         &format!("/v1/admin/declarations/{id}/decision"),
@@ -268,19 +110,23 @@ fn actions(history: &Value) -> Vec<String> {
 async fn a_little_giant_from_a_beijing_district_walks_county_province_ministry_to_recognition() {
     let tp = start(Backend::Local).await;
     tp.set_time("2026-05-06T09:00:00+08:00");
-    let miit = official(&tp, "miit_official", "ministry", None).await;
-    let haidian = official(&tp, "haidian_official", "county", Some("110108")).await;
-    let beijing = official(&tp, "beijing_official", "province", Some("110000")).await;
+    let miit = tp.official("miit_official", "ministry", None).await;
+    let haidian = tp
+        .official("haidian_official", "county", Some("110108"))
+        .await;
+    let beijing = tp
+        .official("beijing_official", "province", Some("110000"))
+        .await;
     let ministry_token = tp.login(&miit, PASSWORD).await;
-    tp.call(
-        "POST",
-        "/v1/admin/windows",
-        Some(&ministry_token),
-        Some(json!({"tier": "little_giant", "year": YEAR,
-        "opens_at": "2026-05-01T00:00:00+08:00", "closes_at": "2026-06-01T00:00:00+08:00"})),
+    tp.open_window_as(
+        &ministry_token,
+        "little_giant",
+        YEAR,
+        None,
+        "2026-05-01T00:00:00+08:00",
+        "2026-06-01T00:00:00+08:00",
     )
-    .await
-    .expect(201);
+    .await;
 
     let code = uscc(7, "110108");
     let firm = enterprise(
@@ -477,17 +323,14 @@ async fn a_specialized_declaration_from_a_zhejiang_county_walks_county_city_prov
  {
     let tp = start(Backend::Local).await;
     tp.set_time("2026-05-06T09:00:00+08:00");
-    let zj = official(&tp, "zj_official", "province", Some("330000")).await;
+    let zj = tp.official("zj_official", "province", Some("330000")).await;
     // The province creates the officials below it, inside its region only.
     let zj_token = tp.login(&zj, PASSWORD).await;
     for (login, level, region) in [
         ("hz_official", "city", "330100"),
         ("xihu_official", "county", "330106"),
     ] {
-        tp.call("POST", "/v1/admin/officials", Some(&zj_token),
-            Some(json!({"login_name": login, "password": PASSWORD, "phone": phone_for(login), "level": level, "region": region})))
-            .await
-            .expect(201);
+        tp.official_by(&zj_token, login, level, Some(region)).await;
     }
     tp.call("POST", "/v1/admin/officials", Some(&zj_token),
         Some(json!({"login_name": "nj_official", "password": PASSWORD, "phone": phone_for("nj"), "level": "city", "region": "320100"})))
@@ -497,17 +340,15 @@ async fn a_specialized_declaration_from_a_zhejiang_county_walks_county_city_prov
         Some(json!({"login_name": "zj2", "password": PASSWORD, "phone": phone_for("zj2"), "level": "province", "region": "330000"})))
         .await
         .expect_problem(403, "FORBIDDEN");
-    tp.call(
-        "POST",
-        "/v1/admin/windows",
-        Some(&zj_token),
-        Some(
-            json!({"tier": "specialized", "year": YEAR, "region": "330000",
-        "opens_at": "2026-05-01T00:00:00+08:00", "closes_at": "2026-06-01T00:00:00+08:00"}),
-        ),
+    tp.open_window_as(
+        &zj_token,
+        "specialized",
+        YEAR,
+        Some("330000"),
+        "2026-05-01T00:00:00+08:00",
+        "2026-06-01T00:00:00+08:00",
     )
-    .await
-    .expect(201);
+    .await;
 
     let a_code = uscc(11, "330106");
     let b_code = uscc(12, "330106");
@@ -709,7 +550,7 @@ async fn a_specialized_declaration_from_a_zhejiang_county_walks_county_city_prov
         .await
         .expect(200);
     assert_eq!(view.body["declarations"].as_array().unwrap().len(), 1);
-    let js = official(&tp, "js_official", "province", Some("320000")).await;
+    let js = tp.official("js_official", "province", Some("320000")).await;
     let js_token = tp.login(&js, PASSWORD).await;
     tp.call(
         "GET",

@@ -1,10 +1,12 @@
 //! Scenario-test support: the whole platform router (`sme_local::build_with`) served in-process on a free
 //! 127.0.0.1 port, over the SQLite store and disk blobs or over DynamoDB and S3 on the test process's moto
 //! server, with a movable clock; plus an HTTP client that checks every error is problem+json and no answer is a
-//! 500, and helpers for the common steps (accounts, profile, windows, evidence).
+//! 500, and helpers for the common steps (accounts, profile, windows, evidence); shared test data and journeys
+//! (profiles, forms, officials, ready and submitted declarations) are in [`fixtures`].
 
 #![allow(dead_code)]
 
+pub mod fixtures;
 pub mod runner;
 
 use std::path::PathBuf;
@@ -384,11 +386,25 @@ impl Client {
         closes: &str,
     ) {
         let op = self.operator().await;
+        self.open_window_as(&op, tier, year, province, opens, closes)
+            .await;
+    }
+
+    /// [`Client::open_window`] as the caller `token` (a province's or the ministry's official).
+    pub async fn open_window_as(
+        &self,
+        token: &str,
+        tier: &str,
+        year: i32,
+        province: Option<&str>,
+        opens: &str,
+        closes: &str,
+    ) {
         let mut body = json!({"tier": tier, "year": year, "opens_at": opens, "closes_at": closes});
         if let Some(p) = province {
             body["region"] = json!(p);
         }
-        self.call("POST", "/v1/admin/windows", Some(&op), Some(body))
+        self.call("POST", "/v1/admin/windows", Some(token), Some(body))
             .await
             .expect(201);
     }
