@@ -195,7 +195,21 @@ pub async fn view(p: &Platform, caller: &Principal) -> AppResult<(Value, u64)> {
     let profile = profile_or_new(p, caller, uscc).await?;
     let today = china_date(p.clock.now());
     let quals = qualifications(p, uscc).await?;
-    Ok((profile_json(&profile.value, today, &quals), profile.version))
+    let mut v = profile_json(&profile.value, today, &quals);
+    // 认证到期管理: each qualification's expiry and re-review state.
+    if let Some(list) = v["qualifications"].as_array_mut() {
+        for (view, q) in list.iter_mut().zip(&quals) {
+            let missed =
+                crate::services::info_updates::missed_years(p, uscc, q, p.clock.now()).await?;
+            view["days_to_expiry"] = json!((q.valid_until - today).whole_days());
+            view["re_review"] = json!({
+                "eligible_flag": crate::services::rereviews::is_flagged(p, uscc, q.tier).await?,
+                "missed_update_years": missed,
+                "forfeited": !missed.is_empty(),
+            });
+        }
+    }
+    Ok((v, profile.version))
 }
 
 /// `PUT /v1/enterprise`: validate everything, then replace the editable fields under `If-Match`.

@@ -110,6 +110,11 @@ pub async fn mark_eligible(
     Ok(flag)
 }
 
+/// Whether the provincial official marked the enterprise for a re-review of `tier`.
+pub async fn is_flagged(p: &Platform, uscc: &str, tier: Tier) -> AppResult<bool> {
+    Ok(p.store.get(&ent_pk(uscc), &flag_sk(tier)).await?.is_some())
+}
+
 /// Why the enterprise may not file a re-review of `tier` now (`None` = it may).
 pub async fn ineligibility(
     p: &Platform,
