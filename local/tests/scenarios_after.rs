@@ -109,6 +109,40 @@ async fn the_yearly_update_runs_from_january_to_april_and_locks_the_profile_outs
         .await
         .expect(200);
     assert_eq!(modified.body["status"], "draft");
+    // Evidence is optional for an update; a file can be attached while it is editable, and the county reads it.
+    let pdf = pdf_bytes();
+    let ticket = tp
+        .call(
+            "POST",
+            &format!("/v1/info-updates/{id}/evidence"),
+            Some(&t),
+            Some(json!({"slot": "audit_report", "file_name": "2025审计报告.pdf", "content_type": "application/pdf",
+                        "size": pdf.len(), "sha256": sha256_hex(&pdf)})),
+        )
+        .await
+        .expect(201);
+    assert!(
+        tp.put_presigned(&ticket.body["upload"], pdf.clone())
+            .await
+            .is_success()
+    );
+    let eid = ticket.body["evidence_id"].as_str().unwrap().to_owned();
+    tp.call(
+        "POST",
+        &format!("/v1/info-updates/{id}/evidence/{eid}/complete"),
+        Some(&t),
+        None,
+    )
+    .await
+    .expect(200);
+    tp.call(
+        "POST",
+        &format!("/v1/declarations/{id}/evidence/{eid}/complete"),
+        Some(&t),
+        None,
+    )
+    .await
+    .expect_problem(404, "NOT_FOUND");
     tp.call(
         "POST",
         &format!("/v1/info-updates/{id}/submit"),
@@ -117,7 +151,26 @@ async fn the_yearly_update_runs_from_january_to_april_and_locks_the_profile_outs
     )
     .await
     .expect(200);
+    tp.call(
+        "POST",
+        &format!("/v1/info-updates/{id}/evidence"),
+        Some(&t),
+        Some(json!({"slot": "supporting", "file_name": "x.pdf", "content_type": "application/pdf", "size": 3,
+                    "sha256": sha256_hex(b"abc")})),
+    )
+    .await
+    .expect_problem(409, "INVALID_STATE");
     let x = token(&tp, &xihu).await;
+    let files = tp
+        .call(
+            "GET",
+            &format!("/v1/info-updates/{id}/evidence"),
+            Some(&x),
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(files.body["items"][0]["file_name"], "2025审计报告.pdf");
     let queue = tp
         .call("GET", "/v1/admin/queue?kind=info_update", Some(&x), None)
         .await

@@ -14,7 +14,7 @@ use shared::http::common::health;
 use shared::http::error::JsonBody;
 use shared::http::routes::{Function, RouteId};
 use shared::http::state::AppState;
-use shared::services::evidence::{self, Evidence, UploadRequest, UploadTicket};
+use shared::services::evidence::{self, Evidence, OwnerKind, UploadRequest, UploadTicket};
 
 pub const FUNCTION: Function = Function::Upload;
 
@@ -25,6 +25,10 @@ pub fn handlers() -> Handlers {
         (RouteId::CompleteEvidence, post(complete)),
         (RouteId::ListEvidence, get(list)),
         (RouteId::DeleteEvidence, delete(remove)),
+        (RouteId::CreateUpdateEvidence, post(create_for_update)),
+        (RouteId::CompleteUpdateEvidence, post(complete_for_update)),
+        (RouteId::ListUpdateEvidence, get(list_for_update)),
+        (RouteId::DeleteUpdateEvidence, delete(remove_for_update)),
     ]
 }
 
@@ -34,7 +38,7 @@ async fn create(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<UploadRequest>,
 ) -> AppResult<(StatusCode, Json<UploadTicket>)> {
-    let ticket = evidence::request_upload(&s, &c, &id, &body).await?;
+    let ticket = evidence::request_upload(&s, &c, OwnerKind::Declaration, &id, &body).await?;
     Ok((StatusCode::CREATED, Json(ticket)))
 }
 
@@ -43,7 +47,9 @@ async fn complete(
     Caller(c): Caller,
     Path((id, evidence_id)): Path<(String, String)>,
 ) -> AppResult<Json<Evidence>> {
-    Ok(Json(evidence::complete(&s, &c, &id, &evidence_id).await?))
+    Ok(Json(
+        evidence::complete(&s, &c, OwnerKind::Declaration, &id, &evidence_id).await?,
+    ))
 }
 
 async fn list(
@@ -51,7 +57,7 @@ async fn list(
     Caller(c): Caller,
     Path(id): Path<String>,
 ) -> AppResult<Json<Value>> {
-    let items = evidence::list(&s, &c, &id).await?;
+    let items = evidence::list(&s, &c, OwnerKind::Declaration, &id).await?;
     Ok(Json(json!({ "items": items, "next_cursor": null })))
 }
 
@@ -60,6 +66,46 @@ async fn remove(
     Caller(c): Caller,
     Path((id, evidence_id)): Path<(String, String)>,
 ) -> AppResult<StatusCode> {
-    evidence::delete(&s, &c, &id, &evidence_id).await?;
+    evidence::delete(&s, &c, OwnerKind::Declaration, &id, &evidence_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// Yearly information updates: the same evidence flow, files optional.
+
+async fn create_for_update(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<UploadRequest>,
+) -> AppResult<(StatusCode, Json<UploadTicket>)> {
+    let ticket = evidence::request_upload(&s, &c, OwnerKind::InfoUpdate, &id, &body).await?;
+    Ok((StatusCode::CREATED, Json(ticket)))
+}
+
+async fn complete_for_update(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path((id, evidence_id)): Path<(String, String)>,
+) -> AppResult<Json<Evidence>> {
+    Ok(Json(
+        evidence::complete(&s, &c, OwnerKind::InfoUpdate, &id, &evidence_id).await?,
+    ))
+}
+
+async fn list_for_update(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(id): Path<String>,
+) -> AppResult<Json<Value>> {
+    let items = evidence::list(&s, &c, OwnerKind::InfoUpdate, &id).await?;
+    Ok(Json(json!({ "items": items, "next_cursor": null })))
+}
+
+async fn remove_for_update(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path((id, evidence_id)): Path<(String, String)>,
+) -> AppResult<StatusCode> {
+    evidence::delete(&s, &c, OwnerKind::InfoUpdate, &id, &evidence_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

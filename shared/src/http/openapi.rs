@@ -40,7 +40,7 @@ fn body_schema(id: RouteId) -> Option<&'static str> {
         CreateDeclaration => "NewDeclaration",
         SaveDeclaration => "SaveDeclarationBody",
         CreateDigitalAssessment => "DigitalAssessmentBody",
-        CreateEvidence => "UploadRequest",
+        CreateEvidence | CreateUpdateEvidence => "UploadRequest",
         WithdrawDeclaration => "WithdrawRequest",
         CreateWindow => "NewWindow",
         CreateOfficial => "NewOfficial",

@@ -575,7 +575,7 @@ pub async fn submission_package(
     if !problems.is_empty() {
         return Err(AppError::validation(problems));
     }
-    let files = evidence::current_files(p, &d.id).await?;
+    let files = evidence::current_files(p, &crate::services::declarations::decl_pk(&d.id)).await?;
     let missing_slots: Vec<Value> = form
         .evidence
         .iter()

@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::OffsetDateTime;
 
-use crate::domain::declaration::Declaration;
 use crate::domain::principal::Principal;
 use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 use crate::ports::{BlobError, Cond, Item, PresignedRequest, Query, SharedBlobs, TxOp, UploadSpec};
@@ -41,7 +40,9 @@ pub enum EvidenceStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Evidence {
     pub id: String,
-    pub declaration_id: String,
+    /// The declaration (or information update) the file belongs to.
+    #[serde(alias = "declaration_id")]
+    pub owner_id: String,
     pub slot: String,
     /// For display only.
     pub file_name: String,
@@ -65,6 +66,9 @@ struct Stored {
     #[serde(flatten)]
     evidence: Evidence,
     object_key: String,
+    /// The owner's partition.
+    #[serde(default)]
+    owner_pk: String,
 }
 
 /// `POST /v1/declarations/{id}/evidence` body.
@@ -97,19 +101,120 @@ pub struct Listed {
     pub download: Option<PresignedRequest>,
 }
 
+/// What a file belongs to: a declaration (or re-review), or a yearly information update (evidence optional).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OwnerKind {
+    Declaration,
+    InfoUpdate,
+}
+
+/// The owning record, as the evidence code needs it.
+pub struct Owner {
+    pub kind: OwnerKind,
+    pub id: String,
+    /// The owner's partition (`DECL#…`, `UPD#…`): files, slots and events live beside it.
+    pub pk: String,
+    /// The owner item's sort key and version (checked when a file lands or goes).
+    pub sk: &'static str,
+    pub version: u64,
+    pub editable: bool,
+    pub status_label: &'static str,
+    /// (id, label, required)
+    pub slots: Vec<(String, String, bool)>,
+}
+
+/// Evidence slots of a yearly update (all optional).
+fn update_slots() -> Vec<(String, String, bool)> {
+    vec![
+        ("audit_report".into(), "上年度财务审计报告".into(), false),
+        ("supporting".into(), "其他证明材料".into(), false),
+    ]
+}
+
+/// The owner when the caller is its enterprise (404 otherwise).
+pub async fn owned(
+    p: &Platform,
+    caller: &Principal,
+    kind: OwnerKind,
+    id: &str,
+) -> AppResult<Owner> {
+    match kind {
+        OwnerKind::Declaration => {
+            let d = declarations::load_owned(p, caller, id).await?;
+            Ok(Owner {
+                kind,
+                id: d.value.id.clone(),
+                pk: decl_pk(&d.value.id),
+                sk: declarations::DECL_SK,
+                version: d.version,
+                editable: d.value.status.is_editable(),
+                status_label: d.value.status.label(),
+                slots: enterprise::evidence_slots(&d.value),
+            })
+        }
+        OwnerKind::InfoUpdate => {
+            let u = crate::services::info_updates::load_own(p, caller, id).await?;
+            Ok(update_owner(u))
+        }
+    }
+}
+
+/// The owner when the caller owns or reviews it (404 otherwise).
+pub async fn visible(
+    p: &Platform,
+    caller: &Principal,
+    kind: OwnerKind,
+    id: &str,
+) -> AppResult<Owner> {
+    match kind {
+        OwnerKind::Declaration => {
+            let d = declarations::load_visible(p, caller, id).await?;
+            Ok(Owner {
+                kind,
+                id: d.value.id.clone(),
+                pk: decl_pk(&d.value.id),
+                sk: declarations::DECL_SK,
+                version: d.version,
+                editable: d.value.status.is_editable(),
+                status_label: d.value.status.label(),
+                slots: enterprise::evidence_slots(&d.value),
+            })
+        }
+        OwnerKind::InfoUpdate => {
+            let u = crate::services::info_updates::load_visible(p, caller, id).await?;
+            Ok(update_owner(u))
+        }
+    }
+}
+
+fn update_owner(u: Versioned<crate::services::info_updates::InfoUpdate>) -> Owner {
+    use crate::services::info_updates::UpdateStatus;
+    Owner {
+        kind: OwnerKind::InfoUpdate,
+        pk: crate::services::info_updates::upd_pk(&u.value.id),
+        id: u.value.id,
+        sk: crate::services::info_updates::UPD_SK,
+        version: u.version,
+        editable: matches!(u.value.status, UpdateStatus::Draft | UpdateStatus::Returned),
+        status_label: u.value.status.label(),
+        slots: update_slots(),
+    }
+}
+
 fn blobs(p: &Platform) -> AppResult<&SharedBlobs> {
     p.blobs
         .as_ref()
         .ok_or_else(|| AppError::internal("evidence storage is not configured for this function"))
 }
 
-fn evidence_item(e: &Evidence, version: u64) -> Item {
+fn evidence_item(owner_pk: &str, e: &Evidence, version: u64) -> Item {
     Item::new(
-        decl_pk(&e.declaration_id),
+        owner_pk.to_owned(),
         format!("{EVIDENCE_PREFIX}{}", e.id),
         &Stored {
             evidence: e.clone(),
             object_key: e.key.clone(),
+            owner_pk: owner_pk.to_owned(),
         },
     )
     .with_version(version)
@@ -125,13 +230,13 @@ fn decode(item: &Item) -> AppResult<Versioned<Evidence>> {
     })
 }
 
-fn editable(d: &Declaration) -> AppResult<()> {
-    if d.status.is_editable() {
+fn editable(o: &Owner) -> AppResult<()> {
+    if o.editable {
         Ok(())
     } else {
         Err(AppError::new(
             ErrorCode::InvalidState,
-            format!("申报当前状态为“{}”，不能修改证明材料", d.status.label()),
+            format!("当前状态为“{}”，不能修改证明材料", o.status_label),
         ))
     }
 }
@@ -145,13 +250,14 @@ fn parse_sha256(hex_text: &str) -> Option<[u8; 32]> {
 pub async fn request_upload(
     p: &Platform,
     caller: &Principal,
-    declaration_id: &str,
+    kind: OwnerKind,
+    owner_id: &str,
     req: &UploadRequest,
 ) -> AppResult<UploadTicket> {
-    let d = declarations::load_owned(p, caller, declaration_id).await?;
-    editable(&d.value)?;
+    let o = owned(p, caller, kind, owner_id).await?;
+    editable(&o)?;
     let mut errors = Vec::new();
-    let slots = enterprise::evidence_slots(&d.value);
+    let slots = o.slots.clone();
     if !slots.iter().any(|(id, _, _)| id == req.slot.trim()) {
         let names: Vec<String> = slots
             .iter()
@@ -206,7 +312,7 @@ pub async fn request_upload(
     let now = p.clock.now();
     let evidence = Evidence {
         id: new_id(now),
-        declaration_id: d.value.id.clone(),
+        owner_id: o.id.clone(),
         slot: req.slot.trim().to_owned(),
         file_name: file_name.to_owned(),
         content_type: kind.content_type().to_owned(),
@@ -218,7 +324,7 @@ pub async fn request_upload(
         completed_at: None,
     };
     let evidence = Evidence {
-        key: format!("evidence/{}/{}", d.value.id, evidence.id),
+        key: format!("evidence/{}/{}", o.id, evidence.id),
         ..evidence
     };
     let upload = blobs(p)?
@@ -231,7 +337,7 @@ pub async fn request_upload(
         })
         .await?;
     // Pending evidence expires from the store if never completed (a day is ample for a 15-minute URL).
-    let item = evidence_item(&evidence, 1).expiring_at(now.unix_timestamp() + 24 * 3600);
+    let item = evidence_item(&o.pk, &evidence, 1).expiring_at(now.unix_timestamp() + 24 * 3600);
     p.store.put(item, Cond::Absent).await?;
     Ok(UploadTicket {
         evidence_id: evidence.id,
@@ -255,7 +361,7 @@ fn allowed_types() -> Vec<&'static str> {
 
 async fn load_evidence(
     p: &Platform,
-    declaration_id: &str,
+    owner_pk: &str,
     evidence_id: &str,
 ) -> AppResult<Versioned<Evidence>> {
     if evidence_id.is_empty()
@@ -266,10 +372,7 @@ async fn load_evidence(
     }
     match p
         .store
-        .get(
-            &decl_pk(declaration_id),
-            &format!("{EVIDENCE_PREFIX}{evidence_id}"),
-        )
+        .get(owner_pk, &format!("{EVIDENCE_PREFIX}{evidence_id}"))
         .await?
     {
         Some(item) => decode(&item),
@@ -281,12 +384,13 @@ async fn load_evidence(
 pub async fn complete(
     p: &Platform,
     caller: &Principal,
-    declaration_id: &str,
+    kind: OwnerKind,
+    owner_id: &str,
     evidence_id: &str,
 ) -> AppResult<Evidence> {
-    let d = declarations::load_owned(p, caller, declaration_id).await?;
-    editable(&d.value)?;
-    let ev = load_evidence(p, &d.value.id, evidence_id).await?;
+    let o = owned(p, caller, kind, owner_id).await?;
+    editable(&o)?;
+    let ev = load_evidence(p, &o.pk, evidence_id).await?;
     if ev.value.status == EvidenceStatus::Complete {
         return Ok(ev.value);
     }
@@ -341,22 +445,22 @@ pub async fn complete(
     done.status = EvidenceStatus::Complete;
     done.completed_at = Some(now);
     let slot_sk = format!("{SLOT_PREFIX}{}", done.slot);
-    let previous = p.store.get(&decl_pk(&d.value.id), &slot_sk).await?;
+    let previous = p.store.get(&o.pk.clone(), &slot_sk).await?;
     let mut ops = vec![
         TxOp::Put {
-            item: evidence_item(&done, ev.version + 1),
+            item: evidence_item(&o.pk, &done, ev.version + 1),
             cond: Cond::VersionIs(ev.version),
         },
         // The declaration must still be editable (and unchanged in status) when the file lands.
         TxOp::Check {
-            pk: decl_pk(&d.value.id),
-            sk: declarations::DECL_SK.into(),
-            cond: Cond::VersionIs(d.version),
+            pk: o.pk.clone(),
+            sk: o.sk.into(),
+            cond: Cond::VersionIs(o.version),
         },
     ];
     let mut replaced = None;
     let slot_item = Item::new(
-        decl_pk(&d.value.id),
+        o.pk.clone(),
         slot_sk.clone(),
         &json!({"evidence_id": done.id}),
     );
@@ -365,10 +469,10 @@ pub async fn complete(
             let old: serde_json::Value = prev.decode()?;
             if let Some(old_id) = old["evidence_id"].as_str()
                 && old_id != done.id
-                && let Ok(old_ev) = load_evidence(p, &d.value.id, old_id).await
+                && let Ok(old_ev) = load_evidence(p, &o.pk, old_id).await
             {
                 ops.push(TxOp::Delete {
-                    pk: decl_pk(&d.value.id),
+                    pk: o.pk.clone(),
                     sk: format!("{EVIDENCE_PREFIX}{old_id}"),
                     cond: Cond::Always,
                 });
@@ -387,7 +491,7 @@ pub async fn complete(
     ops.push(
         Event::new(
             "evidence.completed",
-            &decl_pk(&d.value.id),
+            &o.pk.clone(),
             Some(&caller.account_id),
             now,
             json!({"evidence_id": done.id, "slot": done.slot, "sha256": done.sha256, "size": done.size,
@@ -415,10 +519,11 @@ pub async fn complete(
 pub async fn list(
     p: &Platform,
     caller: &Principal,
-    declaration_id: &str,
+    kind: OwnerKind,
+    owner_id: &str,
 ) -> AppResult<Vec<Listed>> {
-    let d = declarations::load_visible(p, caller, declaration_id).await?;
-    let (files, current) = all(p, &d.value.id).await?;
+    let o = visible(p, caller, kind, owner_id).await?;
+    let (files, current) = all(p, &o.pk).await?;
     let blobs = blobs(p)?;
     let mut out = Vec::new();
     for e in files {
@@ -448,7 +553,7 @@ pub async fn list(
 /// Every evidence record and the current file of each slot.
 pub async fn all(
     p: &Platform,
-    declaration_id: &str,
+    owner_pk: &str,
 ) -> AppResult<(Vec<Evidence>, Vec<(String, String)>)> {
     let mut files = Vec::new();
     let mut current = Vec::new();
@@ -458,7 +563,7 @@ pub async fn all(
             let page = p
                 .store
                 .query(
-                    Query::base(decl_pk(declaration_id))
+                    Query::base(owner_pk.to_owned())
                         .begins_with(prefix)
                         .limit(100)
                         .after(cursor),
@@ -485,8 +590,8 @@ pub async fn all(
 }
 
 /// The current, completed file of each slot (what a submission freezes).
-pub async fn current_files(p: &Platform, declaration_id: &str) -> AppResult<Vec<Evidence>> {
-    let (files, current) = all(p, declaration_id).await?;
+pub async fn current_files(p: &Platform, owner_pk: &str) -> AppResult<Vec<Evidence>> {
+    let (files, current) = all(p, owner_pk).await?;
     Ok(files
         .into_iter()
         .filter(|e| {
@@ -502,31 +607,32 @@ pub async fn current_files(p: &Platform, declaration_id: &str) -> AppResult<Vec<
 pub async fn delete(
     p: &Platform,
     caller: &Principal,
-    declaration_id: &str,
+    kind: OwnerKind,
+    owner_id: &str,
     evidence_id: &str,
 ) -> AppResult<()> {
-    let d = declarations::load_owned(p, caller, declaration_id).await?;
-    editable(&d.value)?;
-    let ev = load_evidence(p, &d.value.id, evidence_id).await?;
+    let o = owned(p, caller, kind, owner_id).await?;
+    editable(&o)?;
+    let ev = load_evidence(p, &o.pk, evidence_id).await?;
     let now = p.clock.now();
     let slot_sk = format!("{SLOT_PREFIX}{}", ev.value.slot);
     let mut ops = vec![
         TxOp::Delete {
-            pk: decl_pk(&d.value.id),
+            pk: o.pk.clone(),
             sk: format!("{EVIDENCE_PREFIX}{}", ev.value.id),
             cond: Cond::VersionIs(ev.version),
         },
         TxOp::Check {
-            pk: decl_pk(&d.value.id),
-            sk: declarations::DECL_SK.into(),
-            cond: Cond::VersionIs(d.version),
+            pk: o.pk.clone(),
+            sk: o.sk.into(),
+            cond: Cond::VersionIs(o.version),
         },
     ];
-    if let Some(slot) = p.store.get(&decl_pk(&d.value.id), &slot_sk).await? {
+    if let Some(slot) = p.store.get(&o.pk.clone(), &slot_sk).await? {
         let v: serde_json::Value = slot.decode()?;
         if v["evidence_id"].as_str() == Some(ev.value.id.as_str()) {
             ops.push(TxOp::Delete {
-                pk: decl_pk(&d.value.id),
+                pk: o.pk.clone(),
                 sk: slot_sk,
                 cond: Cond::VersionIs(slot.version),
             });
@@ -535,7 +641,7 @@ pub async fn delete(
     ops.push(
         Event::new(
             "evidence.deleted",
-            &decl_pk(&d.value.id),
+            &o.pk.clone(),
             Some(&caller.account_id),
             now,
             json!({"evidence_id": ev.value.id, "slot": ev.value.slot}),

@@ -133,11 +133,11 @@ pub struct InfoUpdate {
     pub updated_at: OffsetDateTime,
 }
 
-fn upd_pk(id: &str) -> String {
+pub fn upd_pk(id: &str) -> String {
     format!("UPD#{id}")
 }
 
-const UPD_SK: &str = "UPD";
+pub const UPD_SK: &str = "UPD";
 
 fn year_sk(year: i32) -> String {
     format!("UPDATE#{year}")
@@ -229,11 +229,43 @@ async fn load(p: &Platform, id: &str) -> AppResult<Option<Versioned<InfoUpdate>>
     })
 }
 
-async fn load_own(p: &Platform, caller: &Principal, id: &str) -> AppResult<Versioned<InfoUpdate>> {
+pub async fn load_own(
+    p: &Platform,
+    caller: &Principal,
+    id: &str,
+) -> AppResult<Versioned<InfoUpdate>> {
     let uscc = require_enterprise(caller)?;
     match load(p, id).await? {
         Some(u) if u.value.uscc == uscc => Ok(u),
         _ => Err(AppError::not_found("信息更新不存在")),
+    }
+}
+
+/// The update if the caller owns it, reviews it (an official with jurisdiction over its region, once
+/// submitted) or is an operator; 404 otherwise.
+pub async fn load_visible(
+    p: &Platform,
+    caller: &Principal,
+    id: &str,
+) -> AppResult<Versioned<InfoUpdate>> {
+    let found = load(p, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("信息更新不存在"))?;
+    let u = &found.value;
+    let visible = match caller.role {
+        Role::Enterprise => caller.uscc.as_deref() == Some(u.uscc.as_str()),
+        Role::Official => {
+            u.status != UpdateStatus::Draft
+                && crate::rules::region::RegionCode::parse(&u.region)
+                    .is_ok_and(|r| caller.has_jurisdiction_over(&r))
+        }
+        Role::Operator => true,
+        _ => false,
+    };
+    if visible {
+        Ok(found)
+    } else {
+        Err(AppError::not_found("信息更新不存在"))
     }
 }
 
