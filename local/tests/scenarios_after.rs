@@ -798,3 +798,41 @@ async fn a_returned_change_report_due_within_fourteen_days_is_reminded_once() {
         .collect();
     assert_eq!(due.len(), 1, "{}", inbox.text);
 }
+
+#[tokio::test]
+async fn the_closing_reminder_goes_only_to_enterprises_that_have_not_filed_their_update() {
+    let tp = start(Backend::Local).await;
+    tp.set_time("2026-04-10T10:00:00+08:00");
+    let (filed, filed_code) = firm(&tp, 1, "330106", &[2023, 2024, 2025]).await;
+    let (late, late_code) = firm(&tp, 2, "330106", &[2023, 2024, 2025]).await;
+    tp.grant(&filed_code, "specialized", "2025-06-01").await;
+    tp.grant(&late_code, "specialized", "2025-06-01").await;
+    tp.dispatch().await; // the reminders learn who holds a qualification
+    file_update(&tp, &filed, "330106", &[2023, 2024, 2025], None).await;
+    // 14 days before 30 April.
+    tp.set_time("2026-04-16T09:00:00+08:00");
+    for _ in 0..2 {
+        tp.dispatcher.run_reminders().await.unwrap();
+        tp.dispatch().await;
+    }
+    let closing = |inbox: &Value| {
+        inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["title"].as_str().unwrap().contains("即将截止"))
+            .count()
+    };
+    let t = token(&tp, &late).await;
+    let inbox = tp
+        .call("GET", "/v1/messages", Some(&t), None)
+        .await
+        .expect(200);
+    assert_eq!(closing(&inbox.body), 1, "{}", inbox.text);
+    let t = token(&tp, &filed).await;
+    let inbox = tp
+        .call("GET", "/v1/messages", Some(&t), None)
+        .await
+        .expect(200);
+    assert_eq!(closing(&inbox.body), 0, "{}", inbox.text);
+}
