@@ -231,6 +231,21 @@ pub trait Store: Send + Sync {
 
 pub type SharedStore = Arc<dyn Store>;
 
+/// Every item a query selects, following `next_cursor` page after page (the query's `limit` is the page size).
+/// For bounded sets only (an enterprise's records, a jurisdiction's registry); lists shown to people page.
+pub async fn query_all(store: &dyn Store, query: Query) -> Result<Vec<Item>, StoreError> {
+    let mut items = Vec::new();
+    let mut cursor = query.cursor.clone();
+    loop {
+        let page = store.query(query.clone().after(cursor)).await?;
+        items.extend(page.items);
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return Ok(items),
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Blobs
 // ---------------------------------------------------------------------------------------------------------------

@@ -329,7 +329,7 @@ pub async fn decide(
         ));
     }
     let not_found = || AppError::not_found("报告不存在");
-    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+    if !crate::services::events::is_valid_id(id) {
         return Err(not_found());
     }
     let stored = p
@@ -419,29 +419,15 @@ pub async fn returned_due(
     days: i64,
 ) -> AppResult<Vec<(String, Date)>> {
     let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = p
-            .store
-            .query(
-                Query::gsi1(format!("ENT#{uscc}#CHG"))
-                    .limit(100)
-                    .after(cursor),
-            )
-            .await?;
-        for item in &page.items {
-            let r: ChangeReport = item.decode()?;
-            let deadline = three_months_after(r.occurred_on);
-            if r.status == ReportStatus::Returned
-                && today <= deadline
-                && deadline <= today + time::Duration::days(days)
-            {
-                out.push((r.id, deadline));
-            }
-        }
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => break,
+    let query = Query::gsi1(format!("ENT#{uscc}#CHG"));
+    for item in crate::ports::query_all(p.store.as_ref(), query).await? {
+        let r: ChangeReport = item.decode()?;
+        let deadline = three_months_after(r.occurred_on);
+        if r.status == ReportStatus::Returned
+            && today <= deadline
+            && deadline <= today + time::Duration::days(days)
+        {
+            out.push((r.id, deadline));
         }
     }
     Ok(out)

@@ -55,6 +55,12 @@ pub fn new_id(now: OffsetDateTime) -> String {
     ulid::Ulid::from_parts(ms, rand::random::<u128>()).to_string()
 }
 
+/// Whether a client-supplied id can be one of ours (1–64 ASCII letters and digits); anything else is simply
+/// not found, without a store round trip.
+pub fn is_valid_id(id: &str) -> bool {
+    (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
 impl Event {
     pub fn new(
         kind: &str,

@@ -16,7 +16,9 @@ use time::OffsetDateTime;
 
 use crate::domain::principal::Principal;
 use crate::error::{AppError, AppResult, ErrorCode, FieldError};
-use crate::ports::{BlobError, Cond, Item, PresignedRequest, Query, SharedBlobs, TxOp, UploadSpec};
+use crate::ports::{
+    BlobError, Cond, Item, PresignedRequest, Query, SharedBlobs, TxOp, UploadSpec, query_all,
+};
 use crate::rules::file_type::{self, FileKind};
 use crate::services::Platform;
 use crate::services::accounts::Versioned;
@@ -364,10 +366,7 @@ async fn load_evidence(
     owner_pk: &str,
     evidence_id: &str,
 ) -> AppResult<Versioned<Evidence>> {
-    if evidence_id.is_empty()
-        || evidence_id.len() > 64
-        || !evidence_id.bytes().all(|b| b.is_ascii_alphanumeric())
-    {
+    if !crate::services::events::is_valid_id(evidence_id) {
         return Err(AppError::not_found("材料不存在"));
     }
     match p
@@ -555,37 +554,23 @@ pub async fn all(
     p: &Platform,
     owner_pk: &str,
 ) -> AppResult<(Vec<Evidence>, Vec<(String, String)>)> {
-    let mut files = Vec::new();
-    let mut current = Vec::new();
-    for prefix in [EVIDENCE_PREFIX, SLOT_PREFIX] {
-        let mut cursor = None;
-        loop {
-            let page = p
-                .store
-                .query(
-                    Query::base(owner_pk.to_owned())
-                        .begins_with(prefix)
-                        .limit(100)
-                        .after(cursor),
-                )
-                .await?;
-            for item in &page.items {
-                if prefix == EVIDENCE_PREFIX {
-                    files.push(decode(item)?.value);
-                } else {
-                    let v: serde_json::Value = item.decode()?;
-                    current.push((
-                        item.sk.trim_start_matches(SLOT_PREFIX).to_owned(),
-                        v["evidence_id"].as_str().unwrap_or_default().to_owned(),
-                    ));
-                }
-            }
-            match page.next_cursor {
-                Some(next) => cursor = Some(next),
-                None => break,
-            }
-        }
-    }
+    let store = p.store.as_ref();
+    let files = query_all(store, Query::base(owner_pk).begins_with(EVIDENCE_PREFIX))
+        .await?
+        .iter()
+        .map(|item| decode(item).map(|v| v.value))
+        .collect::<AppResult<Vec<_>>>()?;
+    let current = query_all(store, Query::base(owner_pk).begins_with(SLOT_PREFIX))
+        .await?
+        .iter()
+        .map(|item| {
+            let v: serde_json::Value = item.decode()?;
+            Ok((
+                item.sk.trim_start_matches(SLOT_PREFIX).to_owned(),
+                v["evidence_id"].as_str().unwrap_or_default().to_owned(),
+            ))
+        })
+        .collect::<AppResult<Vec<_>>>()?;
     Ok((files, current))
 }
 

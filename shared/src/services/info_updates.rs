@@ -217,7 +217,7 @@ async fn save(
 }
 
 async fn load(p: &Platform, id: &str) -> AppResult<Option<Versioned<InfoUpdate>>> {
-    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+    if !crate::services::events::is_valid_id(id) {
         return Ok(None);
     }
     Ok(match p.store.get(&upd_pk(id), UPD_SK).await? {

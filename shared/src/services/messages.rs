@@ -415,26 +415,12 @@ pub async fn mark_read(p: &Platform, caller: &Principal, id: &str) -> AppResult<
 
 /// For tests and tools: every message of a box, oldest first.
 pub async fn all_in_box(p: &Platform, mailbox: &str) -> AppResult<Vec<Message>> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = p
-            .store
-            .query(
-                Query::base(mailbox)
-                    .begins_with(MSG_PREFIX)
-                    .limit(100)
-                    .after(cursor),
-            )
-            .await?;
-        for item in &page.items {
-            out.push(item.decode()?);
-        }
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => return Ok(out),
-        }
-    }
+    let query = Query::base(mailbox).begins_with(MSG_PREFIX);
+    crate::ports::query_all(p.store.as_ref(), query)
+        .await?
+        .iter()
+        .map(|item| item.decode().map_err(AppError::from))
+        .collect()
 }
 
 /// The unread count of a box (tests and tools).

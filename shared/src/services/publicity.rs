@@ -20,7 +20,7 @@ use crate::domain::principal::{Level, Principal};
 use crate::domain::qualification::Qualification;
 use crate::domain::tier::Tier;
 use crate::error::{AppError, AppResult, ErrorCode, FieldError};
-use crate::ports::{Cond, Item, Query, TxOp};
+use crate::ports::{Cond, Item, Query, TxOp, query_all};
 use crate::services::Platform;
 use crate::services::accounts::Versioned;
 use crate::services::declarations::{self, Summary, decl_item_ops, transition_error};
@@ -90,7 +90,7 @@ fn list_pk(id: &str) -> String {
 const LIST_SK: &str = "LIST";
 
 async fn load_list(p: &Platform, id: &str) -> AppResult<Versioned<PublicityList>> {
-    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+    if !crate::services::events::is_valid_id(id) {
         return Err(AppError::not_found("公示不存在"));
     }
     match p.store.get(&list_pk(id), LIST_SK).await? {
@@ -155,21 +155,10 @@ pub async fn publish(
         declarations::level_name(level)
     );
     let mut waiting = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = p
-            .store
-            .query(Query::gsi1(pk.clone()).limit(100).after(cursor))
-            .await?;
-        for item in &page.items {
-            let s: Summary = item.decode()?;
-            if s.status == Status::Publicity && s.tier == tier && s.publicity_id.is_none() {
-                waiting.push(s);
-            }
-        }
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => break,
+    for item in query_all(p.store.as_ref(), Query::gsi1(pk)).await? {
+        let s: Summary = item.decode()?;
+        if s.status == Status::Publicity && s.tier == tier && s.publicity_id.is_none() {
+            waiting.push(s);
         }
     }
     let chosen: Vec<Summary> = match &req.declaration_ids {

@@ -410,26 +410,11 @@ pub async fn enterprise_view(
     let today = crate::domain::calendar::china_date(p.clock.now());
     let quals = enterprise::qualifications(p, &uscc).await?;
     let mut declarations_out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = p
-            .store
-            .query(
-                Query::gsi1(format!("ENT#{uscc}#DECL"))
-                    .backward()
-                    .limit(100)
-                    .after(cursor),
-            )
-            .await?;
-        for item in &page.items {
-            let d: Declaration = item.decode()?;
-            if d.status != Status::Draft {
-                declarations_out.push(serde_json::to_value(Summary::of(&d)).unwrap_or_default());
-            }
-        }
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => break,
+    let query = Query::gsi1(format!("ENT#{uscc}#DECL")).backward();
+    for item in crate::ports::query_all(p.store.as_ref(), query).await? {
+        let d: Declaration = item.decode()?;
+        if d.status != Status::Draft {
+            declarations_out.push(serde_json::to_value(Summary::of(&d)).unwrap_or_default());
         }
     }
     let view = profile.value.view();

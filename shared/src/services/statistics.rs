@@ -87,22 +87,14 @@ async fn entries_in_scope(
     };
     let mut out = Vec::new();
     for province in provinces {
-        let mut cursor = None;
-        loop {
-            let mut q = Query::gsi1(registry_pk(province)).limit(100).after(cursor);
-            if scope.len() > 2 {
-                q = q.begins_with(scope.clone());
-            }
-            let page = p.store.query(q).await?;
-            for item in &page.items {
-                let s: Summary = item.decode()?;
-                if s.status != Status::Draft {
-                    out.push(s);
-                }
-            }
-            match page.next_cursor {
-                Some(c) => cursor = Some(c),
-                None => break,
+        let mut q = Query::gsi1(registry_pk(province));
+        if scope.len() > 2 {
+            q = q.begins_with(scope.clone());
+        }
+        for item in crate::ports::query_all(p.store.as_ref(), q).await? {
+            let s: Summary = item.decode()?;
+            if s.status != Status::Draft {
+                out.push(s);
             }
         }
     }

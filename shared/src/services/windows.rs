@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use crate::domain::principal::{Level, Principal, Role};
 use crate::domain::tier::Tier;
 use crate::error::{AppError, AppResult, ErrorCode, FieldError};
-use crate::ports::{Cond, Item, Query};
+use crate::ports::{Cond, Item, Query, query_all};
 use crate::rules::region::{RegionCode, RegionLevel};
 use crate::services::Platform;
 use crate::services::events::{EVENT_PREFIX, Event, new_id};
@@ -239,26 +239,13 @@ pub async fn list(
 }
 
 async fn all_windows(p: &Platform, tier: Tier, year: i32) -> AppResult<Vec<Window>> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = p
-            .store
-            .query(Query::base(window_pk(tier, year)).limit(100).after(cursor))
-            .await?;
-        // The windows' audit events live beside them.
-        for item in page
-            .items
-            .iter()
-            .filter(|i| !i.sk.starts_with(EVENT_PREFIX))
-        {
-            out.push(item.decode::<Window>()?);
-        }
-        match page.next_cursor {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
-    }
+    let items = query_all(p.store.as_ref(), Query::base(window_pk(tier, year))).await?;
+    // The windows' audit events live beside them.
+    let mut out = items
+        .iter()
+        .filter(|i| !i.sk.starts_with(EVENT_PREFIX))
+        .map(|i| i.decode::<Window>())
+        .collect::<Result<Vec<_>, _>>()?;
     out.sort_by_key(|w| (w.opens_at, w.id.clone()));
     Ok(out)
 }
@@ -272,26 +259,12 @@ pub async fn applicable(
     region: RegionCode,
 ) -> AppResult<Vec<Window>> {
     let scope = scope_of(tier, Some(region));
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = p
-            .store
-            .query(
-                Query::base(window_pk(tier, year))
-                    .begins_with(format!("{scope}#"))
-                    .limit(100)
-                    .after(cursor),
-            )
-            .await?;
-        for item in &page.items {
-            out.push(item.decode::<Window>()?);
-        }
-        match page.next_cursor {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
-    }
+    let query = Query::base(window_pk(tier, year)).begins_with(format!("{scope}#"));
+    let mut out = query_all(p.store.as_ref(), query)
+        .await?
+        .iter()
+        .map(|i| i.decode::<Window>())
+        .collect::<Result<Vec<_>, _>>()?;
     out.sort_by_key(|w| w.opens_at);
     Ok(out)
 }
