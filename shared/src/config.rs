@@ -67,6 +67,7 @@ fn pem(name: &str) -> Result<String, ConfigError> {
 /// Build a Lambda function's state: DynamoDB table `SME_TABLE`, bucket `SME_BUCKET` (upload only), the public
 /// key `SME_JWT_PUBLIC_KEY`, and for register the private key `SME_JWT_PRIVATE_KEY`.
 pub async fn lambda_state(function: Function) -> Result<AppState, ConfigError> {
+    crate::rules::load_all();
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let clock: SharedClock = Arc::new(SystemClock);
     let store: SharedStore = Arc::new(DynamoStore::new(

@@ -47,7 +47,6 @@ fn body_schema(id: RouteId) -> Option<&'static str> {
         DecideDeclaration | DecideReReview => "DecisionRequest",
         PublishPublicity => "NewPublicity",
         ObjectPublicity => "Objection",
-        CreateInfoUpdate => return None,
         SaveInfoUpdate => "InfoUpdateBody",
         WithdrawInfoUpdate | WithdrawReReview => "WithdrawRequest",
         DecideInfoUpdate | DecideChangeReport => "AcceptReturnBody",

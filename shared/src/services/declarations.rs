@@ -69,7 +69,7 @@ fn not_found() -> AppError {
 
 /// Load a declaration with its version (no access check).
 pub async fn load(p: &Platform, id: &str) -> AppResult<Option<Versioned<Declaration>>> {
-    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+    if !crate::services::events::is_valid_id(id) {
         return Ok(None);
     }
     Ok(match p.store.get(&decl_pk(id), DECL_SK).await? {
@@ -395,8 +395,7 @@ pub async fn create_of_kind(
         }
     };
     if kind == Kind::Declaration {
-        enterprise::check_not_banned(p, &uscc, tier, now).await?;
-        enterprise::check_prerequisites(p, &uscc, tier, now).await?;
+        enterprise::check_may_declare(p, &uscc, tier, now).await?;
     }
     let mut declaration = Declaration::new_draft(
         new_id(now),

@@ -357,25 +357,31 @@ fn digital_level_of(record: &Option<Value>) -> Option<u8> {
 
 // ---- rules: prerequisites, forms, advice ---------------------------------------------------------------------------
 
-/// The tiers the enterprise holds valid today.
-async fn valid_tiers(p: &Platform, uscc: &str, today: Date) -> AppResult<Vec<Tier>> {
-    Ok(qualifications(p, uscc)
-        .await?
+/// The tiers held valid on `today`.
+fn valid_tiers(quals: &[Qualification], today: Date) -> Vec<Tier> {
+    quals
         .iter()
         .filter(|q| q.is_valid_on(today))
         .map(|q| q.tier)
-        .collect())
+        .collect()
 }
 
-/// `DECLARATION_BANNED` when a qualification of this tier was revoked less than three years ago (暂行办法 Art. 16).
-pub async fn check_not_banned(
+/// Both checks a new declaration of `tier` faces (ban, prerequisites), over one read of the qualifications.
+pub async fn check_may_declare(
     p: &Platform,
     uscc: &str,
     tier: Tier,
     now: OffsetDateTime,
 ) -> AppResult<()> {
+    let quals = qualifications(p, uscc).await?;
     let today = china_date(now);
-    for q in qualifications(p, uscc).await? {
+    check_not_banned(&quals, tier, today)?;
+    check_prerequisites(&quals, tier, today)
+}
+
+/// `DECLARATION_BANNED` when a qualification of this tier was revoked less than three years ago (暂行办法 Art. 16).
+pub fn check_not_banned(quals: &[Qualification], tier: Tier, today: Date) -> AppResult<()> {
+    for q in quals {
         if q.tier != tier {
             continue;
         }
@@ -398,19 +404,13 @@ pub async fn check_not_banned(
 }
 
 /// `PREREQUISITE_MISSING` unless the enterprise holds, valid today, every tier the rule version in force demands.
-pub async fn check_prerequisites(
-    p: &Platform,
-    uscc: &str,
-    tier: Tier,
-    now: OffsetDateTime,
-) -> AppResult<()> {
-    let today = china_date(now);
+pub fn check_prerequisites(quals: &[Qualification], tier: Tier, today: Date) -> AppResult<()> {
     let rule_set = tiers::rule_set_for(today);
     let needed = tiers::prerequisites(rule_set, tier);
     if needed.is_empty() {
         return Ok(());
     }
-    let held = valid_tiers(p, uscc, today).await?;
+    let held = valid_tiers(quals, today);
     let missing: Vec<Tier> = needed.into_iter().filter(|t| !held.contains(t)).collect();
     if missing.is_empty() {
         return Ok(());
@@ -497,7 +497,7 @@ pub async fn advice(p: &Platform, caller: &Principal) -> AppResult<Value> {
     let profile = profile_or_new(p, caller, uscc).await?.value;
     let digital = latest_digital_assessment(p, uscc).await?;
     let level = digital_level_of(&digital);
-    let held = valid_tiers(p, uscc, today).await?;
+    let held = valid_tiers(&qualifications(p, uscc).await?, today);
     let rule_set = tiers::rule_set_for(today);
     let size = size_of(&profile, year);
     let mut out = Vec::new();
@@ -546,9 +546,10 @@ pub async fn submission_package(
 ) -> AppResult<Package> {
     let today = china_date(now);
     let rule_set = tiers::rule_set_for(today);
+    let quals = qualifications(p, &d.uscc).await?;
     if d.kind == crate::domain::declaration::Kind::Declaration {
-        check_not_banned(p, &d.uscc, d.tier, now).await?;
-        check_prerequisites(p, &d.uscc, d.tier, now).await?;
+        check_not_banned(&quals, d.tier, today)?;
+        check_prerequisites(&quals, d.tier, today)?;
     }
     let profile = load_profile(p, &d.uscc)
         .await?
@@ -603,7 +604,7 @@ pub async fn submission_package(
             "申报专精特新中小企业须先完成数字化水平自评测",
         ));
     }
-    let held = valid_tiers(p, &d.uscc, today).await?;
+    let held = valid_tiers(&quals, today);
     let assessment = tiers::assess(
         rule_set,
         d.tier,

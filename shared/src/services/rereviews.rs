@@ -122,7 +122,7 @@ pub async fn ineligibility(
     tier: Tier,
     now: OffsetDateTime,
 ) -> AppResult<Option<String>> {
-    if p.store.get(&ent_pk(uscc), &flag_sk(tier)).await?.is_none() {
+    if !is_flagged(p, uscc, tier).await? {
         return Ok(Some(format!(
             "省级主管部门尚未标记本企业符合{}复核条件",
             tier.label()
