@@ -16,7 +16,7 @@ use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 use crate::ports::{Cond, Item, Query, StoreError, TxOp};
 use crate::rules::region::{RegionCode, RegionLevel};
 use crate::services::Platform;
-use crate::services::declarations::{queue_pk, require_enterprise};
+use crate::services::declarations::{queue_entry_op, require_enterprise};
 use crate::services::enterprise::{self, ent_pk};
 use crate::services::events::{Event, new_id};
 
@@ -123,27 +123,20 @@ fn item(r: &ChangeReport, version: u64) -> Item {
 }
 
 fn queue_ops(r: &ChangeReport) -> Vec<TxOp> {
-    match (r.status, RegionCode::parse(&r.region)) {
-        (ReportStatus::Submitted, Ok(region)) => vec![TxOp::Put {
-            item: Item::new(
-                chg_pk(&r.id),
-                "QUEUE",
-                &json!({"kind": "change_report", "id": r.id, "uscc": r.uscc, "enterprise_name": r.enterprise_name,
-                        "change_kind": r.kind, "late": r.late, "region": r.region, "status": "submitted",
-                        "level": "county", "waiting_since": r.waiting_since}),
-            )
-            .with_gsi1(
-                queue_pk("change_report", Level::County, region),
-                format!("{}#{}", crate::domain::calendar::sortable(r.waiting_since), r.id),
-            ),
-            cond: Cond::Always,
-        }],
-        _ => vec![TxOp::Delete {
-            pk: chg_pk(&r.id),
-            sk: "QUEUE".into(),
-            cond: Cond::Always,
-        }],
-    }
+    let waiting = RegionCode::parse(&r.region)
+        .ok()
+        .filter(|_| r.status == ReportStatus::Submitted)
+        .map(|region| (Level::County, region, r.waiting_since));
+    let entry = json!({"kind": "change_report", "id": r.id, "uscc": r.uscc, "enterprise_name": r.enterprise_name,
+                       "change_kind": r.kind, "late": r.late, "region": r.region, "status": "submitted",
+                       "level": "county", "waiting_since": r.waiting_since});
+    vec![queue_entry_op(
+        &chg_pk(&r.id),
+        "change_report",
+        &r.id,
+        waiting,
+        &entry,
+    )]
 }
 
 fn event(r: &ChangeReport, action: &str, caller: &Principal, comment: Option<&str>) -> Event {

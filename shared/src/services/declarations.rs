@@ -206,25 +206,41 @@ pub fn index_ops(d: &Declaration) -> Vec<TxOp> {
         ),
         cond: Cond::Always,
     }];
-    match waiting_level(d) {
-        Some(level) => ops.push(TxOp::Put {
-            item: Item::new(decl_pk(&d.id), QUEUE_SK, &summary).with_gsi1(
-                queue_pk(d.kind.as_str(), level, d.region),
-                format!(
-                    "{}#{}",
-                    crate::domain::calendar::sortable(d.waiting_since),
-                    d.id
-                ),
+    let waiting = waiting_level(d).map(|level| (level, d.region, d.waiting_since));
+    ops.push(queue_entry_op(
+        &decl_pk(&d.id),
+        d.kind.as_str(),
+        &d.id,
+        waiting,
+        &summary,
+    ));
+    ops
+}
+
+/// The queue entry of any reviewed record (declaration, re-review, yearly update, change report), beside it
+/// under `sk = QUEUE`: put while it waits at a level (`waiting` = level, region, since when), deleted otherwise.
+/// `entry` is what the queue shows (its `tier`/`status` fields are what the queue filters on).
+pub fn queue_entry_op<T: Serialize>(
+    owner_pk: &str,
+    kind: &str,
+    id: &str,
+    waiting: Option<(Level, RegionCode, OffsetDateTime)>,
+    entry: &T,
+) -> TxOp {
+    match waiting {
+        Some((level, region, since)) => TxOp::Put {
+            item: Item::new(owner_pk.to_owned(), QUEUE_SK, entry).with_gsi1(
+                queue_pk(kind, level, region),
+                format!("{}#{id}", crate::domain::calendar::sortable(since)),
             ),
             cond: Cond::Always,
-        }),
-        None => ops.push(TxOp::Delete {
-            pk: decl_pk(&d.id),
+        },
+        None => TxOp::Delete {
+            pk: owner_pk.to_owned(),
             sk: QUEUE_SK.into(),
             cond: Cond::Always,
-        }),
+        },
     }
-    ops
 }
 
 fn decl_item(d: &Declaration, version: u64) -> Item {

@@ -20,7 +20,7 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::ports::{Cond, Item, Query, StoreError, TxOp};
 use crate::services::Platform;
 use crate::services::accounts::Versioned;
-use crate::services::declarations::{check_if_match, queue_pk, require_enterprise};
+use crate::services::declarations::{check_if_match, queue_entry_op, require_enterprise};
 use crate::services::enterprise::{self, ent_pk};
 use crate::services::events::{EVENT_PREFIX, Event, new_id};
 
@@ -150,27 +150,20 @@ fn item(u: &InfoUpdate, version: u64) -> Item {
 }
 
 fn queue_ops(u: &InfoUpdate) -> Vec<TxOp> {
-    match (u.status, crate::rules::region::RegionCode::parse(&u.region)) {
-        (UpdateStatus::Submitted, Ok(region)) => vec![TxOp::Put {
-            item: Item::new(
-                upd_pk(&u.id),
-                "QUEUE",
-                &json!({"kind": "info_update", "id": u.id, "uscc": u.uscc, "enterprise_name": u.enterprise_name,
-                        "year": u.year, "region": u.region, "status": "submitted", "level": "county",
-                        "waiting_since": u.waiting_since, "submissions": 1}),
-            )
-            .with_gsi1(
-                queue_pk("info_update", Level::County, region),
-                format!("{}#{}", crate::domain::calendar::sortable(u.waiting_since), u.id),
-            ),
-            cond: Cond::Always,
-        }],
-        _ => vec![TxOp::Delete {
-            pk: upd_pk(&u.id),
-            sk: "QUEUE".into(),
-            cond: Cond::Always,
-        }],
-    }
+    let region = crate::rules::region::RegionCode::parse(&u.region).ok();
+    let waiting = region
+        .filter(|_| u.status == UpdateStatus::Submitted)
+        .map(|r| (Level::County, r, u.waiting_since));
+    let entry = json!({"kind": "info_update", "id": u.id, "uscc": u.uscc, "enterprise_name": u.enterprise_name,
+                       "year": u.year, "region": u.region, "status": "submitted", "level": "county",
+                       "waiting_since": u.waiting_since, "submissions": 1});
+    vec![queue_entry_op(
+        &upd_pk(&u.id),
+        "info_update",
+        &u.id,
+        waiting,
+        &entry,
+    )]
 }
 
 fn event(
