@@ -121,7 +121,12 @@ fn load_keys(data_dir: &Path) -> Result<TokenKeys, String> {
 }
 
 fn load_blob_secret(data_dir: &Path) -> Result<[u8; 32], String> {
-    let path = data_dir.join("keys").join("blob-url-secret");
+    load_secret(data_dir, "blob-url-secret")
+}
+
+/// A 32-byte secret kept (hex) under `<data>/keys/<name>`, generated on first start.
+fn load_secret(data_dir: &Path, name: &str) -> Result<[u8; 32], String> {
+    let path = data_dir.join("keys").join(name);
     let text = read_or_create(&path, || {
         let mut secret = [0u8; 32];
         rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut secret);
@@ -338,6 +343,11 @@ pub async fn build_with(
                 .map_err(|e| e.to_string())?,
         ),
     };
+    // Pagination cursors handed to clients are sealed (HMAC) and checked when they come back.
+    let store: SharedStore = Arc::new(shared::adapters::sealed_cursors::SealedCursors::new(
+        store,
+        load_secret(&config.data_dir, "cursor-secret")?,
+    ));
     let blobs = Arc::new(LocalBlobs::new(
         config.data_dir.join("blobs"),
         public_base_url.to_owned(),

@@ -8,6 +8,7 @@ use crate::adapters::identity::verifier_for;
 use crate::adapters::notify_aws::AwsNotifier;
 use crate::adapters::outbox::StoreOutbox;
 use crate::adapters::s3_blobs::S3Blobs;
+use crate::adapters::sealed_cursors::SealedCursors;
 use crate::http::auth::TokenKeys;
 use crate::http::routes::Function;
 use crate::http::state::AppState;
@@ -59,6 +60,15 @@ pub fn policy() -> Result<Policy, ConfigError> {
     Ok(policy)
 }
 
+/// The key that seals pagination cursors (`SME_CURSOR_KEY`: 64 hex characters, the same for every function).
+fn cursor_key() -> Result<[u8; 32], ConfigError> {
+    let text = required("SME_CURSOR_KEY")?;
+    hex::decode(text.trim())
+        .ok()
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+        .ok_or_else(|| ConfigError("SME_CURSOR_KEY must be 64 hex characters (32 bytes)".into()))
+}
+
 /// PEM text from an environment variable that may hold the PEM itself or, escaped, with literal `\n`.
 fn pem(name: &str) -> Result<String, ConfigError> {
     Ok(required(name)?.replace("\\n", "\n"))
@@ -75,6 +85,7 @@ pub async fn lambda_state(function: Function) -> Result<AppState, ConfigError> {
         required("SME_TABLE")?,
         clock.clone(),
     ));
+    let store: SharedStore = Arc::new(SealedCursors::new(store, cursor_key()?));
     let blobs: Option<SharedBlobs> = match function {
         Function::Upload | Function::Declare | Function::Review => {
             let s3 = aws_sdk_s3::Client::new(&aws);

@@ -299,6 +299,11 @@ impl From<StoreError> for AppError {
                 AppError::new(ErrorCode::Unavailable, "数据服务暂时不可用，请稍后再试")
                     .retry_after(5)
             }
+            StoreError::BadCursor => AppError::field(
+                "cursor",
+                "INVALID_CURSOR",
+                "分页游标（cursor）无效，请从第一页重新查询",
+            ),
             StoreError::Invalid(msg) | StoreError::Corrupt(msg) => {
                 tracing::error!(error = %msg, "store request failed");
                 AppError::internal("数据处理失败，请联系平台运维")

@@ -205,6 +205,9 @@ pub enum StoreError {
     /// The request itself is malformed (too many actions, one item twice, bad cursor, bad limit).
     #[error("invalid store request: {0}")]
     Invalid(String),
+    /// A pagination cursor that this store did not hand out for this query (forged, edited, or from another list).
+    #[error("bad cursor")]
+    BadCursor,
     /// A stored record cannot be decoded.
     #[error("corrupt record: {0}")]
     Corrupt(String),

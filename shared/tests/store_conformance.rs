@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use shared::adapters::aws::local_client;
 use shared::adapters::dynamo_store::{DynamoStore, create_table_from_template};
 use shared::adapters::moto::moto_endpoint;
+use shared::adapters::sealed_cursors::SealedCursors;
 use shared::adapters::sqlite_store::SqliteStore;
 use shared::adapters::store_conformance::{check_survives_reopen, run_all};
 use shared::ports::{SharedClock, SharedStore};
@@ -59,6 +60,14 @@ conformance_test!(sqlite_store_conforms_after_reopening_one_long_lived_file, {
 conformance_test!(sqlite_in_memory_store_conforms, {
     run_all(|clock| async move {
         Arc::new(SqliteStore::in_memory(clock).expect("in-memory store")) as SharedStore
+    })
+    .await;
+});
+
+conformance_test!(sealed_cursor_store_conforms, {
+    run_all(|clock| async move {
+        let inner: SharedStore = Arc::new(SqliteStore::in_memory(clock).expect("in-memory store"));
+        Arc::new(SealedCursors::new(inner, [9; 32])) as SharedStore
     })
     .await;
 });

@@ -122,7 +122,8 @@ async fn get_advice(State(s): State<AppState>, Caller(c): Caller) -> AppResult<J
     Ok(Json(enterprise::advice(&s, &c).await?))
 }
 
-async fn get_questionnaire() -> Json<Value> {
+/// Account-only, as the route table says: the questionnaire is part of the declaration flow.
+async fn get_questionnaire(Caller(_): Caller) -> Json<Value> {
     Json(json!(shared::rules::digital::questionnaire()))
 }
 

@@ -10,6 +10,7 @@ pub mod moto;
 pub mod notify_aws;
 pub mod outbox;
 pub mod s3_blobs;
+pub mod sealed_cursors;
 pub mod sqlite_store;
 mod store_common;
 pub mod store_conformance;

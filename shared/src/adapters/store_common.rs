@@ -173,7 +173,7 @@ impl Cursor {
 
     /// Decode a cursor and check that it belongs to `query` (same index, same partition).
     pub fn decode(text: &str, query: &Query) -> Result<Cursor, StoreError> {
-        let bad = |why: &str| StoreError::Invalid(format!("bad cursor: {why}"));
+        let bad = |_why: &str| StoreError::BadCursor;
         let json = URL_SAFE_NO_PAD
             .decode(text.as_bytes())
             .map_err(|_| bad("not base64url"))?;
@@ -204,17 +204,17 @@ mod tests {
         assert_eq!(Cursor::decode(&cursor.encode(), &q).unwrap(), cursor);
         assert!(matches!(
             Cursor::decode(&cursor.encode(), &Query::gsi1("other")),
-            Err(StoreError::Invalid(_))
+            Err(StoreError::BadCursor)
         ));
         // A base-key cursor cannot drive a secondary-index query.
         let base = Cursor::after(&item, Index::Base);
         assert!(matches!(
             Cursor::decode(&base.encode(), &q),
-            Err(StoreError::Invalid(_))
+            Err(StoreError::BadCursor)
         ));
         assert!(matches!(
             Cursor::decode("!!", &q),
-            Err(StoreError::Invalid(_))
+            Err(StoreError::BadCursor)
         ));
     }
 

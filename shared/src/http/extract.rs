@@ -1,6 +1,6 @@
 //! Small extractors: `If-Match` versions and query strings that fail as problem documents.
 
-use axum::extract::{FromRequestParts, Query};
+use axum::extract::FromRequestParts;
 use axum::http::HeaderValue;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
@@ -47,20 +47,61 @@ pub struct QueryParams<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T> {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match Query::<T>::from_request_parts(parts, state).await {
-            Ok(Query(v)) => Ok(QueryParams(v)),
-            Err(e) => Err(AppError::new(
-                ErrorCode::ValidationFailed,
-                format!("查询参数不符合要求：{}", e.body_text()),
-            )),
-        }
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parse_query(parts.uri.query().unwrap_or("")).map(QueryParams)
     }
+}
+
+/// Parse a query string into `T`; failures name the parameter in Chinese.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, AppError> {
+    let deserializer =
+        serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let (field, code, message) =
+            crate::http::error::describe_data_error(&path, &e.into_inner().to_string());
+        let field = if field == "body" {
+            "query".to_owned()
+        } else {
+            field
+        };
+        AppError::validation(vec![crate::error::FieldError::new(
+            field,
+            code,
+            format!("查询参数有误：{message}"),
+        )])
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Filter {
+        tier: Option<crate::domain::tier::Tier>,
+        limit: Option<u32>,
+    }
+
+    #[test]
+    fn bad_query_parameters_are_named_without_serde_wording() {
+        let e = parse_query::<Filter>("tier=gold").unwrap_err();
+        assert_eq!(e.code, ErrorCode::ValidationFailed);
+        assert_eq!(e.errors[0].field, "tier");
+        assert!(
+            e.errors[0].message.contains("不在允许范围内"),
+            "{}",
+            e.errors[0].message
+        );
+        let e = parse_query::<Filter>("limit=ten").unwrap_err();
+        assert!(
+            !e.errors[0].message.contains("invalid"),
+            "{}",
+            e.errors[0].message
+        );
+        assert!(parse_query::<Filter>("tier=innovative&limit=3").is_ok());
+    }
 
     #[test]
     fn if_match_accepts_plain_quoted_and_weak_versions() {

@@ -611,7 +611,9 @@ pub async fn list_real_name_reviews(
 
 fn cursor_error(e: StoreError) -> AppError {
     match e {
-        StoreError::Invalid(_) => AppError::field("cursor", "INVALID_CURSOR", "分页游标无效"),
+        StoreError::Invalid(_) | StoreError::BadCursor => {
+            AppError::field("cursor", "INVALID_CURSOR", "分页游标无效")
+        }
         other => other.into(),
     }
 }

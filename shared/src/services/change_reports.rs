@@ -181,6 +181,14 @@ pub async fn create(
             ));
             None
         }
+        Ok(d) if d.year() < 1949 => {
+            errors.push(FieldError::new(
+                "occurred_on",
+                "IMPLAUSIBLE",
+                "变化发生日期不能早于1949年",
+            ));
+            None
+        }
         Ok(d) => Some(d),
         Err(_) => {
             errors.push(FieldError::new(

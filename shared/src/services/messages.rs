@@ -138,6 +138,16 @@ pub fn boxes_of(caller: &Principal) -> Vec<String> {
     boxes
 }
 
+/// A list cursor is the id of the last message of the previous page: `<event ULID>-<a|o>`.
+fn is_message_cursor(cursor: &str) -> bool {
+    match cursor.split_once('-') {
+        Some((event, tag)) => {
+            event.len() == 26 && ulid::Ulid::from_string(event).is_ok() && matches!(tag, "a" | "o")
+        }
+        None => false,
+    }
+}
+
 fn message_id_ok(id: &str) -> bool {
     !id.is_empty() && id.len() <= 40 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
@@ -324,7 +334,7 @@ pub async fn list(
     cursor: Option<String>,
 ) -> AppResult<MessagePage> {
     if let Some(c) = &cursor
-        && !message_id_ok(c)
+        && !is_message_cursor(c)
     {
         return Err(AppError::field(
             "cursor",

@@ -66,6 +66,14 @@ fn scope_of(tier: Tier, region: Option<RegionCode>) -> String {
 
 fn parse_time(field: &str, raw: &str, errors: &mut Vec<FieldError>) -> Option<OffsetDateTime> {
     match OffsetDateTime::parse(raw.trim(), &time::format_description::well_known::Rfc3339) {
+        Ok(t) if !(2020..=2100).contains(&t.year()) => {
+            errors.push(FieldError::new(
+                field,
+                "IMPLAUSIBLE_TIME",
+                format!("{field} 须在 2020 年至 2100 年之间"),
+            ));
+            None
+        }
         Ok(t) => Some(t),
         Err(_) => {
             errors.push(FieldError::new(
