@@ -364,6 +364,7 @@ pub async fn build_with(
     }
     let outbox = Arc::new(StoreOutbox::new(store.clone(), shared_clock.clone()));
     let platform = Platform {
+        sessions: Default::default(),
         store: store.clone(),
         blobs: Some(match overrides.blobs {
             Some(factory) => factory(shared_clock.clone()),

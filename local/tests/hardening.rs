@@ -252,3 +252,131 @@ async fn a_window_opening_in_year_zero_is_refused() {
         assert_eq!(answer.body["errors"][0]["code"], "IMPLAUSIBLE_TIME");
     }
 }
+
+// ---- 2. sessions end when they should ------------------------------------------------------------------------------
+
+/// The newest 6-digit code sent to `to` through the development outbox.
+async fn last_code_to(tp: &TestPlatform, to: &str) -> String {
+    let outbox = tp
+        .call("GET", "/v1/dev/outbox", None, None)
+        .await
+        .expect(200);
+    let body = outbox.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|m| m["to"] == to)
+        .unwrap_or_else(|| panic!("nothing sent to {to}: {}", outbox.text))["body"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    body.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap_or_else(|| panic!("no code in {body}"))
+        .to_owned()
+}
+
+/// Routes of three functions (register, declare, notify) that any account may call.
+async fn assert_token_works_everywhere(tp: &TestPlatform, token: &str, works: bool) {
+    for path in ["/v1/accounts/me", "/v1/declarations", "/v1/messages"] {
+        let answer = tp.call("GET", path, Some(token), None).await;
+        if works {
+            answer.expect(200);
+        } else {
+            answer.expect_problem(401, "UNAUTHENTICATED");
+        }
+    }
+}
+
+async fn a_password_reset_ends_every_older_session(backend: Backend) {
+    let tp = start(backend).await;
+    let before = tp.enterprise("reset_co", USCC_A, "重置测试有限公司").await;
+    assert_token_works_everywhere(&tp, &before, true).await;
+    tp.call(
+        "POST",
+        "/v1/password-resets",
+        None,
+        Some(json!({"login": "reset_co"})),
+    )
+    .await
+    .expect(202);
+    let code = last_code_to(&tp, &phone_for("reset_co")).await;
+    tp.call(
+        "POST",
+        "/v1/password-resets/confirm",
+        None,
+        Some(json!({"login": "reset_co", "code": code, "new_password": "NewPassw0rd2026"})),
+    )
+    .await
+    .expect(204);
+    assert_token_works_everywhere(&tp, &before, false).await;
+    let after = tp.login("reset_co", "NewPassw0rd2026").await;
+    assert_token_works_everywhere(&tp, &after, true).await;
+}
+
+#[tokio::test]
+async fn a_password_reset_ends_every_older_session_on_sqlite() {
+    a_password_reset_ends_every_older_session(Backend::Local).await;
+}
+
+#[tokio::test]
+async fn a_password_reset_ends_every_older_session_on_dynamodb() {
+    a_password_reset_ends_every_older_session(Backend::Moto).await;
+}
+
+#[tokio::test]
+async fn a_phone_change_ends_every_older_session() {
+    let tp = start(Backend::Local).await;
+    tp.call(
+        "POST",
+        "/v1/accounts",
+        None,
+        Some(
+            json!({"login_name": "phone_co", "password": PASSWORD, "phone": phone_for("phone_co"),
+            "email": "owner@phone-co.example"}),
+        ),
+    )
+    .await
+    .expect(201);
+    let before = tp.login("phone_co", PASSWORD).await;
+    let change = tp
+        .call(
+            "POST",
+            "/v1/phone-changes",
+            None,
+            Some(json!({"login": "phone_co", "new_phone": "13700137000", "method": "email"})),
+        )
+        .await
+        .expect(201);
+    let code = last_code_to(&tp, "owner@phone-co.example").await;
+    tp.call(
+        "POST",
+        &format!(
+            "/v1/phone-changes/{}/confirm",
+            change.body["id"].as_str().unwrap()
+        ),
+        None,
+        Some(json!({"code": code})),
+    )
+    .await
+    .expect(200);
+    tp.call("GET", "/v1/accounts/me", Some(&before), None)
+        .await
+        .expect_problem(401, "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn logout_ends_only_the_current_session() {
+    let tp = start(Backend::Local).await;
+    let first = tp.enterprise("logout_co", USCC_A, "退出测试有限公司").await;
+    let second = tp.login("logout_co", PASSWORD).await;
+    tp.call("DELETE", "/v1/sessions/current", Some(&first), None)
+        .await
+        .expect(204);
+    assert_token_works_everywhere(&tp, &first, false).await;
+    assert_token_works_everywhere(&tp, &second, true).await;
+    tp.call("DELETE", "/v1/sessions/current", Some(&first), None)
+        .await
+        .expect_problem(401, "UNAUTHENTICATED");
+}

@@ -115,6 +115,7 @@ pub async fn lambda_state(function: Function) -> Result<AppState, ConfigError> {
         Arc::new(StoreOutbox::new(store.clone(), clock.clone()))
     };
     let platform = Platform {
+        sessions: Default::default(),
         notifier,
         verifier: verifier_for(verification_mode()?),
         policy: policy()?,

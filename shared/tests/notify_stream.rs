@@ -29,6 +29,7 @@ fn platform() -> Platform {
     let clock: SharedClock = Arc::new(MovableClock::frozen_at(datetime!(2026-05-16 02:00 UTC)));
     let store: SharedStore = Arc::new(SqliteStore::in_memory(clock.clone()).expect("sqlite"));
     Platform {
+        sessions: Default::default(),
         notifier: Arc::new(StoreOutbox::new(store.clone(), clock.clone())),
         verifier: verifier_for(VerificationMode::Checks),
         policy: Policy::default(),
@@ -61,6 +62,8 @@ async fn seed_enterprise(p: &Platform) {
         },
         created_at: now,
         password_changed_at: now,
+        session_generation: 0,
+        revoked_sessions: Vec::new(),
     };
     p.store
         .put(

@@ -5,14 +5,14 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use shared::domain::account::{Account, RealNameSubject, Verification};
 use shared::error::AppResult;
 use shared::http::app::{ClientAddr, Handlers};
-use shared::http::auth::Caller;
+use shared::http::auth::{Caller, CallerSession};
 use shared::http::common::health;
 use shared::http::dto::{
     CodeBody, CreateAccountBody, ResetConfirmBody, ResetRequestBody, SessionBody,
@@ -38,6 +38,7 @@ pub fn handlers() -> Handlers {
         (RouteId::GetMyAccount, get(get_me)),
         (RouteId::RealName, post(real_name)),
         (RouteId::CreateSession, post(create_session)),
+        (RouteId::DeleteCurrentSession, delete(logout)),
         (RouteId::RequestPasswordReset, post(request_password_reset)),
         (RouteId::ConfirmPasswordReset, post(confirm_password_reset)),
         (RouteId::RequestPhoneChange, post(request_phone_change)),
@@ -146,7 +147,11 @@ async fn real_name(
     let mut body = json!({"status": status, "account": account_view(&account)});
     if status == "verified" {
         // The role changed: hand out a token that carries it.
-        let (token, expires_at) = s.tokens.issue(&account.principal(), s.clock.now())?;
+        let (token, expires_at) = s.tokens.issue(
+            &account.principal(),
+            account.session_generation,
+            s.clock.now(),
+        )?;
         body["token"] = json!(token);
         body["expires_at"] = json!(rfc3339(expires_at));
     }
@@ -159,13 +164,25 @@ async fn create_session(
     JsonBody(b): JsonBody<SessionBody>,
 ) -> AppResult<impl IntoResponse> {
     let account = accounts::login(&s, &b.login, &b.password, &addr.0).await?;
-    let (token, expires_at) = s.tokens.issue(&account.principal(), s.clock.now())?;
+    let (token, expires_at) = s.tokens.issue(
+        &account.principal(),
+        account.session_generation,
+        s.clock.now(),
+    )?;
     Ok((
         StatusCode::CREATED,
         Json(
             json!({"token": token, "token_type": "Bearer", "expires_at": rfc3339(expires_at), "account": account_view(&account)}),
         ),
     ))
+}
+
+async fn logout(
+    State(s): State<AppState>,
+    CallerSession(claims): CallerSession,
+) -> AppResult<StatusCode> {
+    accounts::logout(&s, &claims.sub, &claims.jti, claims.exp).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn request_password_reset(

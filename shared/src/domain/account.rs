@@ -114,9 +114,45 @@ pub struct Account {
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub password_changed_at: OffsetDateTime,
+    /// Session generation: tokens carry the generation they were issued in, and a password reset, a phone change
+    /// or an account recovery moves it on, which ends every older session.
+    #[serde(default)]
+    pub session_generation: u32,
+    /// Sessions ended one by one (logout) before they expire: their token ids and expiry (Unix seconds).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revoked_sessions: Vec<RevokedSession>,
+}
+
+/// One logged-out session, kept until its token would have expired anyway.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevokedSession {
+    pub jti: String,
+    pub expires_at: i64,
 }
 
 impl Account {
+    /// End every session issued so far.
+    pub fn end_all_sessions(&mut self) {
+        self.session_generation = self.session_generation.wrapping_add(1);
+        self.revoked_sessions.clear();
+    }
+
+    /// End one session (logout), forgetting sessions that have expired by `now`.
+    pub fn end_session(&mut self, jti: &str, expires_at: i64, now: i64) {
+        self.revoked_sessions.retain(|r| r.expires_at >= now);
+        if !self.revoked_sessions.iter().any(|r| r.jti == jti) {
+            self.revoked_sessions.push(RevokedSession {
+                jti: jti.to_owned(),
+                expires_at,
+            });
+        }
+    }
+
+    /// Whether a token of `generation` with id `jti` still opens a session.
+    pub fn session_is_current(&self, generation: u32, jti: &str) -> bool {
+        generation == self.session_generation && !self.revoked_sessions.iter().any(|r| r.jti == jti)
+    }
+
     pub fn role(&self) -> Role {
         if let Some(role) = self.fixed_role {
             return role;

@@ -27,6 +27,10 @@ pub struct Claims {
     pub iat: i64,
     pub exp: i64,
     pub jti: String,
+    /// The account's session generation when the token was issued (see `Account::session_generation`).
+    #[serde(default)]
+    #[serde(rename = "gen")]
+    pub generation: u32,
     #[serde(flatten)]
     pub principal: Principal,
 }
@@ -108,10 +112,11 @@ impl TokenKeys {
         self.signer.is_some()
     }
 
-    /// Issue a token for `principal` at `now`; returns the token and its expiry.
+    /// Issue a token for `principal` in session generation `generation` at `now`; returns the token and its expiry.
     pub fn issue(
         &self,
         principal: &Principal,
+        generation: u32,
         now: OffsetDateTime,
     ) -> Result<(String, OffsetDateTime), AppError> {
         let signer = self
@@ -126,6 +131,7 @@ impl TokenKeys {
             iat: now.unix_timestamp(),
             exp: expires.unix_timestamp(),
             jti: ulid::Ulid::new().to_string(),
+            generation,
             principal: principal.clone(),
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, signer)
@@ -135,6 +141,12 @@ impl TokenKeys {
 
     /// Verify a token at `now` (the platform clock, so a moved clock expires tokens too).
     pub fn verify(&self, token: &str, now: OffsetDateTime) -> Result<Principal, AppError> {
+        self.verify_claims(token, now)
+            .map(|claims| claims.principal)
+    }
+
+    /// [`verify`](Self::verify), keeping every claim.
+    pub fn verify_claims(&self, token: &str, now: OffsetDateTime) -> Result<Claims, AppError> {
         let mut validation = self.validation.clone();
         // Expiry is checked against the platform clock below, not the system clock.
         validation.validate_exp = false;
@@ -147,15 +159,33 @@ impl TokenKeys {
         if claims.sub != claims.principal.account_id {
             return Err(AppError::unauthenticated("登录凭证无效，请重新登录"));
         }
-        Ok(claims.principal)
+        Ok(claims)
     }
 }
 
-/// The authenticated caller, extracted from `Authorization: Bearer <jwt>`; 401 `UNAUTHENTICATED` otherwise.
+/// The authenticated caller, extracted from `Authorization: Bearer <jwt>`; 401 `UNAUTHENTICATED` otherwise —
+/// also when the session has ended (logout, password reset, phone change, account recovery).
 #[derive(Clone, Debug)]
 pub struct Caller(pub Principal);
 
 impl FromRequestParts<AppState> for Caller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        CallerSession::from_request_parts(parts, state)
+            .await
+            .map(|session| Caller(session.0.principal))
+    }
+}
+
+/// The caller with every claim of its token (logout needs the token id and expiry).
+#[derive(Clone, Debug)]
+pub struct CallerSession(pub Claims);
+
+impl FromRequestParts<AppState> for CallerSession {
     type Rejection = AppError;
 
     async fn from_request_parts(
@@ -178,9 +208,21 @@ impl FromRequestParts<AppState> for Caller {
             .strip_prefix("Bearer ")
             .or_else(|| value.strip_prefix("bearer "))
             .ok_or_else(|| AppError::unauthenticated("Authorization 请求头须为 Bearer 令牌"))?;
-        let principal = state.tokens.verify(token.trim(), state.clock.now())?;
-        tracing::Span::current().record("account_id", principal.account_id.as_str());
-        Ok(Caller(principal))
+        let claims = state
+            .tokens
+            .verify_claims(token.trim(), state.clock.now())?;
+        if !state
+            .platform
+            .sessions
+            .is_current(&state.platform, &claims.sub, claims.generation, &claims.jti)
+            .await?
+        {
+            return Err(AppError::unauthenticated(
+                "登录已失效（已退出或账户安全信息已变更），请重新登录",
+            ));
+        }
+        tracing::Span::current().record("account_id", claims.sub.as_str());
+        Ok(CallerSession(claims))
     }
 }
 
@@ -213,7 +255,7 @@ mod tests {
     fn a_token_issued_now_verifies_and_carries_the_principal() {
         let keys = keys();
         let now = datetime!(2026-05-01 08:00 UTC);
-        let (token, exp) = keys.issue(&principal(), now).unwrap();
+        let (token, exp) = keys.issue(&principal(), 0, now).unwrap();
         assert_eq!(exp, now + time::Duration::hours(2));
         assert_eq!(keys.verify(&token, now).unwrap(), principal());
     }
@@ -222,7 +264,7 @@ mod tests {
     fn an_expired_token_is_refused() {
         let keys = keys();
         let now = datetime!(2026-05-01 08:00 UTC);
-        let (token, _) = keys.issue(&principal(), now).unwrap();
+        let (token, _) = keys.issue(&principal(), 0, now).unwrap();
         let err = keys
             .verify(
                 &token,
@@ -235,7 +277,7 @@ mod tests {
     #[test]
     fn a_token_signed_with_another_key_is_refused() {
         let now = datetime!(2026-05-01 08:00 UTC);
-        let (token, _) = keys().issue(&principal(), now).unwrap();
+        let (token, _) = keys().issue(&principal(), 0, now).unwrap();
         assert!(keys().verify(&token, now).is_err());
     }
 
@@ -256,7 +298,7 @@ mod tests {
         let pair = generate_key_pair();
         let keys = TokenKeys::signing(&pair.private_pem, &pair.public_pem).unwrap();
         let now = datetime!(2026-05-01 08:00 UTC);
-        let (good, _) = keys.issue(&principal(), now).unwrap();
+        let (good, _) = keys.issue(&principal(), 0, now).unwrap();
         let payload = good.split('.').nth(1).unwrap().to_owned();
         let none = format!(
             "{}.{}.",

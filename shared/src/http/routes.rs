@@ -68,6 +68,7 @@ pub enum RouteId {
     GetMyAccount,
     RealName,
     CreateSession,
+    DeleteCurrentSession,
     RequestPasswordReset,
     ConfirmPasswordReset,
     RequestPhoneChange,
@@ -267,6 +268,14 @@ pub static ROUTES: &[Route] = &[
         "/v1/sessions",
         Public,
         "登录（登录名或统一社会信用代码）",
+    ),
+    route(
+        DeleteCurrentSession,
+        Register,
+        "DELETE",
+        "/v1/sessions/current",
+        Account,
+        "退出登录（当前登录凭证立即失效）",
     ),
     route(
         RequestPasswordReset,

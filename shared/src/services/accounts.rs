@@ -133,7 +133,10 @@ async fn save_account(
     }];
     ops.extend(extra);
     ops.push(event.tx_op());
-    p.store.transact(ops).await.map_err(AppError::from)
+    p.store.transact(ops).await.map_err(AppError::from)?;
+    // Whatever changed, this process judges the account's sessions afresh from now on.
+    p.sessions.forget(&acc.value.id);
+    Ok(())
 }
 
 async fn send(p: &Platform, channel: Channel, to: &str, body: String) -> AppResult<()> {
@@ -224,6 +227,8 @@ pub async fn register(
         verification: Verification::Unverified,
         created_at: now,
         password_changed_at: now,
+        session_generation: 0,
+        revoked_sessions: Vec::new(),
     };
     let event = Event::new(
         "account.registered",
@@ -890,6 +895,8 @@ pub async fn confirm_password_reset(
     let now = p.clock.now();
     acc.value.password_hash = passwords::hash(&p.policy, password.expose().to_owned()).await?;
     acc.value.password_changed_at = now;
+    // Whoever knew the old password is logged out everywhere.
+    acc.value.end_all_sessions();
     let event = Event::new(
         "account.password_reset",
         &account_pk(&acc.value.id),
@@ -1147,6 +1154,7 @@ async fn complete_phone_change(
         .ok_or_else(|| AppError::not_found("申请对应的账户不存在"))?;
     let now = p.clock.now();
     let old_phone = std::mem::replace(&mut acc.value.phone, change.new_phone.clone());
+    acc.value.end_all_sessions();
     change.status = "completed".into();
     change.decided_at = Some(now);
     extra.insert(
@@ -1290,6 +1298,32 @@ pub async fn decide_phone_change(
             Ok(change)
         }
     }
+}
+
+// ---- logout --------------------------------------------------------------------------------------------------------
+
+/// End the caller's current session (`DELETE /v1/sessions/current`): its token is refused from now on.
+pub async fn logout(p: &Platform, account_id: &str, jti: &str, expires_at: i64) -> AppResult<()> {
+    for _ in 0..5 {
+        let mut acc = require_account(p, account_id).await?;
+        let now = p.clock.now();
+        acc.value.end_session(jti, expires_at, now.unix_timestamp());
+        let event = Event::new(
+            "account.logged_out",
+            &account_pk(account_id),
+            Some(account_id),
+            now,
+            json!({}),
+        );
+        match save_account(p, &acc, Vec::new(), event).await {
+            Err(e) if e.code == ErrorCode::VersionConflict => continue,
+            other => return other,
+        }
+    }
+    Err(AppError::new(
+        ErrorCode::VersionConflict,
+        "账户正被同时修改，请稍后再试",
+    ))
 }
 
 // ---- bootstrap -----------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ pub mod publicity;
 pub mod reminders;
 pub mod rereviews;
 pub mod review;
+pub mod sessions;
 pub mod statistics;
 pub mod stream;
 pub mod windows;
@@ -99,6 +100,8 @@ pub struct Platform {
     pub notifier: SharedNotifier,
     pub verifier: SharedVerifier,
     pub policy: Policy,
+    /// Which sessions are still current, cached briefly per account (see [`sessions`]).
+    pub sessions: sessions::SessionCache,
 }
 
 pub type SharedPlatform = Arc<Platform>;
