@@ -106,7 +106,14 @@ impl Api {
             .unwrap()
             .iter()
             .rev()
-            .find(|m| m["to"] == to)
+            .filter(|m| m["to"] == to)
+            .find(|m| {
+                m["body"]
+                    .as_str()
+                    .unwrap_or("")
+                    .split(|c: char| !c.is_ascii_digit())
+                    .any(|w| w.len() == 6)
+            })
             .unwrap_or_else(|| panic!("nothing sent to {to}: {outbox}"))["body"]
             .as_str()
             .unwrap()

@@ -266,7 +266,14 @@ async fn last_code_to(tp: &TestPlatform, to: &str) -> String {
         .unwrap()
         .iter()
         .rev()
-        .find(|m| m["to"] == to)
+        .filter(|m| m["to"] == to)
+        .find(|m| {
+            m["body"]
+                .as_str()
+                .unwrap_or("")
+                .split(|c: char| !c.is_ascii_digit())
+                .any(|w| w.len() == 6)
+        })
         .unwrap_or_else(|| panic!("nothing sent to {to}: {}", outbox.text))["body"]
         .as_str()
         .unwrap()
@@ -379,4 +386,379 @@ async fn logout_ends_only_the_current_session() {
     tp.call("DELETE", "/v1/sessions/current", Some(&first), None)
         .await
         .expect_problem(401, "UNAUTHENTICATED");
+}
+
+// ---- 1. account recovery must not be a way to take an account -----------------------------------------------------
+
+/// Register an account with an e-mail address; returns nothing (log in as needed).
+async fn account_with_email(tp: &TestPlatform, login: &str, email: &str) {
+    tp.call(
+        "POST",
+        "/v1/accounts",
+        None,
+        Some(json!({"login_name": login, "password": PASSWORD, "phone": phone_for(login), "email": email})),
+    )
+    .await
+    .expect(201);
+}
+
+async fn outbox_to(tp: &TestPlatform, to: &str) -> Vec<String> {
+    let outbox = tp
+        .call("GET", "/v1/dev/outbox", None, None)
+        .await
+        .expect(200);
+    outbox.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["to"] == to)
+        .map(|m| m["body"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_email_phone_change_code_dies_after_five_wrong_tries_and_requests_are_capped() {
+    let tp = start(Backend::Local).await;
+    account_with_email(&tp, "victim_co", "boss@victim.example").await;
+    async fn request(tp: &TestPlatform) -> Answer {
+        tp.call(
+            "POST",
+            "/v1/phone-changes",
+            None,
+            Some(json!({"login": "victim_co", "new_phone": "13600136000", "method": "email"})),
+        )
+        .await
+    }
+    async fn confirm(tp: &TestPlatform, id: &str, code: &str) -> Answer {
+        tp.call(
+            "POST",
+            &format!("/v1/phone-changes/{id}/confirm"),
+            None,
+            Some(json!({"code": code})),
+        )
+        .await
+    }
+    let first = request(&tp).await.expect(201);
+    let id = first.body["id"].as_str().unwrap().to_owned();
+    let code = last_code_to(&tp, "boss@victim.example").await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..5 {
+        confirm(&tp, &id, wrong)
+            .await
+            .expect_problem(422, "INVALID_CODE");
+    }
+    // The attacker now guesses right: too late, the code is dead.
+    confirm(&tp, &id, &code)
+        .await
+        .expect_problem(422, "INVALID_CODE");
+    let me = tp.login("victim_co", PASSWORD).await;
+    let account = tp
+        .call("GET", "/v1/accounts/me", Some(&me), None)
+        .await
+        .expect(200);
+    assert_ne!(
+        account.body["phone"], "136****6000",
+        "the phone did not change"
+    );
+    // Fresh codes cannot be asked for without end: three requests an hour per login.
+    request(&tp).await.expect(201);
+    request(&tp).await.expect(201);
+    let capped = request(&tp).await.expect_problem(429, "RATE_LIMITED");
+    assert!(capped.headers.contains_key("retry-after"));
+    // Unknown logins are capped the same way.
+    for n in 0..3 {
+        tp.call(
+            "POST",
+            "/v1/phone-changes",
+            None,
+            Some(json!({"login": "nobody_at_all", "new_phone": format!("1360013600{n}"), "method": "email"})),
+        )
+        .await
+        .expect(201);
+    }
+    tp.call(
+        "POST",
+        "/v1/phone-changes",
+        None,
+        Some(json!({"login": "nobody_at_all", "new_phone": "13600136009", "method": "email"})),
+    )
+    .await
+    .expect_problem(429, "RATE_LIMITED");
+}
+
+#[tokio::test]
+async fn code_confirmations_are_rate_limited_per_address() {
+    let tp = start(Backend::Local).await;
+    let change = tp
+        .call(
+            "POST",
+            "/v1/phone-changes",
+            None,
+            Some(json!({"login": "ghost", "new_phone": "13600136000", "method": "email"})),
+        )
+        .await
+        .expect(201);
+    let path = format!(
+        "/v1/phone-changes/{}/confirm",
+        change.body["id"].as_str().unwrap()
+    );
+    let mut answers = Vec::new();
+    for n in 0..12 {
+        let answer = tp
+            .call(
+                "POST",
+                &path,
+                None,
+                Some(json!({"code": format!("{n:06}")})),
+            )
+            .await;
+        answers.push(answer.code().to_owned());
+    }
+    assert_eq!(
+        &answers[..10],
+        vec!["INVALID_CODE"; 10].as_slice(),
+        "{answers:?}"
+    );
+    assert_eq!(
+        &answers[10..],
+        ["RATE_LIMITED", "RATE_LIMITED"],
+        "{answers:?}"
+    );
+    // Password-reset confirmations count against the same address.
+    tp.call(
+        "POST",
+        "/v1/password-resets/confirm",
+        None,
+        Some(json!({"login": "ghost", "code": "123456", "new_password": "NewPassw0rd2026"})),
+    )
+    .await
+    .expect_problem(429, "RATE_LIMITED");
+}
+
+#[tokio::test]
+async fn the_holder_hears_of_a_phone_change_when_it_is_asked_for_and_when_it_is_done() {
+    let tp = start(Backend::Local).await;
+    account_with_email(&tp, "told_co", "boss@told.example").await;
+    let old_phone = phone_for("told_co");
+    let change = tp
+        .call(
+            "POST",
+            "/v1/phone-changes",
+            None,
+            Some(json!({"login": "told_co", "new_phone": "13600136000", "method": "email"})),
+        )
+        .await
+        .expect(201);
+    let sms = outbox_to(&tp, &old_phone).await;
+    assert!(
+        sms.iter()
+            .any(|m| m.contains("有人申请") && m.contains("136****6000")),
+        "{sms:?}"
+    );
+    let mail = outbox_to(&tp, "boss@told.example").await;
+    assert!(mail.iter().any(|m| m.contains("有人申请")), "{mail:?}");
+    let code = last_code_to(&tp, "boss@told.example").await;
+    tp.call(
+        "POST",
+        &format!(
+            "/v1/phone-changes/{}/confirm",
+            change.body["id"].as_str().unwrap()
+        ),
+        None,
+        Some(json!({"code": code})),
+    )
+    .await
+    .expect(200);
+    let sms = outbox_to(&tp, &old_phone).await;
+    assert!(sms.iter().any(|m| m.contains("已更换")), "{sms:?}");
+    let mail = outbox_to(&tp, "boss@told.example").await;
+    assert!(mail.iter().any(|m| m.contains("已更换")), "{mail:?}");
+}
+
+/// A store decorator that counts every call, so two requests can be compared for the work they cause.
+struct CountingStore {
+    inner: shared::ports::SharedStore,
+    calls: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl CountingStore {
+    fn tick(&self) {
+        self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[async_trait::async_trait]
+impl shared::ports::Store for CountingStore {
+    async fn get(
+        &self,
+        pk: &str,
+        sk: &str,
+    ) -> Result<Option<shared::ports::Item>, shared::ports::StoreError> {
+        self.tick();
+        self.inner.get(pk, sk).await
+    }
+    async fn put(
+        &self,
+        item: shared::ports::Item,
+        cond: shared::ports::Cond,
+    ) -> Result<(), shared::ports::StoreError> {
+        self.tick();
+        self.inner.put(item, cond).await
+    }
+    async fn delete(
+        &self,
+        pk: &str,
+        sk: &str,
+        cond: shared::ports::Cond,
+    ) -> Result<(), shared::ports::StoreError> {
+        self.tick();
+        self.inner.delete(pk, sk, cond).await
+    }
+    async fn transact(
+        &self,
+        ops: Vec<shared::ports::TxOp>,
+    ) -> Result<(), shared::ports::StoreError> {
+        self.tick();
+        self.inner.transact(ops).await
+    }
+    async fn query(
+        &self,
+        query: shared::ports::Query,
+    ) -> Result<shared::ports::Page, shared::ports::StoreError> {
+        self.tick();
+        self.inner.query(query).await
+    }
+}
+
+/// The answer without what differs between any two requests (ids, codes, times).
+fn comparable(answer: &Answer) -> (u16, Value) {
+    let mut body = answer.body.clone();
+    if let Some(map) = body.as_object_mut() {
+        for volatile in ["id", "query_code", "requested_at", "instance", "request_id"] {
+            map.remove(volatile);
+        }
+    }
+    (answer.status.as_u16(), body)
+}
+
+#[tokio::test]
+async fn unknown_logins_get_the_same_answers_after_the_same_store_work_as_known_ones() {
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = calls.clone();
+    let tp = start_with_store_wrapper(move |inner| {
+        std::sync::Arc::new(CountingStore {
+            inner,
+            calls: counter,
+        })
+    })
+    .await;
+    account_with_email(&tp, "known_co", "boss@known.example").await;
+    // Each probe runs once for the known login and once for an unknown one, from fresh counters.
+    let measure = |login: &'static str, method: &'static str, path: &'static str, body: Value| {
+        let tp = &tp;
+        let calls = calls.clone();
+        async move {
+            let body =
+                serde_json::from_str::<Value>(&body.to_string().replace("LOGIN", login)).unwrap();
+            let before = calls.load(std::sync::atomic::Ordering::SeqCst);
+            let answer = tp.call(method, path, None, Some(body)).await;
+            let used = calls.load(std::sync::atomic::Ordering::SeqCst) - before;
+            (comparable(&answer), used, answer)
+        }
+    };
+    let probes = [
+        ("POST", "/v1/password-resets", json!({"login": "LOGIN"})),
+        (
+            "POST",
+            "/v1/phone-changes",
+            json!({"login": "LOGIN", "new_phone": "13600136000", "method": "email"}),
+        ),
+        (
+            "POST",
+            "/v1/phone-changes",
+            json!({"login": "LOGIN", "new_phone": "13600136000", "method": "manual",
+                "contact_name": "张三", "id_number": "11010519491231002X", "reason": "旧号码停用"}),
+        ),
+    ];
+    for (method, path, body) in probes {
+        let (known, known_calls, known_answer) =
+            measure("known_co", method, path, body.clone()).await;
+        let (unknown, unknown_calls, unknown_answer) =
+            measure("unknown_co", method, path, body.clone()).await;
+        assert_eq!(known, unknown, "{method} {path}");
+        assert_eq!(known_calls, unknown_calls, "{method} {path}: store calls");
+        if path == "/v1/phone-changes" {
+            // Reading the request back looks the same too.
+            let read = |a: &Answer| {
+                format!(
+                    "/v1/phone-changes/{}?code={}",
+                    a.body["id"].as_str().unwrap(),
+                    a.body["query_code"].as_str().unwrap()
+                )
+            };
+            let k = tp.call("GET", &read(&known_answer), None, None).await;
+            let u = tp.call("GET", &read(&unknown_answer), None, None).await;
+            assert_eq!(comparable(&k), comparable(&u));
+        }
+    }
+    // Six wrong passwords: the same answers (locked at the fifth), the same work, for both.
+    let mut sequences = Vec::new();
+    for login in ["known_co", "unknown_co"] {
+        let mut seen = Vec::new();
+        for _ in 0..6 {
+            let before = calls.load(std::sync::atomic::Ordering::SeqCst);
+            let answer = tp
+                .call(
+                    "POST",
+                    "/v1/sessions",
+                    None,
+                    Some(json!({"login": login, "password": "Wrong-Passw0rd"})),
+                )
+                .await;
+            let used = calls.load(std::sync::atomic::Ordering::SeqCst) - before;
+            seen.push((comparable(&answer), used));
+        }
+        sequences.push(seen);
+    }
+    assert_eq!(sequences[0], sequences[1]);
+    assert_eq!(sequences[0][5].0.1["code"], "ACCOUNT_LOCKED");
+}
+
+/// A client whose connections come from another loopback address (another "network address" to the server).
+fn client_from(addr: &str, base: &str) -> Client {
+    Client {
+        base: base.to_owned(),
+        http: reqwest::Client::builder()
+            .local_address(addr.parse::<std::net::IpAddr>().unwrap())
+            .build()
+            .unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn a_stranger_who_knows_the_uscc_cannot_lock_the_owner_out() {
+    let tp = start(Backend::Local).await;
+    tp.enterprise("owner_co", USCC_A, "锁定测试有限公司").await;
+    let stranger = client_from("127.0.0.2", &tp.base);
+    for _ in 0..5 {
+        stranger
+            .call(
+                "POST",
+                "/v1/sessions",
+                None,
+                Some(json!({"login": USCC_A, "password": "Guess-Passw0rd"})),
+            )
+            .await;
+    }
+    stranger
+        .call(
+            "POST",
+            "/v1/sessions",
+            None,
+            Some(json!({"login": USCC_A, "password": PASSWORD})),
+        )
+        .await
+        .expect_problem(429, "ACCOUNT_LOCKED");
+    // The owner, from its own address, still logs in.
+    tp.login(USCC_A, PASSWORD).await;
 }

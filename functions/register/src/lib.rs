@@ -51,14 +51,7 @@ async fn openapi() -> Json<Value> {
     Json(shared::http::openapi::document())
 }
 
-/// `138****5678`.
-pub fn mask_phone(phone: &str) -> String {
-    if phone.len() == 11 && phone.is_ascii() {
-        format!("{}****{}", &phone[..3], &phone[7..])
-    } else {
-        "****".into()
-    }
-}
+pub use shared::services::accounts::mask_phone;
 
 /// How an account is shown to its owner.
 pub fn account_view(a: &Account) -> Value {
@@ -187,9 +180,10 @@ async fn logout(
 
 async fn request_password_reset(
     State(s): State<AppState>,
+    axum::Extension(addr): axum::Extension<ClientAddr>,
     JsonBody(b): JsonBody<ResetRequestBody>,
 ) -> AppResult<impl IntoResponse> {
-    accounts::request_password_reset(&s, &b.login).await?;
+    accounts::request_password_reset(&s, &b.login, &addr.0).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({"message": "如该账户存在，验证码已发送至其绑定手机号，10 分钟内有效"})),
@@ -198,9 +192,10 @@ async fn request_password_reset(
 
 async fn confirm_password_reset(
     State(s): State<AppState>,
+    axum::Extension(addr): axum::Extension<ClientAddr>,
     JsonBody(b): JsonBody<ResetConfirmBody>,
 ) -> AppResult<StatusCode> {
-    accounts::confirm_password_reset(&s, &b.login, &b.code, &b.new_password).await?;
+    accounts::confirm_password_reset(&s, &b.login, &b.code, &b.new_password, &addr.0).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -219,9 +214,10 @@ pub fn phone_change_view(c: &PhoneChange) -> Value {
 
 async fn request_phone_change(
     State(s): State<AppState>,
+    axum::Extension(addr): axum::Extension<ClientAddr>,
     JsonBody(b): JsonBody<PhoneChangeRequest>,
 ) -> AppResult<impl IntoResponse> {
-    let (change, query_code) = accounts::request_phone_change(&s, &b).await?;
+    let (change, query_code) = accounts::request_phone_change(&s, &b, &addr.0).await?;
     let mut body = phone_change_view(&change);
     body["query_code"] = json!(query_code);
     body["message"] = json!(match change.method {
@@ -250,8 +246,9 @@ async fn get_phone_change(
 async fn confirm_phone_change(
     State(s): State<AppState>,
     Path(id): Path<String>,
+    axum::Extension(addr): axum::Extension<ClientAddr>,
     JsonBody(b): JsonBody<CodeBody>,
 ) -> AppResult<Json<Value>> {
-    let change = accounts::confirm_phone_change(&s, &id, &b.code).await?;
+    let change = accounts::confirm_phone_change(&s, &id, &b.code, &addr.0).await?;
     Ok(Json(phone_change_view(&change)))
 }

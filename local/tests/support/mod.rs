@@ -104,6 +104,22 @@ pub async fn start_with(backend: Backend, policy: Policy) -> TestPlatform {
     start_inner(backend, policy, None).await
 }
 
+/// [`start`] on SQLite with the store wrapped (e.g. by a decorator that counts store calls).
+pub async fn start_with_store_wrapper(
+    wrap: impl FnOnce(SharedStore) -> SharedStore + Send + 'static,
+) -> TestPlatform {
+    let mut wrap = Some(wrap);
+    let dir_probe = fresh_dir("wrapped");
+    let path = dir_probe.join("sme.sqlite3");
+    let factory: sme_local::StoreFactory = Box::new(move |clock| {
+        let inner: SharedStore = Arc::new(
+            shared::adapters::sqlite_store::SqliteStore::open(&path, clock).expect("sqlite"),
+        );
+        (wrap.take().expect("store built once"))(inner)
+    });
+    start_overridden(Backend::Local, test_policy(), None, Some(factory)).await
+}
+
 /// [`start`] on DynamoDB + S3 on moto with the DynamoDB client given — e.g. one built by
 /// `aws::local_client_with_interceptor` on `moto::moto_endpoint()` to record every operation the store issues.
 pub async fn start_with_dynamo_client(client: aws_sdk_dynamodb::Client) -> TestPlatform {
@@ -114,6 +130,15 @@ async fn start_inner(
     backend: Backend,
     policy: Policy,
     dynamo: Option<aws_sdk_dynamodb::Client>,
+) -> TestPlatform {
+    start_overridden(backend, policy, dynamo, None).await
+}
+
+async fn start_overridden(
+    backend: Backend,
+    policy: Policy,
+    dynamo: Option<aws_sdk_dynamodb::Client>,
+    store: Option<sme_local::StoreFactory>,
 ) -> TestPlatform {
     let dir = fresh_dir(match backend {
         Backend::Local => "local",
@@ -131,6 +156,7 @@ async fn start_inner(
     };
     let mut overrides = Overrides {
         policy: Some(policy),
+        store,
         ..Overrides::default()
     };
     if backend == Backend::Moto {

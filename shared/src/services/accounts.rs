@@ -15,6 +15,7 @@ use crate::ports::{Channel, Cond, IdentityCheck, Item, OutgoingMessage, Query, S
 use crate::rules::id_number::IdNumber;
 use crate::rules::uscc::Uscc;
 use crate::services::events::{Event, new_id};
+use crate::services::limits::{self, Limit};
 use crate::services::{Platform, passwords};
 
 // ---- keys of the records this module owns -------------------------------------------------------------------
@@ -706,25 +707,51 @@ pub async fn decide_real_name(
 
 // ---- login ---------------------------------------------------------------------------------------------------------
 
-async fn read_counter(p: &Platform, subject: &str) -> AppResult<(FailureCounter, Option<u64>)> {
-    Ok(match p.store.get(&lock_pk(subject), "LOCK").await? {
+/// Where a failed-login counter lives: one per client address, and one per (account, address) — or (login string,
+/// address) when the login names no account. The pairs of one account share a partition, so a password reset can
+/// clear them all.
+struct LockKey {
+    pk: String,
+    sk: String,
+}
+
+fn address_lock(addr: &str) -> LockKey {
+    LockKey {
+        pk: lock_pk(&format!("ADDR#{addr}")),
+        sk: "LOCK".into(),
+    }
+}
+
+fn pair_lock(owner: &str, addr: &str) -> LockKey {
+    LockKey {
+        pk: lock_pk(owner),
+        sk: format!("ADDR#{addr}"),
+    }
+}
+
+fn account_owner(account_id: &str) -> String {
+    format!("ACCOUNT#{account_id}")
+}
+
+async fn read_counter(p: &Platform, key: &LockKey) -> AppResult<(FailureCounter, Option<u64>)> {
+    Ok(match p.store.get(&key.pk, &key.sk).await? {
         Some(item) => (item.decode()?, Some(item.version)),
         None => (FailureCounter::default(), None),
     })
 }
 
-/// Count one failure for `subject`; true when it is now locked.
-async fn count_failure(p: &Platform, subject: &str, max: u32) -> AppResult<bool> {
+/// Count one failure at `key`; true when it is now locked.
+async fn count_failure(p: &Platform, key: &LockKey, max: u32) -> AppResult<bool> {
     let now = p.clock.now().unix_timestamp();
     for _ in 0..5 {
-        let (mut counter, version) = read_counter(p, subject).await?;
+        let (mut counter, version) = read_counter(p, key).await?;
         let locked = counter.record_failure(now, max, p.policy.lock_seconds);
         let expires = counter
             .locked_until
             .unwrap_or(counter.since + p.policy.lock_seconds)
             .max(now)
             + 60;
-        let item = Item::new(lock_pk(subject), "LOCK", &counter)
+        let item = Item::new(key.pk.clone(), key.sk.clone(), &counter)
             .with_version(version.map_or(1, |v| v + 1))
             .expiring_at(expires);
         let cond = version.map_or(Cond::Absent, Cond::VersionIs);
@@ -749,6 +776,10 @@ fn locked(code: ErrorCode, seconds: u64) -> AppError {
 }
 
 /// Log in with a login name or (verified legal persons) a USCC. Returns the account to issue a token for.
+///
+/// Failures lock the pair (account, client address) — or (login string, address) when the login names no account,
+/// so known and unknown logins answer alike — and, with a higher threshold, the address. A stranger elsewhere can
+/// therefore not lock the owner out by knowing its (public) USCC.
 pub async fn login(
     p: &Platform,
     login: &str,
@@ -756,8 +787,8 @@ pub async fn login(
     client_addr: &str,
 ) -> AppResult<Account> {
     let now = p.clock.now().unix_timestamp();
-    let addr_subject = format!("ADDR#{client_addr}");
-    if let (counter, _) = read_counter(p, &addr_subject).await?
+    let addr_key = address_lock(client_addr);
+    if let (counter, _) = read_counter(p, &addr_key).await?
         && let Some(seconds) = counter.locked_for(now)
     {
         return Err(locked(ErrorCode::RateLimited, seconds));
@@ -768,23 +799,35 @@ pub async fn login(
             "登录名（或统一社会信用代码）或密码错误",
         )
     };
-    let Some(acc) = resolve_login(p, login).await? else {
-        passwords::dummy_verify(&p.policy, password.to_owned()).await;
-        count_failure(p, &addr_subject, p.policy.address_max_failures).await?;
-        return Err(bad());
+    let found = resolve_login(p, login).await?;
+    if found.is_none() {
+        // The read a known login makes of its account, so both take the same store round trips.
+        decoy_read(p).await?;
+    }
+    let pair_key = match &found {
+        Some(acc) => pair_lock(&account_owner(&acc.value.id), client_addr),
+        None => pair_lock(&limits::login_subject("LOGIN", login), client_addr),
     };
-    let account_subject = format!("ACCOUNT#{}", acc.value.id);
-    if let Some(seconds) = read_counter(p, &account_subject).await?.0.locked_for(now) {
+    if let Some(seconds) = read_counter(p, &pair_key).await?.0.locked_for(now) {
         return Err(locked(ErrorCode::AccountLocked, seconds));
     }
-    if passwords::verify(password.to_owned(), acc.value.password_hash.clone()).await? {
+    let verified = match &found {
+        Some(acc) => {
+            passwords::verify(password.to_owned(), acc.value.password_hash.clone()).await?
+        }
+        None => {
+            passwords::dummy_verify(&p.policy, password.to_owned()).await;
+            false
+        }
+    };
+    if let (true, Some(acc)) = (verified, found) {
         p.store
-            .delete(&lock_pk(&account_subject), "LOCK", Cond::Always)
+            .delete(&pair_key.pk, &pair_key.sk, Cond::Always)
             .await?;
         return Ok(acc.value);
     }
-    let now_locked = count_failure(p, &account_subject, p.policy.account_max_failures).await?;
-    count_failure(p, &addr_subject, p.policy.address_max_failures).await?;
+    let now_locked = count_failure(p, &pair_key, p.policy.account_max_failures).await?;
+    count_failure(p, &addr_key, p.policy.address_max_failures).await?;
     if now_locked {
         return Err(locked(
             ErrorCode::AccountLocked,
@@ -792,6 +835,69 @@ pub async fn login(
         ));
     }
     Err(bad())
+}
+
+/// One read of an item that never exists: unknown logins make the same number of store round trips as known ones
+/// (an account lookup is a pointer read plus the account read).
+async fn decoy_read(p: &Platform) -> AppResult<()> {
+    p.store.get("DECOY", "READ").await?;
+    Ok(())
+}
+
+/// One short-lived write standing in for a message that cannot be sent (no account, no e-mail address), so the
+/// request costs what it would have cost.
+async fn decoy_write(p: &Platform, what: &str) -> AppResult<()> {
+    let expires = p.clock.now().unix_timestamp() + 60;
+    let item = Item::new(
+        "DECOY",
+        format!("{what}#{}", new_id(p.clock.now())),
+        &json!({}),
+    )
+    .expiring_at(expires);
+    p.store.put(item, Cond::Always).await?;
+    Ok(())
+}
+
+/// Send, or stand in for sending when there is nobody to send to.
+async fn send_or_decoy(
+    p: &Platform,
+    channel: Channel,
+    to: Option<&str>,
+    body: String,
+) -> AppResult<()> {
+    match to {
+        Some(to) => send(p, channel, to, body).await,
+        None => decoy_write(p, "SEND").await,
+    }
+}
+
+/// Masked for messages and operators: 138****5678.
+pub fn mask_phone(phone: &str) -> String {
+    if phone.len() == 11 && phone.is_ascii() {
+        format!("{}****{}", &phone[..3], &phone[7..])
+    } else {
+        "***".into()
+    }
+}
+
+// Recovery caps (per login string and per client address; unknown logins are counted alike).
+const RESET_PER_LOGIN: &[Limit] = &[Limit::per_hour(5), Limit::per_day(10)];
+const RESET_PER_ADDRESS: &[Limit] = &[Limit::per_hour(30), Limit::per_day(100)];
+const PHONE_CHANGE_PER_LOGIN: &[Limit] = &[Limit::per_hour(3), Limit::per_day(5)];
+const PHONE_CHANGE_PER_ADDRESS: &[Limit] = &[Limit::per_hour(10), Limit::per_day(30)];
+/// Code confirmations per address (each code also dies after its own 5 wrong tries and 10 minutes).
+const CONFIRM_PER_ADDRESS: &[Limit] = &[Limit::per_minutes(10, 10), Limit::per_day(60)];
+
+/// Count a code confirmation from `client_addr`, or refuse it.
+pub async fn take_confirmation(p: &Platform, client_addr: &str) -> AppResult<()> {
+    limits::take(
+        p,
+        &[(
+            limits::address_subject("CONFIRM", client_addr),
+            CONFIRM_PER_ADDRESS,
+        )],
+    )
+    .await
 }
 
 // ---- password reset ------------------------------------------------------------------------------------------------
@@ -805,22 +911,39 @@ struct StoredCode {
     new_phone: Option<String>,
 }
 
-/// Send a 6-digit code to the bound phone. Unknown logins are answered the same way (no enumeration).
-pub async fn request_password_reset(p: &Platform, login: &str) -> AppResult<()> {
+/// Send a 6-digit code to the bound phone. Unknown logins are answered the same way, after the same work (no
+/// enumeration); requests are capped per login and per address.
+pub async fn request_password_reset(p: &Platform, login: &str, client_addr: &str) -> AppResult<()> {
+    limits::take(
+        p,
+        &[
+            (limits::login_subject("RESET", login), RESET_PER_LOGIN),
+            (
+                limits::address_subject("RESET", client_addr),
+                RESET_PER_ADDRESS,
+            ),
+        ],
+    )
+    .await?;
     let acc = match resolve_login(p, login).await {
-        Ok(Some(acc)) => acc,
-        Ok(None)
-        | Err(AppError {
+        Ok(found) => found,
+        Err(AppError {
             code: ErrorCode::NaturalPersonNotAllowed,
             ..
-        }) => return Ok(()),
+        }) => None,
         Err(e) => return Err(e),
+    };
+    let Some(acc) = acc else {
+        decoy_read(p).await?;
+        decoy_read(p).await?;
+        decoy_write(p, "CODE").await?;
+        return decoy_write(p, "SEND").await;
     };
     let now = p.clock.now().unix_timestamp();
     if let Some(item) = p.store.get(&reset_pk(&acc.value.id), "CODE").await?
         && now - item.decode::<StoredCode>()?.created_at < p.policy.code_resend_seconds
     {
-        return Ok(());
+        return decoy_write(p, "SEND").await;
     }
     let code = six_digit_code();
     let stored = StoredCode {
@@ -877,7 +1000,9 @@ pub async fn confirm_password_reset(
     login: &str,
     code: &str,
     new_password: &str,
+    client_addr: &str,
 ) -> AppResult<()> {
+    take_confirmation(p, client_addr).await?;
     let password = Password::parse(new_password)
         .map_err(|e| AppError::field("new_password", "WEAK_PASSWORD", e.to_string()))?;
     let dead = || AppError::new(ErrorCode::InvalidCode, "验证码错误或已失效，请重新获取");
@@ -904,18 +1029,21 @@ pub async fn confirm_password_reset(
         now,
         json!({}),
     );
-    let extra = vec![
-        TxOp::Delete {
-            pk,
-            sk: "CODE".into(),
-            cond: Cond::VersionIs(code_version),
-        },
-        TxOp::Delete {
-            pk: lock_pk(&format!("ACCOUNT#{}", acc.value.id)),
-            sk: "LOCK".into(),
-            cond: Cond::Always,
-        },
-    ];
+    let mut extra = vec![TxOp::Delete {
+        pk,
+        sk: "CODE".into(),
+        cond: Cond::VersionIs(code_version),
+    }];
+    // A reset unlocks the account at every address it was locked at.
+    let locks = p
+        .store
+        .query(Query::base(lock_pk(&account_owner(&acc.value.id))).limit(90))
+        .await?;
+    extra.extend(locks.items.into_iter().map(|lock| TxOp::Delete {
+        pk: lock.pk,
+        sk: lock.sk,
+        cond: Cond::Always,
+    }));
     save_account(p, &acc, extra, event).await?;
     send(
         p,
@@ -990,6 +1118,7 @@ fn sha_hex(s: &str) -> String {
 pub async fn request_phone_change(
     p: &Platform,
     req: &PhoneChangeRequest,
+    client_addr: &str,
 ) -> AppResult<(PhoneChange, String)> {
     let new_phone = Phone::parse(&req.new_phone)
         .map_err(|e| AppError::field("new_phone", "INVALID_PHONE", e.to_string()))?;
@@ -1015,6 +1144,20 @@ pub async fn request_phone_change(
     if !errors.is_empty() {
         return Err(AppError::validation(errors));
     }
+    limits::take(
+        p,
+        &[
+            (
+                limits::login_subject("PHONE", &req.login),
+                PHONE_CHANGE_PER_LOGIN,
+            ),
+            (
+                limits::address_subject("PHONE", client_addr),
+                PHONE_CHANGE_PER_ADDRESS,
+            ),
+        ],
+    )
+    .await?;
     let acc = match resolve_login(p, &req.login).await {
         Ok(found) => found,
         Err(AppError {
@@ -1023,11 +1166,14 @@ pub async fn request_phone_change(
         }) => None,
         Err(e) => return Err(e),
     };
+    if acc.is_none() {
+        decoy_read(p).await?;
+    }
     let now = p.clock.now();
     let id = new_id(now);
     let query_code = new_id(now).to_ascii_lowercase();
     let account = acc.as_ref().map(|a| &a.value);
-    let mut change = PhoneChange {
+    let change = PhoneChange {
         id: id.clone(),
         account_id: account.map(|a| a.id.clone()),
         method: req.method,
@@ -1058,36 +1204,28 @@ pub async fn request_phone_change(
         comment: None,
     };
     let mut ops = Vec::new();
-    let mut mail = None;
-    match req.method {
-        PhoneChangeMethod::Email => {
-            if let Some(email) = account.and_then(|a| a.email.clone()) {
-                let code = six_digit_code();
-                let ts = now.unix_timestamp();
-                let stored = StoredCode {
-                    code: OneTimeCode::new(
-                        &code,
-                        new_id(now),
-                        ts + p.policy.code_ttl_seconds,
-                        p.policy.code_max_tries,
-                    ),
-                    created_at: ts,
-                    new_phone: Some(change.new_phone.clone()),
-                };
-                ops.push(TxOp::Put {
-                    item: Item::new(phone_change_pk(&id), "CODE", &stored)
-                        .expiring_at(ts + p.policy.code_ttl_seconds),
-                    cond: Cond::Absent,
-                });
-                mail = Some((email, code));
-            }
-            // Without an account or an e-mail address nothing is sent; the answer looks the same.
-        }
-        PhoneChangeMethod::Manual => {
-            if account.is_none() {
-                change.comment = Some("登录名或统一社会信用代码未对应任何账户".into());
-            }
-        }
+    let mut code_mail = None;
+    if req.method == PhoneChangeMethod::Email {
+        // A code item is written whether or not anyone can receive it: without an account the request never
+        // completes, and the answer and the work look the same.
+        let code = six_digit_code();
+        let ts = now.unix_timestamp();
+        let stored = StoredCode {
+            code: OneTimeCode::new(
+                &code,
+                new_id(now),
+                ts + p.policy.code_ttl_seconds,
+                p.policy.code_max_tries,
+            ),
+            created_at: ts,
+            new_phone: Some(change.new_phone.clone()),
+        };
+        ops.push(TxOp::Put {
+            item: Item::new(phone_change_pk(&id), "CODE", &stored)
+                .expiring_at(ts + p.policy.code_ttl_seconds),
+            cond: Cond::Absent,
+        });
+        code_mail = Some(code);
     }
     let mut item = Item::new(phone_change_pk(&id), PROFILE, &change);
     if req.method == PhoneChangeMethod::Manual {
@@ -1112,9 +1250,27 @@ pub async fn request_phone_change(
         .tx_op(),
     );
     p.store.transact(ops).await?;
-    if let Some((email, code)) = mail {
+    let email = account.and_then(|a| a.email.clone());
+    // The holder hears of every request, on the phone it has now and by e-mail.
+    let notice = format!(
+        "【优质中小企业梯度培育平台】有人申请将您账户绑定的手机号更换为 {}（{}）。如非本人操作，请立即修改密码或联系平台。",
+        mask_phone(&change.new_phone),
+        match req.method {
+            PhoneChangeMethod::Email => "邮箱验证码核验",
+            PhoneChangeMethod::Manual => "人工核验",
+        }
+    );
+    send_or_decoy(
+        p,
+        Channel::Sms,
+        account.map(|a| a.phone.as_str()),
+        notice.clone(),
+    )
+    .await?;
+    send_or_decoy(p, Channel::Email, email.as_deref(), notice).await?;
+    if let Some(code) = code_mail {
         let minutes = p.policy.code_ttl_seconds / 60;
-        send(p, Channel::Email, &email, format!("【优质中小企业梯度培育平台】您正在申请更换绑定手机号，验证码 {code}，{minutes} 分钟内有效。如非本人操作，请忽略本邮件并尽快修改密码。")).await?;
+        send_or_decoy(p, Channel::Email, email.as_deref(), format!("【优质中小企业梯度培育平台】您正在申请更换绑定手机号，验证码 {code}，{minutes} 分钟内有效。如非本人操作，请勿告诉任何人，并尽快修改密码。")).await?;
     }
     Ok((change, query_code))
 }
@@ -1181,12 +1337,25 @@ async fn complete_phone_change(
     )
     .await
     .ok();
-    send(p, Channel::Sms, &old_phone, "【优质中小企业梯度培育平台】您的账户绑定手机号已更换为其他号码。如非本人操作，请立即联系平台。".into()).await.ok();
+    let notice = format!(
+        "【优质中小企业梯度培育平台】您的账户绑定手机号已更换为 {}，此前的登录已全部失效。如非本人操作，请立即联系平台。",
+        mask_phone(&change.new_phone)
+    );
+    send(p, Channel::Sms, &old_phone, notice.clone()).await.ok();
+    if let Some(email) = acc.value.email.as_deref() {
+        send(p, Channel::Email, email, notice).await.ok();
+    }
     Ok(change)
 }
 
 /// Confirm an e-mail phone change with the code sent to the bound e-mail address.
-pub async fn confirm_phone_change(p: &Platform, id: &str, code: &str) -> AppResult<PhoneChange> {
+pub async fn confirm_phone_change(
+    p: &Platform,
+    id: &str,
+    code: &str,
+    client_addr: &str,
+) -> AppResult<PhoneChange> {
+    take_confirmation(p, client_addr).await?;
     let (change, version) = load_phone_change(p, id).await?;
     if change.method != PhoneChangeMethod::Email || change.status != "awaiting_code" {
         return Err(AppError::new(

@@ -9,6 +9,7 @@ pub mod enterprise;
 pub mod events;
 pub mod evidence;
 pub mod info_updates;
+pub mod limits;
 pub mod messages;
 pub mod passwords;
 pub mod publicity;
