@@ -242,6 +242,29 @@ fn an_idle_kept_alive_connection_is_closed() {
 }
 
 #[test]
+fn a_connection_on_which_nothing_moves_is_closed_by_the_inactivity_timeout() {
+    // Header and body timeouts far away: only the inactivity timeout can close these.
+    let server = Server::start(
+        "slow-inactive",
+        &[
+            ("SME_HEADER_TIMEOUT_SECS", "600"),
+            ("SME_BODY_TIMEOUT_SECS", "600"),
+            ("SME_IDLE_TIMEOUT_SECS", "1"),
+        ],
+    );
+    let mut silent = server.connect();
+    let mut half = server.connect();
+    half_sent_request(&mut half);
+    for stream in [&mut silent, &mut half] {
+        let (_, took) = read_until_closed(stream);
+        assert!(
+            took < Duration::from_secs(4),
+            "inactive connection open for {took:?}"
+        );
+    }
+}
+
+#[test]
 fn a_stalled_body_is_given_up_and_its_connection_closed() {
     let server = Server::start("slow-body", &[("SME_BODY_TIMEOUT_SECS", "1")]);
     let mut stream = server.connect();
