@@ -16,7 +16,7 @@ use shared::adapters::identity::verifier_for;
 use shared::adapters::local_blobs::LocalBlobs;
 use shared::adapters::outbox::StoreOutbox;
 use shared::adapters::sqlite_store::SqliteStore;
-use shared::error::{AppError, AppResult};
+use shared::error::{AppError, AppResult, ErrorCode};
 use shared::http::app::{self, Handlers};
 use shared::http::auth::{TokenKeys, generate_key_pair};
 use shared::http::error::JsonBody;
@@ -24,6 +24,21 @@ use shared::http::routes::Function;
 use shared::http::state::AppState;
 use shared::ports::{Clock, SharedStore};
 use shared::services::{Platform, VerificationMode, accounts, reminders, stream};
+
+pub mod serve;
+pub use serve::ServeLimits;
+
+/// `GET /healthz`: 200 while the background dispatcher completes its passes, 503 `UNAVAILABLE` when it has not
+/// completed one for longer than its limit ([`DISPATCH_STALE_AFTER`]).
+async fn healthz(State(d): State<Arc<DispatchInner>>) -> Result<Json<Value>, AppError> {
+    match d.stale_for() {
+        None => Ok(Json(json!({"status": "ok"}))),
+        Some(since) => Err(AppError::new(
+            ErrorCode::Unavailable,
+            format!("消息分发已 {} 秒未完成一轮，请查看日志", since.as_secs()),
+        )),
+    }
+}
 
 /// Configuration of the local runner: environment first, then flags.
 #[derive(Clone, Debug)]
@@ -173,19 +188,46 @@ struct DispatchInner {
     platform: Arc<Platform>,
     feed: stream::FeedDispatcher,
     last_reminders: tokio::sync::Mutex<Option<(time::Date, std::time::Instant)>>,
+    /// When the last pass completed without error (the start time before the first).
+    last_pass: std::sync::Mutex<std::time::Instant>,
+    /// `/healthz` answers 503 when no pass completed for this long; `None` when there is no background task.
+    stale_after: Option<std::time::Duration>,
 }
 
 /// The dispatcher's default interval.
 pub const DISPATCH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
 
+/// How long the background dispatcher may go without completing a pass before `/healthz` answers 503, at the
+/// default interval: 30 s (thirty passes). For another interval it is thirty intervals, at least 30 s.
+pub const DISPATCH_STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
+
 impl DispatchInner {
-    async fn tick(&self) {
+    /// The reminders when due, then one feed pass; `true` when both went through.
+    async fn tick(&self) -> bool {
+        let mut ok = true;
         if let Err(e) = self.reminders_if_due().await {
             tracing::warn!(error = %e, "reminder run failed");
+            ok = false;
         }
         if let Err(e) = self.feed.run_once(&self.platform).await {
             tracing::warn!(error = %e, "dispatcher pass failed");
+            ok = false;
         }
+        if ok {
+            *self.last_pass.lock().unwrap_or_else(|e| e.into_inner()) = std::time::Instant::now();
+        }
+        ok
+    }
+
+    /// How long ago the last pass completed, when that is longer than allowed.
+    fn stale_for(&self) -> Option<std::time::Duration> {
+        let limit = self.stale_after?;
+        let since = self
+            .last_pass
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .elapsed();
+        (since > limit).then_some(since)
     }
 
     async fn reminders_if_due(&self) -> Result<(), AppError> {
@@ -204,11 +246,19 @@ impl DispatchInner {
 }
 
 impl Dispatcher {
-    fn start(platform: Arc<Platform>, interval: std::time::Duration) -> Dispatcher {
+    fn start(
+        platform: Arc<Platform>,
+        interval: std::time::Duration,
+        stale_after: Option<std::time::Duration>,
+    ) -> Dispatcher {
+        let stale_after = (!interval.is_zero())
+            .then(|| stale_after.unwrap_or_else(|| DISPATCH_STALE_AFTER.max(interval * 30)));
         let inner = Arc::new(DispatchInner {
             platform,
             feed: stream::FeedDispatcher::default(),
             last_reminders: tokio::sync::Mutex::new(None),
+            last_pass: std::sync::Mutex::new(std::time::Instant::now()),
+            stale_after,
         });
         let task = (!interval.is_zero()).then(|| {
             let inner = inner.clone();
@@ -217,7 +267,11 @@ impl Dispatcher {
                 ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                 loop {
                     ticker.tick().await;
-                    inner.tick().await;
+                    // Each pass in its own task: a panic in it is reported here and the loop goes on.
+                    let pass = inner.clone();
+                    if let Err(e) = tokio::spawn(async move { pass.tick().await }).await {
+                        tracing::error!(error = %e, "dispatcher pass panicked; retrying next interval");
+                    }
                 }
             })
         });
@@ -234,8 +288,9 @@ impl Dispatcher {
         reminders::run(&self.inner.platform).await
     }
 
-    /// The reminders when due, then one feed pass: what the background task does every interval.
-    pub async fn tick(&self) {
+    /// The reminders when due, then one feed pass: what the background task does every interval (`true` when
+    /// both went through).
+    pub async fn tick(&self) -> bool {
         self.inner.tick().await
     }
 }
@@ -270,15 +325,8 @@ async fn set_clock(
     State(d): State<DevState>,
     JsonBody(b): JsonBody<ClockBody>,
 ) -> AppResult<Json<Value>> {
-    let at =
-        time::OffsetDateTime::parse(b.now.trim(), &time::format_description::well_known::Rfc3339)
-            .map_err(|_| {
-            AppError::field(
-                "now",
-                "INVALID_TIME",
-                "now 须为 RFC 3339 时间，例如 2026-04-15T10:00:00+08:00",
-            )
-        })?;
+    // Inside the range every date computation supports (1970–9000, China time): a 422, never a panic later.
+    let at = shared::domain::calendar::parse_instant("now", &b.now)?;
     d.clock.set(at);
     d.dispatcher.feed.clock_moved(at);
     tracing::warn!(now = %b.now, "development clock moved");
@@ -310,6 +358,9 @@ pub struct Overrides {
     /// The notify dispatcher's interval ([`DISPATCH_INTERVAL`] when `None`); zero: no background task (tests then
     /// call [`Dispatcher::run_once`]).
     pub dispatch_interval: Option<std::time::Duration>,
+    /// How long the background dispatcher may go without a completed pass before `/healthz` answers 503
+    /// ([`DISPATCH_STALE_AFTER`] when `None`).
+    pub dispatch_stale_after: Option<std::time::Duration>,
 }
 
 /// Builds a store over the platform clock.
@@ -382,6 +433,7 @@ pub async fn build_with(
     let dispatcher = Dispatcher::start(
         state.platform.clone(),
         overrides.dispatch_interval.unwrap_or(DISPATCH_INTERVAL),
+        overrides.dispatch_stale_after,
     );
     if let Some(spec) = &config.bootstrap_operator {
         match accounts::bootstrap_operator(&state, spec).await {
@@ -395,7 +447,10 @@ pub async fn build_with(
         api = api.merge(app::function_router(function, handlers));
     }
     let mut router = app::finish(api, state)
-        .route("/healthz", get(|| async { Json(json!({"status": "ok"})) }))
+        .route(
+            "/healthz",
+            get(healthz).with_state(dispatcher.inner.clone()),
+        )
         .merge(blobs.router());
     if config.dev {
         let dev = DevState {
@@ -420,6 +475,7 @@ pub async fn build_with(
 
 /// Start serving; prints `sme-local listening on http://ADDR` on standard output once ready.
 pub async fn run(config: LocalConfig) -> Result<(), String> {
+    let limits = ServeLimits::from_env()?;
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
@@ -428,15 +484,8 @@ pub async fn run(config: LocalConfig) -> Result<(), String> {
     let local = build(&config, &base).await?;
     tracing::info!(%addr, data_dir = %config.data_dir.display(), dev = config.dev, "sme-local ready");
     println!("sme-local listening on {base}");
-    axum::serve(
-        listener,
-        local
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| e.to_string())?;
+    serve::serve(listener, local.router, limits, shutdown_signal()).await;
+    drop(local.dispatcher);
     tracing::info!("sme-local stopped");
     Ok(())
 }

@@ -43,6 +43,8 @@ pub enum ErrorCode {
     DeclarationBanned,
     UploadIncomplete,
     FileTypeNotAllowed,
+    /// The file is of an allowed type but broken or unsafe to open (scripts, macros, embedded files, zip bombs).
+    FileContentInvalid,
     FileTooLarge,
     ChecksumMismatch,
     IdempotencyKeyReused,
@@ -62,6 +64,7 @@ impl ErrorCode {
             | DigitalAssessmentRequired
             | EvidenceMissing
             | FileTypeNotAllowed
+            | FileContentInvalid
             | FileTooLarge
             | ChecksumMismatch => 422,
             ProfileLocked
@@ -128,6 +131,7 @@ impl ErrorCode {
             DeclarationBanned => "DECLARATION_BANNED",
             UploadIncomplete => "UPLOAD_INCOMPLETE",
             FileTypeNotAllowed => "FILE_TYPE_NOT_ALLOWED",
+            FileContentInvalid => "FILE_CONTENT_INVALID",
             FileTooLarge => "FILE_TOO_LARGE",
             ChecksumMismatch => "CHECKSUM_MISMATCH",
             IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
@@ -177,6 +181,7 @@ impl ErrorCode {
             DeclarationBanned => "资质被撤销未满三年，不能申报该梯度",
             UploadIncomplete => "文件尚未上传完成",
             FileTypeNotAllowed => "文件类型不允许",
+            FileContentInvalid => "文件内容无效或不安全",
             FileTooLarge => "文件过大",
             ChecksumMismatch => "文件校验值不符",
             IdempotencyKeyReused => "幂等键已用于不同的请求",

@@ -313,6 +313,10 @@ pub trait Blobs: Send + Sync {
     async fn head(&self, key: &str) -> Result<Option<BlobMeta>, BlobError>;
     /// Up to `len` first bytes of the object (for sniffing the real file type).
     async fn read_prefix(&self, key: &str, len: usize) -> Result<Vec<u8>, BlobError>;
+    /// The whole object as a local file positioned at its start, for the structure checks of
+    /// `rules::file_content`: the stored file itself on disk, or a temporary copy streamed from the object store
+    /// (unlinked at once, so it disappears when dropped). Memory stays bounded whatever the object's size.
+    async fn open_read(&self, key: &str) -> Result<std::fs::File, BlobError>;
     /// Check that the stored object has exactly the declared size and SHA-256.
     async fn complete(
         &self,

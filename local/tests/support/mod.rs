@@ -554,13 +554,11 @@ pub fn uscc(n: u32, region: &str) -> String {
     format!("{body17}{last}")
 }
 
-/// Minimal real file contents.
+/// Minimal real file contents (built in code; `complete` checks their whole structure).
 pub fn pdf_bytes() -> Vec<u8> {
-    b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec()
+    shared::rules::file_content::samples::pdf()
 }
 
 pub fn png_bytes() -> Vec<u8> {
-    let mut v = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
-    v.extend_from_slice(&[0u8; 32]);
-    v
+    shared::rules::file_content::samples::png()
 }

@@ -446,6 +446,11 @@ impl Blobs for LocalBlobs {
         Ok(out)
     }
 
+    async fn open_read(&self, key: &str) -> Result<std::fs::File, BlobError> {
+        let (file, _) = self.open(key).await?.ok_or(BlobError::Missing)?;
+        Ok(file.into_std().await)
+    }
+
     async fn complete(
         &self,
         key: &str,

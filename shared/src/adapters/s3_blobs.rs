@@ -171,10 +171,15 @@ impl Blobs for S3Blobs {
         }
         let secs = check_expiry(expires_in)?;
         let (config, expires_at) = self.presigning(secs)?;
-        let mut request = self.client.get_object().bucket(&self.bucket).key(key);
-        if let Some(name) = download_name {
-            request = request.response_content_disposition(content_disposition(name));
-        }
+        // Always a download, never a page the browser renders (the files come from users).
+        let disposition =
+            download_name.map_or_else(|| "attachment".to_owned(), content_disposition);
+        let request = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .response_content_disposition(disposition);
         let presigned = request
             .presigned(config)
             .await
@@ -256,6 +261,49 @@ impl Blobs for S3Blobs {
             }
         }
         Ok(out)
+    }
+
+    async fn open_read(&self, key: &str) -> Result<std::fs::File, BlobError> {
+        check_key(key)?;
+        let output = match self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+        {
+            Ok(output) => output,
+            Err(e) if get_not_found(&e) => return Err(BlobError::Missing),
+            Err(e) => return Err(unavailable(e)),
+        };
+        let spill = |e: std::io::Error| BlobError::Unavailable(format!("temporary file: {e}"));
+        // An anonymous temporary file (Lambda: /tmp): created, unlinked at once, kept open.
+        let path = std::env::temp_dir().join(format!("sme-evidence-{}", ulid::Ulid::new()));
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(spill)?;
+        let _ = std::fs::remove_file(&path);
+        let mut file = tokio::fs::File::from_std(file);
+        let mut body = output.body;
+        while let Some(chunk) = body
+            .try_next()
+            .await
+            .map_err(|e| BlobError::Unavailable(e.to_string()))?
+        {
+            tokio::io::AsyncWriteExt::write_all(&mut file, &chunk)
+                .await
+                .map_err(spill)?;
+        }
+        tokio::io::AsyncWriteExt::flush(&mut file)
+            .await
+            .map_err(spill)?;
+        let mut file = file.into_std().await;
+        std::io::Seek::rewind(&mut file).map_err(spill)?;
+        Ok(file)
     }
 
     async fn complete(

@@ -158,6 +158,53 @@ pub fn content_matches(declared: FileKind, sniffed: Option<FileKind>) -> bool {
     }
 }
 
+/// Characters that must never reach a saved file name: control characters, bidirectional overrides, embeddings
+/// and isolates (an `U+202E` makes `fdp.exe` display as `exe.pdf`), direction marks, zero-width and other
+/// invisible format characters.
+pub fn is_unsafe_in_file_name(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{00AD}' | '\u{061C}' | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// The name a download is saved under: the client's name reduced to a clean stem — no folders, no unsafe
+/// characters ([`is_unsafe_in_file_name`]), no characters Windows forbids, no trailing extensions (`setup.exe`,
+/// `scan.pdf.js`, `notice.hta` all lose theirs) — plus the preferred extension of the checked kind. An empty stem
+/// becomes `证明材料`.
+pub fn download_name(client_name: &str, kind: FileKind) -> String {
+    let base = client_name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !is_unsafe_in_file_name(*c))
+        .map(|c| match c {
+            '<' | '>' | ':' | '"' | '|' | '?' | '*' => '_',
+            c => c,
+        })
+        .collect();
+    let mut stem = cleaned.trim_matches([' ', '.']).to_owned();
+    // Drop trailing extensions: a last segment of 1–6 ASCII letters and digits with at least one letter.
+    while let Some((head, ext)) = stem.rsplit_once('.') {
+        let is_extension = (1..=6).contains(&ext.len())
+            && ext.chars().all(|c| c.is_ascii_alphanumeric())
+            && ext.chars().any(|c| c.is_ascii_alphabetic());
+        if !is_extension || head.trim_matches([' ', '.']).is_empty() {
+            break;
+        }
+        stem = head.trim_end_matches([' ', '.']).to_owned();
+    }
+    let mut stem: String = stem.chars().take(100).collect();
+    stem = stem.trim_matches([' ', '.']).to_owned();
+    if stem.is_empty() {
+        stem = "证明材料".to_owned();
+    }
+    format!("{stem}.{}", kind.extensions()[0])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,5 +384,57 @@ mod tests {
             serde_json::from_value::<FileKind>(serde_json::json!("jpeg")).unwrap(),
             FileKind::Jpeg
         );
+    }
+
+    #[test]
+    fn download_names_keep_a_clean_stem_and_take_the_checked_extension() {
+        assert_eq!(download_name("setup.exe", FileKind::Pdf), "setup.pdf");
+        assert_eq!(download_name("notice.hta", FileKind::Png), "notice.png");
+        assert_eq!(download_name("scan.pdf.js", FileKind::Pdf), "scan.pdf");
+        assert_eq!(
+            download_name("营业执照 2026.PDF", FileKind::Pdf),
+            "营业执照 2026.pdf"
+        );
+        assert_eq!(
+            download_name("v1.2 申请书.docx", FileKind::Docx),
+            "v1.2 申请书.docx"
+        );
+        assert_eq!(download_name("photo.jpeg", FileKind::Jpeg), "photo.jpg");
+        // Right-to-left override: "invoice\u{202E}fdp.exe" displays as "invoiceexe.pdf".
+        assert_eq!(
+            download_name("invoice\u{202E}fdp.exe", FileKind::Pdf),
+            "invoicefdp.pdf"
+        );
+        assert_eq!(
+            download_name("a\u{2066}b\u{200F}c\u{FEFF}\u{0007}.pdf", FileKind::Pdf),
+            "abc.pdf"
+        );
+        assert_eq!(
+            download_name("C:\\Users\\x\\..\\报告.pdf", FileKind::Pdf),
+            "报告.pdf"
+        );
+        assert_eq!(
+            download_name("../../etc/passwd", FileKind::Zip),
+            "passwd.zip"
+        );
+        assert_eq!(
+            download_name("a<b>:\"c\"|?*.pdf", FileKind::Pdf),
+            "a_b___c____.pdf"
+        );
+        assert_eq!(download_name(".exe", FileKind::Pdf), "exe.pdf");
+        for empty in ["", "\u{202E}", " . ", ".."] {
+            assert_eq!(
+                download_name(empty, FileKind::Pdf),
+                "证明材料.pdf",
+                "{empty:?}"
+            );
+        }
+        let long = "长".repeat(300) + ".pdf";
+        assert_eq!(download_name(&long, FileKind::Pdf).chars().count(), 104);
+        for kind in FileKind::ALL {
+            let name = download_name("x.y.exe", kind);
+            assert_eq!(kind_for_file_name(&name), Some(kind), "{name}");
+            assert!(!name.chars().any(is_unsafe_in_file_name));
+        }
     }
 }

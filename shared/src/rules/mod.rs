@@ -1,6 +1,7 @@
 //! Policy rules and code systems (USCC, ID numbers, regions, industries), pure and unit-tested.
 mod csv;
 pub mod digital;
+pub mod file_content;
 pub mod file_type;
 pub mod id_number;
 pub mod industry;

@@ -6,7 +6,8 @@
 //! - `pk = DECL#<id>, sk = SLOT#<slot>` — which evidence is the slot's current file (one per slot).
 //!
 //! Object keys are chosen by the server (`evidence/<declaration id>/<evidence id>`); the client's file name is
-//! kept for display only. A new completed upload replaces the slot's previous file.
+//! kept for display only, and a download is saved as its cleaned stem plus the checked type's extension.
+//! `complete` checks the whole file's structure (`rules::file_content`), not only its first bytes. A new completed upload replaces the slot's previous file.
 
 use std::time::Duration;
 
@@ -19,6 +20,7 @@ use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 use crate::ports::{
     BlobError, Cond, Item, PresignedRequest, Query, SharedBlobs, TxOp, UploadSpec, query_all,
 };
+use crate::rules::file_content::{self, ContentError};
 use crate::rules::file_type::{self, FileKind};
 use crate::services::Platform;
 use crate::services::accounts::Versioned;
@@ -274,12 +276,12 @@ pub async fn request_upload(
     let file_name = req.file_name.trim();
     if file_name.is_empty()
         || file_name.chars().count() > 200
-        || file_name.chars().any(char::is_control)
+        || file_name.chars().any(file_type::is_unsafe_in_file_name)
     {
         errors.push(FieldError::new(
             "file_name",
             "INVALID_FILE_NAME",
-            "文件名须为 1–200 个字符，不含控制字符",
+            "文件名须为 1–200 个字符，不含控制字符或文字方向控制符",
         ));
     }
     let sha256 = parse_sha256(&req.sha256);
@@ -421,23 +423,48 @@ pub async fn complete(
         }
         Err(other) => return Err(other.into()),
     }
-    let head = blobs
-        .read_prefix(&ev.value.key, file_type::SNIFF_LEN)
-        .await?;
+    // The real type and a structure check of the whole file (rules::file_content), off the async threads.
     let declared = file_type::kind_for_content_type(&ev.value.content_type);
-    let sniffed = file_type::sniff(&head);
-    if !declared.is_some_and(|k| file_type::content_matches(k, sniffed)) {
-        blobs.delete(&ev.value.key).await?;
-        return Err(AppError::new(
-            ErrorCode::FileTypeNotAllowed,
-            format!(
-                "文件内容与声明的类型（{}）不符{}，请上传真实的 PDF、JPG、PNG、ZIP、DOC 或 DOCX 文件",
-                declared.map(|k| k.label()).unwrap_or("未知"),
-                sniffed
-                    .map(|k| format!("（实际为 {}）", k.label()))
-                    .unwrap_or_default()
-            ),
-        ));
+    let verdict = match declared {
+        Some(kind) => {
+            let file = blobs.open_read(&ev.value.key).await?;
+            tokio::task::spawn_blocking(move || {
+                file_content::check(
+                    kind,
+                    std::io::BufReader::new(file),
+                    &file_content::Limits::default(),
+                )
+            })
+            .await
+            .map_err(|e| AppError::internal(format!("file check failed: {e}")))?
+        }
+        None => Err(ContentError::WrongType {
+            declared: FileKind::Pdf,
+            actual: None,
+        }),
+    };
+    match verdict {
+        Ok(_) => {}
+        Err(ContentError::WrongType { actual, .. }) => {
+            blobs.delete(&ev.value.key).await?;
+            return Err(AppError::new(
+                ErrorCode::FileTypeNotAllowed,
+                format!(
+                    "文件内容与声明的类型（{}）不符{}，请上传真实的 PDF、JPG、PNG、ZIP、DOC 或 DOCX 文件",
+                    declared.map(|k| k.label()).unwrap_or("未知"),
+                    actual
+                        .map(|k| format!("（实际为 {}）", k.label()))
+                        .unwrap_or_default()
+                ),
+            ));
+        }
+        Err(ContentError::Invalid(reason)) => {
+            blobs.delete(&ev.value.key).await?;
+            return Err(AppError::new(
+                ErrorCode::FileContentInvalid,
+                format!("文件未通过安全检查：{reason}"),
+            ));
+        }
     }
     let now = p.clock.now();
     let mut done = ev.value.clone();
@@ -533,7 +560,12 @@ pub async fn list(
                     .presign_get(
                         &e.key,
                         Duration::from_secs(p.policy.download_url_seconds),
-                        Some(&e.file_name),
+                        // A clean stem plus the extension of the checked type: never `setup.exe`.
+                        Some(&file_type::download_name(
+                            &e.file_name,
+                            file_type::kind_for_content_type(&e.content_type)
+                                .unwrap_or(FileKind::Pdf),
+                        )),
                     )
                     .await?,
             )
