@@ -229,7 +229,7 @@ impl Action {
 /// What was frozen at submission: the profile, the form, the evidence and the score, with their SHA-256.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Snapshot {
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub submitted_at: OffsetDateTime,
     /// The rule version in force on the submission date.
     pub rule_version: String,
@@ -339,11 +339,11 @@ pub struct Declaration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_comment: Option<String>,
     /// Since when it waits in its current state (queue ageing).
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub waiting_since: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub created_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub updated_at: OffsetDateTime,
 }
 

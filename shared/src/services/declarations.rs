@@ -128,7 +128,7 @@ pub struct Summary {
     pub level: Option<Level>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publicity_id: Option<String>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub waiting_since: OffsetDateTime,
     pub submissions: u32,
 }
@@ -644,7 +644,7 @@ pub async fn withdraw(
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct HistoryEntry {
     pub id: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub at: OffsetDateTime,
     pub action: String,
     pub actor_account_id: Option<String>,

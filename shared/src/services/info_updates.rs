@@ -16,6 +16,7 @@ use crate::domain::calendar::{china_date, china_year};
 use crate::domain::enterprise::{EnterpriseProfile, ProfileInput};
 use crate::domain::principal::{Level, Principal, Role};
 use crate::domain::qualification::Qualification;
+use crate::domain::timestamp::rfc3339;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::ports::{Cond, Item, Query, StoreError, TxOp};
 use crate::services::Platform;
@@ -123,13 +124,13 @@ pub struct InfoUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// The first submission (what counts for the 30 April deadline).
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "crate::domain::timestamp::option")]
     pub first_submitted_at: Option<OffsetDateTime>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub waiting_since: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub created_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub updated_at: OffsetDateTime,
 }
 
@@ -156,7 +157,7 @@ fn queue_ops(u: &InfoUpdate) -> Vec<TxOp> {
         .map(|r| (Level::County, r, u.waiting_since));
     let entry = json!({"kind": "info_update", "id": u.id, "uscc": u.uscc, "enterprise_name": u.enterprise_name,
                        "year": u.year, "region": u.region, "status": "submitted", "level": "county",
-                       "waiting_since": u.waiting_since, "submissions": 1});
+                       "waiting_since": rfc3339(u.waiting_since), "submissions": 1});
     vec![queue_entry_op(
         &upd_pk(&u.id),
         "info_update",

@@ -43,9 +43,9 @@ pub struct Message {
     pub subject_id: Option<String>,
     pub event_id: String,
     pub event_kind: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub created_at: OffsetDateTime,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "crate::domain::timestamp::option")]
     pub read_at: Option<OffsetDateTime>,
     /// SMS/e-mail wanted for this message, and whether they went.
     #[serde(default)]
@@ -65,11 +65,11 @@ pub struct MessageView {
     /// The record the message is about (e.g. the declaration id).
     pub subject_id: Option<String>,
     #[schema(value_type = String, format = DateTime)]
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub created_at: OffsetDateTime,
     pub read: bool,
     #[schema(value_type = Option<String>, format = DateTime)]
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "crate::domain::timestamp::option")]
     pub read_at: Option<OffsetDateTime>,
 }
 

@@ -19,6 +19,7 @@ use crate::domain::declaration::{Action, Declaration, Status, final_level};
 use crate::domain::principal::{Level, Principal};
 use crate::domain::qualification::Qualification;
 use crate::domain::tier::Tier;
+use crate::domain::timestamp::rfc3339;
 use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 use crate::ports::{Cond, Item, Query, TxOp, query_all};
 use crate::services::Platform;
@@ -48,15 +49,15 @@ pub struct PublicityList {
     /// The publisher's scope (`33` for Zhejiang, `CN` for the ministry).
     pub scope: String,
     pub title: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub starts_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub ends_at: OffsetDateTime,
     pub days: i64,
     pub entries: Vec<Summary>,
     pub status: ListStatus,
     pub created_by: String,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "crate::domain::timestamp::option")]
     pub closed_at: Option<OffsetDateTime>,
     /// After closing: the ids recognised, and those pulled out on objection.
     #[serde(default)]
@@ -220,7 +221,7 @@ pub async fn publish(
         &list_pk(&id),
         Some(&caller.account_id),
         now,
-        json!({"publicity_id": id, "tier": tier, "count": chosen.len(), "ends_at": list.ends_at}),
+        json!({"publicity_id": id, "tier": tier, "count": chosen.len(), "ends_at": rfc3339(list.ends_at)}),
     );
     p.store
         .transact(vec![
@@ -422,7 +423,7 @@ pub async fn recognized_batches(
             "batch": list.id,
             "title": list.title,
             "tier": list.tier,
-            "closed_at": list.closed_at,
+            "closed_at": list.closed_at.map(rfc3339),
             "valid_from": list.closed_at.map(|t| china_date(t).to_string()),
             "enterprises": enterprises,
         }));

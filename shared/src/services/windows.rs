@@ -25,12 +25,12 @@ pub struct Window {
     /// The province (6-digit code ending `0000`); absent for a national (little-giant) window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub opens_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub closes_at: OffsetDateTime,
     pub created_by: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub created_at: OffsetDateTime,
 }
 

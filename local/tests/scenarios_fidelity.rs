@@ -1,0 +1,162 @@
+//! What an enterprise and an official meet (issue 13): one time format on every route, the advisor agreeing
+//! with submission, the latest record being the latest, objections showing at once, reminders over a long walk,
+//! named missing profile items, and the contract's answers for resubmission, unfiltered lists, statistics by
+//! kind and per-official read state.
+
+mod support;
+
+use serde_json::{Value, json};
+use support::fixtures::*;
+use support::*;
+
+const YEAR: i32 = 2026;
+
+/// Zhejiang's officials (province, Hangzhou, Xihu district), an innovative window of May 2026 and two
+/// enterprises of Xihu that submitted innovative declarations; returns (province token, declaration ids).
+async fn two_submitted_innovative(tp: &TestPlatform) -> (String, [String; 2]) {
+    tp.set_time("2026-05-06T09:00:00+08:00");
+    let zj = tp
+        .signed_in_official("zj_official", "province", Some("330000"))
+        .await;
+    tp.official_by(&zj, "hz_official", "city", Some("330100"))
+        .await;
+    tp.official_by(&zj, "xihu_official", "county", Some("330106"))
+        .await;
+    tp.open_window_as(
+        &zj,
+        "innovative",
+        YEAR,
+        Some("330000"),
+        "2026-05-01T00:00:00+08:00",
+        "2026-06-01T00:00:00+08:00",
+    )
+    .await;
+    let mut ids = Vec::new();
+    for n in [1, 2] {
+        let firm = tp
+            .firm(
+                &format!("firm{n}"),
+                &uscc(n, "330106"),
+                &format!("杭州测试{n}科技有限公司"),
+                &profile("330106", &LAST_THREE_YEARS),
+                Some(Pick::Best),
+            )
+            .await;
+        let (id, _) = tp
+            .submit_ready_declaration(&firm.token, "innovative", YEAR)
+            .await;
+        ids.push(id);
+    }
+    (zj, [ids[0].clone(), ids[1].clone()])
+}
+
+/// Both declarations through county and city, passed by the province into publicity, and published on a list;
+/// returns the list id.
+async fn to_publicity(tp: &TestPlatform, zj: &str, ids: &[String; 2]) -> String {
+    for id in ids {
+        for login in ["xihu_official", "hz_official"] {
+            let token = tp.login(login, PASSWORD).await;
+            tp.call("GET", "/v1/admin/queue", Some(&token), None)
+                .await
+                .expect(200);
+            tp.start_and_decide(login, id, json!({"decision": "pass"}))
+                .await;
+        }
+        let d = tp
+            .start_and_decide("zj_official", id, json!({"decision": "pass"}))
+            .await;
+        assert_eq!(d["status"], "publicity");
+    }
+    let list = tp
+        .call(
+            "POST",
+            "/v1/admin/publicity",
+            Some(zj),
+            Some(json!({"tier": "innovative"})),
+        )
+        .await
+        .expect(201);
+    list.body["id"].as_str().unwrap().to_owned()
+}
+
+#[track_caller]
+fn assert_utc(v: &Value) {
+    let s = v.as_str().unwrap_or_else(|| panic!("not a string: {v}"));
+    assert!(s.ends_with('Z'), "{s}");
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).expect(s);
+}
+
+#[tokio::test]
+async fn every_time_field_on_the_way_from_declaration_to_the_public_list_is_rfc3339_utc() {
+    // Every answer of this walk (and of every scenario) passes `assert_times_are_rfc3339_utc` in `Client::call`;
+    // the fields the contract names are checked here by name as well.
+    let tp = start(Backend::Local).await;
+    let (zj, ids) = two_submitted_innovative(&tp).await;
+    let firm = tp.login("firm1", PASSWORD).await;
+    let d = tp
+        .call(
+            "GET",
+            &format!("/v1/declarations/{}", ids[0]),
+            Some(&firm),
+            None,
+        )
+        .await
+        .expect(200);
+    for field in ["created_at", "updated_at", "waiting_since"] {
+        assert_utc(&d.body[field]);
+    }
+    assert_utc(&d.body["snapshot"]["submitted_at"]);
+    let county = tp.login("xihu_official", PASSWORD).await;
+    let queue = tp
+        .call("GET", "/v1/admin/queue", Some(&county), None)
+        .await
+        .expect(200);
+    assert_utc(&queue.body["items"][0]["waiting_since"]);
+    let list_id = to_publicity(&tp, &zj, &ids).await;
+    let list = tp
+        .call(
+            "GET",
+            &format!("/v1/admin/publicity/{list_id}"),
+            Some(&zj),
+            None,
+        )
+        .await
+        .expect(200);
+    assert_utc(&list.body["ends_at"]);
+    tp.set_time("2026-05-20T09:00:00+08:00");
+    let zj = tp.login("zj_official", PASSWORD).await;
+    tp.call(
+        "POST",
+        &format!("/v1/admin/publicity/{list_id}/close"),
+        Some(&zj),
+        None,
+    )
+    .await
+    .expect(200);
+    let public = tp
+        .call("GET", "/v1/public/recognitions?tier=innovative", None, None)
+        .await
+        .expect(200);
+    assert_utc(&public.body["items"][0]["closed_at"]);
+    tp.dispatch().await;
+    let firm = tp.login("firm1", PASSWORD).await;
+    let inbox = tp
+        .call("GET", "/v1/messages", Some(&firm), None)
+        .await
+        .expect(200);
+    assert_utc(&inbox.body["items"][0]["created_at"]);
+    for path in [
+        format!("/v1/declarations/{}/history?limit=100", ids[0]),
+        "/v1/declarations".to_owned(),
+        "/v1/enterprise".to_owned(),
+        "/v1/digital-assessments/latest".to_owned(),
+    ] {
+        tp.call("GET", &path, Some(&firm), None).await.expect(200);
+    }
+    for path in [
+        "/v1/admin/windows?tier=innovative&year=2026",
+        "/v1/admin/statistics",
+    ] {
+        tp.call("GET", path, Some(&zj), None).await.expect(200);
+    }
+}
