@@ -1017,6 +1017,41 @@ impl EnterpriseProfile {
         m
     }
 
+    /// The Chinese name of a path [`EnterpriseProfile::missing_for`] lists (`financials[year=2025]` →
+    /// `2025 年度财务数据`).
+    pub fn missing_label(path: &str) -> String {
+        if let Some(year) = path
+            .strip_prefix("financials[year=")
+            .and_then(|r| r.strip_suffix(']'))
+        {
+            return format!("{year} 年度财务数据");
+        }
+        match path {
+            "region" => "所在地区",
+            "address" => "详细地址",
+            "industry" => "所属行业",
+            "niche_field" => "细分领域",
+            "main_products" => "主导产品",
+            "established_on" => "成立日期",
+            "employees" => "从业人员数",
+            "ip" => "知识产权情况",
+            "honours" => "资质荣誉情况",
+            "awards" => "获奖情况",
+            "financing" => "融资情况",
+            "rd_institution" => "研发机构情况",
+            "product_fields" => "产品所属领域",
+            "makers_china" => "“创客中国”大赛获奖情况",
+            "quality" => "质量与品牌情况",
+            "market" => "市场情况",
+            "market.since" => "从事细分市场起始时间",
+            "market.national_share_pct" => "细分市场全国占有率",
+            "local_indicators" => "地方特色指标",
+            "operations" => "经营管理情况",
+            other => other,
+        }
+        .to_owned()
+    }
+
     /// Display helpers: the region's full name and the industry's path up to its section.
     pub fn view(&self) -> ProfileView {
         ProfileView {
