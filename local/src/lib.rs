@@ -256,9 +256,7 @@ struct ClockBody {
 }
 
 async fn get_clock(State(d): State<DevState>) -> Json<Value> {
-    Json(
-        json!({"now": d.clock.now().format(&time::format_description::well_known::Rfc3339).unwrap_or_default()}),
-    )
+    Json(json!({"now": shared::domain::timestamp::rfc3339(d.clock.now())}))
 }
 
 async fn set_clock(

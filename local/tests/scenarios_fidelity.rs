@@ -160,3 +160,83 @@ async fn every_time_field_on_the_way_from_declaration_to_the_public_list_is_rfc3
         tp.call("GET", path, Some(&zj), None).await.expect(200);
     }
 }
+
+#[tokio::test]
+async fn records_made_in_one_millisecond_keep_their_order_the_latest_assessment_and_the_messages() {
+    let tp = start(Backend::Local).await;
+    tp.set_time("2026-05-06T09:00:00+08:00");
+    tp.open_window(
+        "innovative",
+        YEAR,
+        Some("330000"),
+        "2026-05-01T00:00:00+08:00",
+        "2026-06-01T00:00:00+08:00",
+    )
+    .await;
+    let firm = tp
+        .firm(
+            "firm1",
+            &uscc(1, "330106"),
+            "杭州测试1科技有限公司",
+            &profile("330106", &LAST_THREE_YEARS),
+            None,
+        )
+        .await;
+    let id = tp.ready_declaration(&firm.token, "innovative", YEAR).await;
+    // From here on the clock stands still: everything below happens in one millisecond.
+    tp.clock.freeze(
+        time::OffsetDateTime::parse(
+            "2026-05-06T09:30:00.123+08:00",
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap(),
+    );
+    let mut last_level = None;
+    for i in 0..30 {
+        let pick = if i % 2 == 0 { Pick::Best } else { Pick::First };
+        let a = tp.assess_digital(&firm.token, pick).await;
+        last_level = Some(a.body["result"]["level"].clone());
+        let latest = tp
+            .call(
+                "GET",
+                "/v1/digital-assessments/latest",
+                Some(&firm.token),
+                None,
+            )
+            .await
+            .expect(200);
+        assert_eq!(
+            latest.body["id"], a.body["id"],
+            "assessment {i} is the latest"
+        );
+    }
+    assert!(last_level.is_some());
+    let rounds = 10;
+    for _ in 0..rounds {
+        tp.submit_declaration(&firm.token, &id).await.expect(200);
+        tp.call(
+            "POST",
+            &format!("/v1/declarations/{id}/withdraw"),
+            Some(&firm.token),
+            Some(json!({"mode": "modify"})),
+        )
+        .await
+        .expect(200);
+    }
+    tp.dispatch().await;
+    let inbox = tp
+        .call("GET", "/v1/messages?limit=100", Some(&firm.token), None)
+        .await
+        .expect(200);
+    let titles: Vec<&str> = inbox.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["title"].as_str().unwrap())
+        .filter(|t| t.contains("申报"))
+        .collect();
+    let expected: Vec<&str> = (0..rounds)
+        .flat_map(|_| ["申报已撤回修改", "申报已提交"])
+        .collect();
+    assert_eq!(titles, expected, "newest first, in creation order");
+}

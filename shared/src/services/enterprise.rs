@@ -299,7 +299,7 @@ pub async fn submit_digital_assessment(
     let id = new_id(now);
     let record = json!({
         "id": id,
-        "assessed_at": now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        "assessed_at": crate::domain::timestamp::rfc3339(now),
         "result": result,
         "answers": answers,
     });
