@@ -240,3 +240,55 @@ async fn records_made_in_one_millisecond_keep_their_order_the_latest_assessment_
         .collect();
     assert_eq!(titles, expected, "newest first, in creation order");
 }
+
+#[tokio::test]
+async fn an_objection_shows_in_the_publicity_list_as_soon_as_it_is_recorded() {
+    let tp = start(Backend::Local).await;
+    let (zj, ids) = two_submitted_innovative(&tp).await;
+    let list_id = to_publicity(&tp, &zj, &ids).await;
+    tp.set_time("2026-05-08T09:00:00+08:00");
+    let zj = tp.login("zj_official", PASSWORD).await;
+    tp.call(
+        "POST",
+        &format!("/v1/admin/publicity/{list_id}/objection"),
+        Some(&zj),
+        Some(json!({"declaration_id": ids[1], "reason": "经核实存在知识产权纠纷"})),
+    )
+    .await
+    .expect(200);
+    let list = tp
+        .call(
+            "GET",
+            &format!("/v1/admin/publicity/{list_id}"),
+            Some(&zj),
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(list.body["status"], "open");
+    assert_eq!(list.body["objected"], json!([ids[1]]), "{}", list.text);
+    let status_of = |id: &str| {
+        list.body["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == id)
+            .map(|e| e["status"].clone())
+    };
+    assert_eq!(status_of(&ids[1]), Some(json!("rejected")));
+    assert_eq!(status_of(&ids[0]), Some(json!("publicity")));
+    // Closing keeps the objection and recognises the other.
+    tp.set_time("2026-05-20T09:00:00+08:00");
+    let zj = tp.login("zj_official", PASSWORD).await;
+    let closed = tp
+        .call(
+            "POST",
+            &format!("/v1/admin/publicity/{list_id}/close"),
+            Some(&zj),
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(closed.body["recognized"], json!([ids[0]]));
+    assert_eq!(closed.body["objected"], json!([ids[1]]));
+}

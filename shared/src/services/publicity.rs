@@ -315,7 +315,20 @@ pub async fn object(
             now,
         )
         .map_err(transition_error)?;
-    let version = declarations::save_transition(p, &before, &next, &t, caller, Vec::new()).await?;
+    // The list shows the objection and its effect at once: the entry is rejected and named in `objected`, in the
+    // same transaction as the declaration (a close running meanwhile makes one of the two fail, never both apply).
+    let mut shown = list.value.clone();
+    if !shown.objected.contains(&next.id) {
+        shown.objected.push(next.id.clone());
+    }
+    if let Some(entry) = shown.entries.iter_mut().find(|e| e.id == next.id) {
+        *entry = Summary::of(&next);
+    }
+    let extra = vec![TxOp::Put {
+        item: list_item(&shown, list.version + 1),
+        cond: Cond::VersionIs(list.version),
+    }];
+    let version = declarations::save_transition(p, &before, &next, &t, caller, extra).await?;
     Ok(Versioned {
         value: next,
         version,
