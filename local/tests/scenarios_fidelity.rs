@@ -153,12 +153,61 @@ async fn every_time_field_on_the_way_from_declaration_to_the_public_list_is_rfc3
     ] {
         tp.call("GET", &path, Some(&firm), None).await.expect(200);
     }
-    for path in [
-        "/v1/admin/windows?tier=innovative&year=2026",
-        "/v1/admin/statistics",
-    ] {
+    for path in ["/v1/admin/windows", "/v1/admin/statistics"] {
         tp.call("GET", path, Some(&zj), None).await.expect(200);
     }
+}
+
+#[tokio::test]
+async fn an_objection_shows_in_the_publicity_list_as_soon_as_it_is_recorded() {
+    let tp = start(Backend::Local).await;
+    let (zj, ids) = two_submitted_innovative(&tp).await;
+    let list_id = to_publicity(&tp, &zj, &ids).await;
+    tp.set_time("2026-05-08T09:00:00+08:00");
+    let zj = tp.login("zj_official", PASSWORD).await;
+    tp.call(
+        "POST",
+        &format!("/v1/admin/publicity/{list_id}/objection"),
+        Some(&zj),
+        Some(json!({"declaration_id": ids[1], "reason": "经核实存在知识产权纠纷"})),
+    )
+    .await
+    .expect(200);
+    let list = tp
+        .call(
+            "GET",
+            &format!("/v1/admin/publicity/{list_id}"),
+            Some(&zj),
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(list.body["status"], "open");
+    assert_eq!(list.body["objected"], json!([ids[1]]), "{}", list.text);
+    let status_of = |id: &str| {
+        list.body["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == id)
+            .map(|e| e["status"].clone())
+    };
+    assert_eq!(status_of(&ids[1]), Some(json!("rejected")));
+    assert_eq!(status_of(&ids[0]), Some(json!("publicity")));
+    // Closing keeps the objection and recognises the other.
+    tp.set_time("2026-05-20T09:00:00+08:00");
+    let zj = tp.login("zj_official", PASSWORD).await;
+    let closed = tp
+        .call(
+            "POST",
+            &format!("/v1/admin/publicity/{list_id}/close"),
+            Some(&zj),
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(closed.body["recognized"], json!([ids[0]]));
+    assert_eq!(closed.body["objected"], json!([ids[1]]));
 }
 
 #[tokio::test]
@@ -242,53 +291,310 @@ async fn records_made_in_one_millisecond_keep_their_order_the_latest_assessment_
 }
 
 #[tokio::test]
-async fn an_objection_shows_in_the_publicity_list_as_soon_as_it_is_recorded() {
+async fn a_declaration_cancelled_after_its_window_closed_cannot_be_resubmitted_resubmit_not_allowed()
+ {
+    let tp = start(Backend::Local).await;
+    let (_, ids) = two_submitted_innovative(&tp).await;
+    tp.set_time("2026-06-02T09:00:00+08:00");
+    let firm = tp.login("firm1", PASSWORD).await;
+    let cancelled = tp
+        .call(
+            "POST",
+            &format!("/v1/declarations/{}/withdraw", ids[0]),
+            Some(&firm),
+            Some(json!({"mode": "cancel", "acknowledge_no_resubmit": true})),
+        )
+        .await
+        .expect(200);
+    assert_eq!(cancelled.body["status"], "withdrawn");
+    tp.submit_declaration(&firm, &ids[0])
+        .await
+        .expect_problem(409, "RESUBMIT_NOT_ALLOWED");
+}
+
+#[tokio::test]
+async fn unfiltered_window_and_recognition_lists_show_everything_the_caller_may_see_paged() {
     let tp = start(Backend::Local).await;
     let (zj, ids) = two_submitted_innovative(&tp).await;
+    for (tier, year, province) in [
+        ("specialized", 2026, Some("320000")),
+        ("little_giant", 2026, None),
+        ("innovative", 2027, Some("330000")),
+    ] {
+        tp.open_window(
+            tier,
+            year,
+            province,
+            &format!("{year}-07-01T00:00:00+08:00"),
+            &format!("{year}-08-01T00:00:00+08:00"),
+        )
+        .await;
+    }
+    // The province sees its own and the national windows, every tier and year; Jiangsu's stays out.
+    let seen = tp
+        .call("GET", "/v1/admin/windows", Some(&zj), None)
+        .await
+        .expect(200);
+    let keys: Vec<(String, i64)> = seen.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["tier"].as_str().unwrap().to_owned(),
+                w["year"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("innovative".to_owned(), 2026),
+            ("little_giant".to_owned(), 2026),
+            ("innovative".to_owned(), 2027)
+        ]
+    );
+    assert!(seen.body["next_cursor"].is_null());
+    // The operator sees all four, two per page.
+    let op = tp.operator().await;
+    let first = tp
+        .call("GET", "/v1/admin/windows?limit=2", Some(&op), None)
+        .await
+        .expect(200);
+    assert_eq!(first.body["items"].as_array().unwrap().len(), 2);
+    let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
+    let second = tp
+        .call(
+            "GET",
+            &format!("/v1/admin/windows?limit=2&cursor={}", enc(&cursor)),
+            Some(&op),
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(second.body["items"].as_array().unwrap().len(), 2);
+    assert!(second.body["next_cursor"].is_null(), "{}", second.text);
+    let narrowed = tp
+        .call("GET", "/v1/admin/windows?year=2027", Some(&op), None)
+        .await
+        .expect(200);
+    assert_eq!(narrowed.body["items"].as_array().unwrap().len(), 1);
+
+    // The public list without a tier: every recognised batch.
     let list_id = to_publicity(&tp, &zj, &ids).await;
-    tp.set_time("2026-05-08T09:00:00+08:00");
+    tp.set_time("2026-05-20T09:00:00+08:00");
     let zj = tp.login("zj_official", PASSWORD).await;
     tp.call(
         "POST",
-        &format!("/v1/admin/publicity/{list_id}/objection"),
+        &format!("/v1/admin/publicity/{list_id}/close"),
         Some(&zj),
-        Some(json!({"declaration_id": ids[1], "reason": "经核实存在知识产权纠纷"})),
+        None,
     )
     .await
     .expect(200);
-    let list = tp
+    let public = tp
+        .call("GET", "/v1/public/recognitions", None, None)
+        .await
+        .expect(200);
+    let batches = public.body["items"].as_array().unwrap();
+    assert_eq!(batches.len(), 1, "{}", public.text);
+    assert_eq!(batches[0]["batch"], list_id.as_str());
+    assert_eq!(batches[0]["enterprises"].as_array().unwrap().len(), 2);
+    let none = tp
         .call(
             "GET",
-            &format!("/v1/admin/publicity/{list_id}"),
-            Some(&zj),
+            "/v1/public/recognitions?tier=specialized",
+            None,
             None,
         )
         .await
         .expect(200);
-    assert_eq!(list.body["status"], "open");
-    assert_eq!(list.body["objected"], json!([ids[1]]), "{}", list.text);
-    let status_of = |id: &str| {
-        list.body["entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["id"] == id)
-            .map(|e| e["status"].clone())
-    };
-    assert_eq!(status_of(&ids[1]), Some(json!("rejected")));
-    assert_eq!(status_of(&ids[0]), Some(json!("publicity")));
-    // Closing keeps the objection and recognises the other.
-    tp.set_time("2026-05-20T09:00:00+08:00");
-    let zj = tp.login("zj_official", PASSWORD).await;
-    let closed = tp
+    assert!(none.body["items"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn statistics_count_first_declarations_and_re_reviews_apart() {
+    let tp = start(Backend::Local).await;
+    tp.set_time("2026-03-20T10:00:00+08:00");
+    let zj = tp
+        .signed_in_official("zj_official", "province", Some("330000"))
+        .await;
+    tp.official_by(&zj, "hz_official", "city", Some("330100"))
+        .await;
+    tp.official_by(&zj, "xihu_official", "county", Some("330106"))
+        .await;
+    tp.open_window_as(
+        &zj,
+        "innovative",
+        YEAR,
+        Some("330000"),
+        "2026-03-01T00:00:00+08:00",
+        "2026-04-01T00:00:00+08:00",
+    )
+    .await;
+    let new = tp
+        .firm(
+            "newcomer",
+            &uscc(1, "330106"),
+            "杭州新来科技有限公司",
+            &profile("330106", &LAST_THREE_YEARS),
+            Some(Pick::Best),
+        )
+        .await;
+    tp.submit_ready_declaration(&new.token, "innovative", YEAR)
+        .await;
+    let old = tp
+        .firm(
+            "veteran",
+            &uscc(2, "330106"),
+            "杭州老牌科技有限公司",
+            &plain_profile("330106", &LAST_THREE_YEARS),
+            Some(Pick::Best),
+        )
+        .await;
+    tp.grant(&old.uscc, "specialized", "2025-06-01").await;
+    tp.call(
+        "POST",
+        &format!("/v1/admin/enterprises/{}/re-review-eligibility", old.uscc),
+        Some(&zj),
+        Some(json!({"tier": "specialized"})),
+    )
+    .await
+    .expect(201);
+    let created = tp
         .call(
             "POST",
-            &format!("/v1/admin/publicity/{list_id}/close"),
+            "/v1/re-reviews",
+            Some(&old.token),
+            Some(json!({"tier": "specialized"})),
+        )
+        .await
+        .expect(201);
+    let rr = created.body["id"].as_str().unwrap().to_owned();
+    let spec = created.body["form_spec"]["spec"].clone();
+    tp.call(
+        "PUT",
+        &format!("/v1/re-reviews/{rr}"),
+        Some(&old.token),
+        Some(json!({"form": fill_form(&spec)})),
+    )
+    .await
+    .expect(200);
+    tp.upload_required(&old.token, &rr, &spec, "材料.pdf").await;
+    tp.call(
+        "POST",
+        &format!("/v1/re-reviews/{rr}/submit"),
+        Some(&old.token),
+        None,
+    )
+    .await
+    .expect(200);
+
+    let stats = tp
+        .call("GET", "/v1/admin/statistics", Some(&zj), None)
+        .await
+        .expect(200);
+    let mut cells: Vec<(String, String, u64)> = stats.body["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["kind"].as_str().unwrap().to_owned(),
+                r["tier"].as_str().unwrap().to_owned(),
+                r["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    cells.sort();
+    assert_eq!(
+        cells,
+        [
+            ("declaration".to_owned(), "innovative".to_owned(), 1),
+            ("re_review".to_owned(), "specialized".to_owned(), 1)
+        ],
+        "{}",
+        stats.text
+    );
+    let only_new = tp
+        .call(
+            "GET",
+            "/v1/admin/statistics?kind=declaration",
             Some(&zj),
             None,
         )
         .await
         .expect(200);
-    assert_eq!(closed.body["recognized"], json!([ids[0]]));
-    assert_eq!(closed.body["objected"], json!([ids[1]]));
+    assert_eq!(only_new.body["total"], 1);
+    assert_eq!(only_new.body["counts"][0]["kind"], "declaration");
+    tp.call("GET", "/v1/admin/statistics?kind=renewal", Some(&zj), None)
+        .await
+        .expect_problem(422, "VALIDATION_FAILED");
+    let csv = tp
+        .call(
+            "GET",
+            "/v1/admin/statistics?format=csv&kind=re_review",
+            Some(&zj),
+            None,
+        )
+        .await
+        .expect(200);
+    let lines: Vec<&str> = csv
+        .text
+        .trim_start_matches('\u{feff}')
+        .split("\r\n")
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert!(
+        lines[0].starts_with("kind,kind_label,tier,"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines.len(), 2, "{}", csv.text);
+    assert!(
+        lines[1].starts_with("re_review,复核,specialized,"),
+        "{}",
+        lines[1]
+    );
+}
+
+#[tokio::test]
+async fn an_official_reading_an_office_message_marks_it_read_for_that_official_only() {
+    let tp = start(Backend::Local).await;
+    let (zj, _) = two_submitted_innovative(&tp).await;
+    tp.official_by(&zj, "xihu_second", "county", Some("330106"))
+        .await;
+    tp.dispatch().await;
+    let a = tp.login("xihu_official", PASSWORD).await;
+    let b = tp.login("xihu_second", PASSWORD).await;
+    let inbox = |token: String| {
+        let tp = &tp;
+        async move {
+            tp.call("GET", "/v1/messages", Some(&token), None)
+                .await
+                .expect(200)
+                .body
+        }
+    };
+    let before_a = inbox(a.clone()).await;
+    let before_b = inbox(b.clone()).await;
+    assert_eq!(before_a["unread"], 2, "{before_a}");
+    assert_eq!(before_b["unread"], 2, "{before_b}");
+    let id = before_a["items"][0]["id"].as_str().unwrap().to_owned();
+    let read = tp
+        .call("POST", &format!("/v1/messages/{id}/read"), Some(&a), None)
+        .await
+        .expect(200);
+    assert_eq!(read.body["read"], true);
+    // Reading again changes nothing.
+    tp.call("POST", &format!("/v1/messages/{id}/read"), Some(&a), None)
+        .await
+        .expect(200);
+    let after_a = inbox(a.clone()).await;
+    let after_b = inbox(b.clone()).await;
+    assert_eq!(after_a["unread"], 1, "{after_a}");
+    assert_eq!(after_a["items"][0]["read"], true);
+    assert_eq!(after_b["unread"], 2, "{after_b}");
+    assert_eq!(after_b["items"][0]["id"], id.as_str());
+    assert_eq!(after_b["items"][0]["read"], false);
 }

@@ -116,6 +116,9 @@ pub async fn load_visible(
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Summary {
     pub id: String,
+    /// A first declaration or a re-review (older entries without it are first declarations).
+    #[serde(default)]
+    pub kind: Kind,
     pub uscc: String,
     pub enterprise_name: String,
     pub tier: Tier,
@@ -137,6 +140,7 @@ impl Summary {
     pub fn of(d: &Declaration) -> Summary {
         Summary {
             id: d.id.clone(),
+            kind: d.kind,
             uscc: d.uscc.clone(),
             enterprise_name: d.enterprise_name.clone(),
             tier: d.tier,
@@ -552,13 +556,13 @@ pub async fn submit(
     check_if_match(if_match, before.version)?;
     let d = &before.value;
     let now = p.clock.now();
+    if d.resubmit_forbidden {
+        return Err(transition_error(TransitionError::ResubmitNotAllowed));
+    }
     if !d.status.is_editable() {
         return Err(transition_error(TransitionError::InvalidState(
             d.status.label(),
         )));
-    }
-    if d.resubmit_forbidden {
-        return Err(transition_error(TransitionError::ResubmitNotAllowed));
     }
     let window_open = if d.kind == Kind::ReReview {
         // Re-reviews are gated by the eligibility flag, not by declaration windows.

@@ -404,13 +404,42 @@ pub async fn close(p: &Platform, caller: &Principal, list_id: &str) -> AppResult
     Ok(closed)
 }
 
-/// The public list of recognised enterprises of a tier, by batch (closed lists, newest first).
+/// The public list of recognised enterprises, by batch (closed lists, newest first): of one tier, or of every
+/// tier when none is given (then the cursor is the last batch's id).
 pub async fn recognized_batches(
     p: &Platform,
-    tier: Tier,
+    tier: Option<Tier>,
     limit: u32,
     cursor: Option<String>,
 ) -> AppResult<(Vec<serde_json::Value>, Option<String>)> {
+    let Some(tier) = tier else {
+        let mut lists = Vec::new();
+        for tier in Tier::ALL {
+            let query = Query::gsi1(format!("PUBLICITY#{}", tier.as_str()));
+            for item in query_all(p.store.as_ref(), query).await? {
+                let list: PublicityList = item.decode()?;
+                if list.status == ListStatus::Closed {
+                    lists.push(list);
+                }
+            }
+        }
+        lists.sort_by(|a, b| (b.closed_at, &b.id).cmp(&(a.closed_at, &a.id)));
+        let start =
+            match cursor {
+                None => 0,
+                Some(c) => {
+                    lists.iter().position(|l| l.id == c).ok_or_else(|| {
+                        AppError::field("cursor", "INVALID_CURSOR", "分页游标无效")
+                    })? + 1
+                }
+            };
+        let rest = lists.len().saturating_sub(start);
+        let page: Vec<&PublicityList> = lists.iter().skip(start).take(limit as usize).collect();
+        let next = (rest > limit as usize)
+            .then(|| page.last().map(|l| l.id.clone()))
+            .flatten();
+        return Ok((page.into_iter().map(batch_view).collect(), next));
+    };
     let page = p
         .store
         .query(
@@ -426,20 +455,25 @@ pub async fn recognized_batches(
         if list.status != ListStatus::Closed {
             continue;
         }
-        let enterprises: Vec<serde_json::Value> = list
-            .entries
-            .iter()
-            .filter(|e| list.recognized.contains(&e.id))
-            .map(|e| json!({"enterprise_name": e.enterprise_name, "uscc": e.uscc, "region": e.region}))
-            .collect();
-        out.push(json!({
-            "batch": list.id,
-            "title": list.title,
-            "tier": list.tier,
-            "closed_at": list.closed_at.map(rfc3339),
-            "valid_from": list.closed_at.map(|t| china_date(t).to_string()),
-            "enterprises": enterprises,
-        }));
+        out.push(batch_view(&list));
     }
     Ok((out, page.next_cursor))
+}
+
+/// One recognised batch as the public sees it.
+fn batch_view(list: &PublicityList) -> serde_json::Value {
+    let enterprises: Vec<serde_json::Value> = list
+        .entries
+        .iter()
+        .filter(|e| list.recognized.contains(&e.id))
+        .map(|e| json!({"enterprise_name": e.enterprise_name, "uscc": e.uscc, "region": e.region}))
+        .collect();
+    json!({
+        "batch": list.id,
+        "title": list.title,
+        "tier": list.tier,
+        "closed_at": list.closed_at.map(rfc3339),
+        "valid_from": list.closed_at.map(|t| china_date(t).to_string()),
+        "enterprises": enterprises,
+    })
 }
