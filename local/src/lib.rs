@@ -156,9 +156,9 @@ pub struct Local {
 }
 
 /// The local stand-in for the notify function's stream and schedule: a background task that, every interval,
-/// runs the reminders when they are due (the China date changed since the last run, or an hour passed) and then
-/// tails the event feed through `shared::services::stream` — the same code the Lambda runs. It stops when the
-/// `Dispatcher` is dropped (with the runner).
+/// tails the event feed through `shared::services::stream` — the same code the Lambda runs — and then runs the
+/// reminders when they are due (the China date changed since the last run, an hour passed, or the pass handled
+/// events). It stops when the `Dispatcher` is dropped (with the runner).
 pub struct Dispatcher {
     inner: Arc<DispatchInner>,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -174,27 +174,50 @@ struct DispatchInner {
 pub const DISPATCH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl DispatchInner {
+    /// A feed pass first, so the reminders read a holders projection that has caught up with every event
+    /// written so far (a reminder run right after a clock jump used to see a projection one pass behind, and
+    /// the day's run was then spent without the new holder); the reminders when due; and another feed pass when
+    /// they sent something, so their messages arrive in the same tick.
     async fn tick(&self) {
-        if let Err(e) = self.reminders_if_due().await {
-            tracing::warn!(error = %e, "reminder run failed");
-        }
-        if let Err(e) = self.feed.run_once(&self.platform).await {
-            tracing::warn!(error = %e, "dispatcher pass failed");
+        let handled = match self.feed.run_once(&self.platform).await {
+            Ok(report) => report.events,
+            Err(e) => {
+                tracing::warn!(error = %e, "dispatcher pass failed");
+                0
+            }
+        };
+        match self.reminders_if_due(handled > 0).await {
+            Ok(Some(report)) if report.sent > 0 => {
+                if let Err(e) = self.feed.run_once(&self.platform).await {
+                    tracing::warn!(error = %e, "dispatcher pass failed");
+                }
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "reminder run failed"),
         }
     }
 
-    async fn reminders_if_due(&self) -> Result<(), AppError> {
+    /// Run the reminders when the China date changed since the last run, an hour passed, or the feed pass just
+    /// handled events (the holders projection may have changed; markers make a rerun send nothing twice).
+    async fn reminders_if_due(
+        &self,
+        events_handled: bool,
+    ) -> Result<Option<reminders::ReminderReport>, AppError> {
         let today = shared::domain::calendar::china_date(self.platform.clock.now());
         let mut last = self.last_reminders.lock().await;
-        let due = match *last {
-            Some((day, at)) => day != today || at.elapsed() >= std::time::Duration::from_secs(3600),
-            None => true,
-        };
-        if due {
-            reminders::run(&self.platform).await?;
-            *last = Some((today, std::time::Instant::now()));
+        let due = events_handled
+            || match *last {
+                Some((day, at)) => {
+                    day != today || at.elapsed() >= std::time::Duration::from_secs(3600)
+                }
+                None => true,
+            };
+        if !due {
+            return Ok(None);
         }
-        Ok(())
+        let report = reminders::run(&self.platform).await?;
+        *last = Some((today, std::time::Instant::now()));
+        Ok(Some(report))
     }
 }
 

@@ -598,3 +598,61 @@ async fn an_official_reading_an_office_message_marks_it_read_for_that_official_o
     assert_eq!(after_b["items"][0]["id"], id.as_str());
     assert_eq!(after_b["items"][0]["read"], false);
 }
+
+/// The titles of the enterprise's messages, oldest first.
+async fn titles(tp: &TestPlatform, token: &str) -> Vec<String> {
+    let inbox = tp
+        .call("GET", "/v1/messages?limit=100", Some(token), None)
+        .await
+        .expect(200);
+    let mut t: Vec<String> = inbox.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["title"].as_str().unwrap().to_owned())
+        .collect();
+    t.reverse();
+    t
+}
+
+#[tokio::test]
+async fn a_recognised_enterprise_gets_every_reminder_while_the_clock_jumps_years() {
+    let tp = start(Backend::Local).await;
+    tp.set_dev_clock("2026-05-11T10:00:00+08:00").await;
+    let firm = tp
+        .firm(
+            "firm1",
+            &uscc(1, "330106"),
+            "杭州测试1科技有限公司",
+            &profile("330106", &LAST_THREE_YEARS),
+            None,
+        )
+        .await;
+    // Recognised, and the clock moved on before the dispatcher's next pass (as a tester moving the dev clock right
+    // after the recognition does): the first reminder run after the jump must already know the new holder.
+    tp.grant(&firm.uscc, "innovative", "2026-05-11").await;
+    let walk = [
+        ("2027-02-01T10:00:00+08:00", vec!["2027年度信息更新已开始"]),
+        ("2027-05-02T10:00:00+08:00", vec![]),
+        ("2028-01-01T00:30:00+08:00", vec!["2028年度信息更新已开始"]),
+        (
+            "2029-02-15T10:00:00+08:00",
+            vec!["2029年度信息更新已开始", "创新型中小企业资质即将到期"],
+        ),
+    ];
+    let mut expected: Vec<String> = Vec::new();
+    for (at, new) in walk {
+        tp.set_dev_clock(at).await;
+        for _ in 0..4 {
+            tp.dispatcher.tick().await;
+        }
+        expected.extend(new.into_iter().map(str::to_owned));
+        let token = tp.login("firm1", PASSWORD).await;
+        let got: Vec<String> = titles(&tp, &token)
+            .await
+            .into_iter()
+            .filter(|t| !t.contains("实名") && !t.contains("认证"))
+            .collect();
+        assert_eq!(got, expected, "messages at {at}");
+    }
+}
