@@ -656,3 +656,143 @@ async fn a_recognised_enterprise_gets_every_reminder_while_the_clock_jumps_years
         assert_eq!(got, expected, "messages at {at}");
     }
 }
+
+#[tokio::test]
+async fn the_yearly_update_period_can_be_set_per_year_and_province() {
+    let policy = shared::services::Policy {
+        argon2_memory_kib: 1024,
+        argon2_iterations: 1,
+        update_period: shared::services::info_updates::UpdatePeriods::parse(
+            "01-01/04-30;2026@33:01-01/05-31",
+        )
+        .unwrap(),
+        ..shared::services::Policy::default()
+    };
+    let tp = start_with(Backend::Local, policy).await;
+    tp.set_time("2026-05-15T10:00:00+08:00");
+    let mut tokens = Vec::new();
+    for (n, region) in [(1, "330106"), (2, "320102")] {
+        let firm = tp
+            .firm(
+                &format!("firm{n}"),
+                &uscc(n, &region[..6]),
+                &format!("测试企业{n}有限公司"),
+                &plain_profile(region, &LAST_THREE_YEARS),
+                None,
+            )
+            .await;
+        tp.grant(&firm.uscc, "specialized", "2025-06-01").await;
+        tokens.push(firm.token);
+    }
+    // Zhejiang's 2026 period runs to 31 May; Jiangsu keeps 1 January – 30 April.
+    tp.call("POST", "/v1/info-updates", Some(&tokens[0]), None)
+        .await
+        .expect(201);
+    let refused = tp
+        .call("POST", "/v1/info-updates", Some(&tokens[1]), None)
+        .await
+        .expect_problem(409, "NOT_IN_UPDATE_PERIOD");
+    assert!(
+        refused.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("04月30日"),
+        "{}",
+        refused.text
+    );
+}
+
+#[tokio::test]
+async fn the_advisor_reads_the_2026_standards() {
+    let tp = start(Backend::Local).await;
+    tp.set_time("2026-05-06T09:00:00+08:00");
+    let firm = tp
+        .firm(
+            "firm1",
+            &uscc(1, "330106"),
+            "杭州测试1科技有限公司",
+            &grown_profile("330106"),
+            Some(Pick::Best),
+        )
+        .await;
+    let advice = |tp: &TestPlatform| {
+        let token = firm.token.clone();
+        let tp = tp.client.base.clone();
+        async move {
+            Client::new(&tp)
+                .call("GET", "/v1/enterprise/advice", Some(&token), None)
+                .await
+                .expect(200)
+                .body
+        }
+    };
+    let conditions = |body: &Value, tier: &str| -> Vec<(String, Value, String)> {
+        body["tiers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["tier"] == tier)
+            .unwrap()["assessment"]["hard_conditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["id"].as_str().unwrap().to_owned(),
+                    c["holds"].clone(),
+                    c["text"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let body = advice(&tp).await;
+    assert_eq!(body["rule_version"], "2026");
+    let giant = conditions(&body, "little_giant");
+    let ids: Vec<&str> = giant.iter().map(|c| c.0.as_str()).collect();
+    for gone in [
+        "info_system",
+        "certification",
+        "own_brand",
+        "innovation_general",
+    ] {
+        assert!(!ids.contains(&gone), "{gone} in {ids:?}");
+    }
+    for item in [
+        "revenue_growth",
+        "debt_ratio",
+        "market_share",
+        "ip",
+        "industrial_field",
+    ] {
+        assert!(ids.contains(&item), "{item} missing in {ids:?}");
+    }
+    assert!(
+        giant
+            .iter()
+            .any(|c| c.0 == "debt_ratio" && c.2.contains("75%"))
+    );
+    let specialized = conditions(&body, "specialized");
+    let position = specialized
+        .iter()
+        .find(|c| c.0 == "market_position")
+        .expect("market_position");
+    assert!(position.1.is_null(), "undecided until stated: {position:?}");
+
+    // Stated, with a small share but third in China: both market items hold.
+    let mut p = grown_profile("330106");
+    p["market"]["national_share_pct"] = json!(4.0);
+    p["market"]["national_rank"] = json!(3);
+    p["market"]["leading_position"] = json!(true);
+    tp.call("PUT", "/v1/enterprise", Some(&firm.token), Some(p))
+        .await
+        .expect(200);
+    let body = advice(&tp).await;
+    let holds = |tier: &str, id: &str| {
+        conditions(&body, tier)
+            .into_iter()
+            .find(|c| c.0 == id)
+            .map(|c| c.1)
+    };
+    assert_eq!(holds("specialized", "market_position"), Some(json!(true)));
+    assert_eq!(holds("little_giant", "market_share"), Some(json!(true)));
+}

@@ -218,6 +218,12 @@ pub struct NicheMarket {
     /// 主导产品国际细分市场占有率, percent (0–100).
     #[serde(default)]
     pub international_share_pct: Option<f64>,
+    /// 主导产品在国内细分市场的排名 (1 = first), if known (2026 小巨人: top 3 in China).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub national_rank: Option<u32>,
+    /// 在国内或国际细分市场占有率较为靠前，享有一定知名度、影响力 (the enterprise's own statement; 2026 专精特新).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leading_position: Option<bool>,
 }
 
 /// Quality-management items (质量管理, 专精特新 indicator 6; own brand also for 小巨人).
@@ -447,6 +453,10 @@ pub struct NicheMarketInput {
     pub since: Option<String>,
     pub national_share_pct: Option<f64>,
     pub international_share_pct: Option<f64>,
+    /// Rank in the domestic niche market (1 = first).
+    pub national_rank: Option<u32>,
+    /// 占有率较为靠前，享有一定知名度、影响力.
+    pub leading_position: Option<bool>,
 }
 
 /// `PUT /v1/enterprise` body: the editable basic information. Replaces the stored values; omitted members
@@ -893,6 +903,18 @@ impl EnterpriseProfile {
                 "market.international_share_pct",
                 m.international_share_pct,
             ),
+            national_rank: match m.national_rank {
+                Some(0) => {
+                    e.push(
+                        "market.national_rank",
+                        "OUT_OF_RANGE",
+                        "国内细分市场排名须为正整数（1 为第一）",
+                    );
+                    None
+                }
+                r => r,
+            },
+            leading_position: m.leading_position,
         });
         if let (Some(m), Some(est)) = (&market, established_on)
             && m.since.is_some_and(|s| s < est)

@@ -507,6 +507,30 @@ pub async fn list(
     Ok((items, page.next_cursor))
 }
 
+/// The scores the platform computed for the enterprise's submitted declarations and re-reviews (tier, China year
+/// of the submission, score) from `since_year` on: what a re-review's "either of the last 2 years" reads.
+pub async fn recent_scores(
+    p: &Platform,
+    uscc: &str,
+    since_year: i32,
+) -> AppResult<Vec<(Tier, i32, u32)>> {
+    let mut out = Vec::new();
+    for item in crate::ports::query_all(p.store.as_ref(), Query::gsi1(list_pk(uscc))).await? {
+        let d: Declaration = item.decode()?;
+        let Some(s) = &d.snapshot else { continue };
+        let year = crate::domain::calendar::china_year(s.submitted_at);
+        let score = s.content["assessment"]["score"]
+            .as_u64()
+            .and_then(|v| u32::try_from(v).ok());
+        if let Some(score) = score
+            && year >= since_year
+        {
+            out.push((d.tier, year, score));
+        }
+    }
+    Ok(out)
+}
+
 // ---- save, submit, withdraw --------------------------------------------------------------------------------------
 
 /// The outcome of a save: the record, and what the form still lacks (listed, not blocking).

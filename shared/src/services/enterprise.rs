@@ -232,7 +232,7 @@ pub async fn save(
     let now = p.clock.now();
     let today = china_date(now);
     // A recognised enterprise changes its basic information through the yearly update (or a change report).
-    if !crate::services::info_updates::in_period(p, now)
+    if !crate::services::info_updates::in_period(p, now, profile.value.region)
         && qualifications(p, uscc)
             .await?
             .iter()
@@ -482,10 +482,15 @@ fn facts_for(
     digital_level: Option<u8>,
     held: Vec<Tier>,
     today: Date,
+    re_review: Option<Vec<(Tier, i32, u32)>>,
 ) -> tiers::Facts {
-    tiers::Facts::new(profile.clone(), year, today)
+    let facts = tiers::Facts::new(profile.clone(), year, today)
         .with_digital_level(digital_level)
-        .with_held_tiers(held)
+        .with_held_tiers(held);
+    match re_review {
+        Some(scores) => facts.for_re_review(scores),
+        None => facts,
+    }
 }
 
 /// The condition every tier shares: being a small or medium enterprise under the 2011 size standard (on the
@@ -514,21 +519,9 @@ fn sme_condition(profile: &EnterpriseProfile, year: i32) -> tiers::ConditionResu
 
 /// The engine's assessment of `tier` with the SME condition in front of the standard's hard conditions: the one
 /// assessment the advisor shows and a submission freezes, so both say the same about eligibility.
-fn assess_tier(
-    rule_set: &tiers::RuleSet,
-    tier: Tier,
-    profile: &EnterpriseProfile,
-    year: i32,
-    digital_level: Option<u8>,
-    held: Vec<Tier>,
-    today: Date,
-) -> tiers::Assessment {
-    let mut a = tiers::assess(
-        rule_set,
-        tier,
-        &facts_for(profile, year, digital_level, held, today),
-    );
-    let sme = sme_condition(profile, year);
+fn assess_tier(rule_set: &tiers::RuleSet, tier: Tier, facts: &tiers::Facts) -> tiers::Assessment {
+    let mut a = tiers::assess(rule_set, tier, facts);
+    let sme = sme_condition(&facts.profile, facts.declaration_year);
     let verdict = match (sme.holds, a.determined.then_some(a.eligible)) {
         (Some(false), _) | (_, Some(false)) => Some(false),
         (Some(true), v) => v,
@@ -591,7 +584,8 @@ pub async fn advice(p: &Platform, caller: &Principal) -> AppResult<Value> {
     let size = size_of(&profile, year);
     let mut out = Vec::new();
     for tier in Tier::ALL {
-        let assessment = assess_tier(rule_set, tier, &profile, year, level, held.clone(), today);
+        let facts = facts_for(&profile, year, level, held.clone(), today, None);
+        let assessment = assess_tier(rule_set, tier, &facts);
         let blockers = blockers(&quals, &profile, tier, year, today);
         let prerequisites: Vec<Value> = tiers::prerequisites(rule_set, tier)
             .into_iter()
@@ -705,7 +699,16 @@ pub async fn submission_package(
         ));
     }
     let held = valid_tiers(&quals, today);
-    let assessment = assess_tier(rule_set, d.tier, &profile, d.year, level, held, today);
+    // A re-review is not assessed on growth (2026 小巨人) and passes the score on an earlier one of the last 2
+    // years.
+    let re_review = match d.kind {
+        crate::domain::declaration::Kind::ReReview => {
+            Some(crate::services::declarations::recent_scores(p, &d.uscc, d.year - 2).await?)
+        }
+        crate::domain::declaration::Kind::Declaration => None,
+    };
+    let facts = facts_for(&profile, d.year, level, held, today, re_review);
+    let assessment = assess_tier(rule_set, d.tier, &facts);
     let view = profile.view();
     let mut profile_json = serde_json::to_value(&profile).unwrap_or_default();
     profile_json["region_name"] = json!(view.region_name);

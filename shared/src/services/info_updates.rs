@@ -19,6 +19,7 @@ use crate::domain::qualification::Qualification;
 use crate::domain::timestamp::rfc3339;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::ports::{Cond, Item, Query, StoreError, TxOp};
+use crate::rules::region::RegionCode;
 use crate::services::Platform;
 use crate::services::accounts::Versioned;
 use crate::services::declarations::{check_if_match, queue_entry_op, require_enterprise};
@@ -84,6 +85,82 @@ impl UpdatePeriod {
 
     pub fn contains(&self, day: Date) -> bool {
         self.opens(day.year()) <= day && day <= self.closes(day.year())
+    }
+}
+
+/// The yearly periods in force: a default, and overrides set per year (every province) or per year and province
+/// (a 2026 notice asks for updates by 31 May). Configuration `SME_UPDATE_PERIOD`: `MM-DD/MM-DD` entries separated
+/// by `;`, the default without a prefix, `YEAR:` for a year, `YEAR@PP:` for a year in a province (2-digit prefix
+/// or 6-digit code), e.g. `01-01/04-30;2026:01-01/05-31;2027@33:01-01/05-15`. The most specific entry wins.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UpdatePeriods {
+    pub default: UpdatePeriod,
+    /// (year, province prefix or none for every province, period).
+    pub overrides: Vec<(i32, Option<u32>, UpdatePeriod)>,
+}
+
+impl UpdatePeriods {
+    pub fn parse(s: &str) -> Result<UpdatePeriods, String> {
+        let mut periods = UpdatePeriods::default();
+        for entry in s.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+            match entry.split_once(':') {
+                None => periods.default = UpdatePeriod::parse(entry)?,
+                Some((scope, period)) => {
+                    let period = UpdatePeriod::parse(period)?;
+                    let (year, province) = match scope.split_once('@') {
+                        None => (scope, None),
+                        Some((y, p)) => (y, Some(p.trim())),
+                    };
+                    let year: i32 = year
+                        .trim()
+                        .parse()
+                        .ok()
+                        .filter(|y| (2000..=2100).contains(y))
+                        .ok_or_else(|| format!("bad year {year:?}"))?;
+                    let province = match province {
+                        None => None,
+                        Some(p) => Some(
+                            p.get(..2)
+                                .filter(|_| p.len() == 2 || p.len() == 6)
+                                .and_then(|pp| pp.parse::<u32>().ok())
+                                .filter(|pp| (11..=82).contains(pp))
+                                .ok_or_else(|| format!("bad province {p:?}"))?,
+                        ),
+                    };
+                    if periods
+                        .overrides
+                        .iter()
+                        .any(|(y, p, _)| *y == year && *p == province)
+                    {
+                        return Err(format!("{scope} is given twice"));
+                    }
+                    periods.overrides.push((year, province, period));
+                }
+            }
+        }
+        Ok(periods)
+    }
+
+    /// The period of `year` for an enterprise registered in `region` (the default when none is set for it).
+    pub fn of(&self, year: i32, region: Option<RegionCode>) -> UpdatePeriod {
+        let province = region.map(|r| r.province_prefix());
+        let exact = self
+            .overrides
+            .iter()
+            .find(|(y, p, _)| *y == year && p.is_some() && *p == province);
+        let any_province = self
+            .overrides
+            .iter()
+            .find(|(y, p, _)| *y == year && p.is_none());
+        exact
+            .or(any_province)
+            .map(|(_, _, period)| *period)
+            .unwrap_or(self.default)
+    }
+
+    /// Whether `day` lies in its year's period for `region`.
+    pub fn contains(&self, day: Date, region: Option<RegionCode>) -> bool {
+        self.of(day.year(), region).contains(day)
     }
 }
 
@@ -292,9 +369,17 @@ fn due_for(quals: &[Qualification], year: i32, today: Date) -> Result<&Qualifica
         .ok_or_else(|| format!("资质于 {year} 年认定（或复核），本年度无需信息更新"))
 }
 
-/// Whether the enterprise is in the yearly update period (the profile is locked outside it once recognised).
-pub fn in_period(p: &Platform, now: OffsetDateTime) -> bool {
-    p.policy.update_period.contains(china_date(now))
+/// Whether an enterprise registered in `region` is in its yearly update period (the profile is locked outside it
+/// once recognised).
+pub fn in_period(p: &Platform, now: OffsetDateTime, region: Option<RegionCode>) -> bool {
+    p.policy.update_period.contains(china_date(now), region)
+}
+
+/// The region an enterprise is registered in (its profile's), if known.
+async fn region_of(p: &Platform, uscc: &str) -> AppResult<Option<RegionCode>> {
+    Ok(enterprise::load_profile(p, uscc)
+        .await?
+        .and_then(|v| v.value.region))
 }
 
 /// `POST /v1/info-updates`.
@@ -303,7 +388,7 @@ pub async fn create(p: &Platform, caller: &Principal) -> AppResult<Versioned<Inf
     let now = p.clock.now();
     let today = china_date(now);
     let year = china_year(now);
-    let period = p.policy.update_period;
+    let period = p.policy.update_period.of(year, region_of(p, &uscc).await?);
     if !period.contains(today) {
         return Err(not_in_period(&period, year));
     }
@@ -460,8 +545,12 @@ pub async fn submit(
     let u = &before.value;
     match u.status {
         UpdateStatus::Draft => {
-            if !p.policy.update_period.contains(china_date(now)) || china_year(now) != u.year {
-                return Err(not_in_period(&p.policy.update_period, u.year));
+            let period = p
+                .policy
+                .update_period
+                .of(u.year, RegionCode::parse(&u.region).ok());
+            if !period.contains(china_date(now)) || china_year(now) != u.year {
+                return Err(not_in_period(&period, u.year));
             }
         }
         UpdateStatus::Returned => {}
@@ -649,9 +738,10 @@ pub async fn missed_years(
     now: OffsetDateTime,
 ) -> AppResult<Vec<i32>> {
     let today = china_date(now);
-    let period = p.policy.update_period;
+    let region = region_of(p, uscc).await?;
     let mut missed = Vec::new();
     for year in (q.valid_from.year() + 1)..=today.year() {
+        let period = p.policy.update_period.of(year, region);
         if today <= period.closes(year) {
             continue; // this year's period has not ended yet
         }
@@ -695,4 +785,55 @@ pub async fn history(p: &Platform, caller: &Principal, id: &str) -> AppResult<Ve
         .iter()
         .map(|i| i.decode::<Value>().map_err(AppError::from))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn region(code: &str) -> Option<RegionCode> {
+        RegionCode::parse(code).ok()
+    }
+
+    #[test]
+    fn the_update_period_is_set_per_year_and_province_and_the_most_specific_wins() {
+        let periods =
+            UpdatePeriods::parse("01-01/04-30;2026:01-01/05-31;2027@33:01-01/05-15").unwrap();
+        let zj = region("330106");
+        let js = region("320102");
+        // 2026: every province until 31 May.
+        assert!(periods.contains(date!(2026 - 05 - 31), js));
+        assert!(!periods.contains(date!(2026 - 06 - 01), js));
+        // 2027: Zhejiang until 15 May, the others the default 30 April.
+        assert!(periods.contains(date!(2027 - 05 - 15), zj));
+        assert!(!periods.contains(date!(2027 - 05 - 16), zj));
+        assert!(periods.contains(date!(2027 - 04 - 30), js));
+        assert!(!periods.contains(date!(2027 - 05 - 01), js));
+        assert!(!periods.contains(date!(2027 - 05 - 01), None));
+        // The default alone.
+        assert_eq!(
+            UpdatePeriods::parse("01-01/04-30").unwrap(),
+            UpdatePeriods::default()
+        );
+        assert_eq!(
+            UpdatePeriods::parse("").unwrap().of(2026, zj),
+            UpdatePeriod::default()
+        );
+        // 2-digit or 6-digit province codes; refused: bad years, provinces, periods, duplicates.
+        assert_eq!(
+            UpdatePeriods::parse("2026@330000:01-01/05-31").unwrap(),
+            UpdatePeriods::parse("2026@33:01-01/05-31").unwrap()
+        );
+        for bad in [
+            "2026:05-31/01-01",
+            "20x6:01-01/05-31",
+            "2026@99:01-01/05-31",
+            "2026@3:01-01/05-31",
+            "2026:01-01/05-31;2026:01-01/05-30",
+            "01-01",
+        ] {
+            assert!(UpdatePeriods::parse(bad).is_err(), "{bad}");
+        }
+    }
 }
