@@ -796,3 +796,42 @@ async fn the_advisor_reads_the_2026_standards() {
     assert_eq!(holds("specialized", "market_position"), Some(json!(true)));
     assert_eq!(holds("little_giant", "market_share"), Some(json!(true)));
 }
+
+#[tokio::test]
+async fn a_specialized_enterprise_recognised_before_september_2022_self_assesses_before_its_update()
+{
+    let tp = start(Backend::Local).await;
+    tp.set_time("2024-04-10T10:00:00+08:00");
+    let mut tokens = Vec::new();
+    for (n, recognised) in [(1, "2022-08-31"), (2, "2022-09-01")] {
+        let firm = tp
+            .firm(
+                &format!("firm{n}"),
+                &uscc(n, "330106"),
+                &format!("测试企业{n}有限公司"),
+                &plain_profile("330106", &[2021, 2022, 2023]),
+                None,
+            )
+            .await;
+        tp.grant(&firm.uscc, "specialized", recognised).await;
+        tokens.push(firm.token);
+    }
+    let refused = tp
+        .call("POST", "/v1/info-updates", Some(&tokens[0]), None)
+        .await
+        .expect_problem(422, "DIGITAL_ASSESSMENT_REQUIRED");
+    assert_eq!(refused.body["path"], "/v1/digital-assessments");
+    assert!(
+        refused.body["detail"].as_str().unwrap().contains("去自评"),
+        "{}",
+        refused.text
+    );
+    tp.assess_digital(&tokens[0], Pick::First).await;
+    tp.call("POST", "/v1/info-updates", Some(&tokens[0]), None)
+        .await
+        .expect(201);
+    // Recognised on 1 September 2022: no such step.
+    tp.call("POST", "/v1/info-updates", Some(&tokens[1]), None)
+        .await
+        .expect(201);
+}

@@ -375,6 +375,41 @@ pub fn in_period(p: &Platform, now: OffsetDateTime, region: Option<RegionCode>) 
     p.policy.update_period.contains(china_date(now), region)
 }
 
+/// Recognised 专精特新 before this day: such an enterprise completes the digital self-assessment before its yearly
+/// update (the manual's 注2 under 信息更新: 去自评, then the basic information, then the update).
+pub const DIGITAL_ASSESSMENT_BEFORE: Date = time::macros::date!(2022 - 09 - 01);
+
+/// `DIGITAL_ASSESSMENT_REQUIRED` when the enterprise holds a valid 专精特新 qualification recognised before
+/// [`DIGITAL_ASSESSMENT_BEFORE`] and has no digital self-assessment yet; the answer names where to take it.
+async fn check_digital_assessment_first(
+    p: &Platform,
+    uscc: &str,
+    quals: &[Qualification],
+    today: Date,
+) -> AppResult<()> {
+    let early = quals.iter().any(|q| {
+        q.tier == crate::domain::tier::Tier::Specialized
+            && q.is_valid_on(today)
+            && q.valid_from < DIGITAL_ASSESSMENT_BEFORE
+    });
+    if !early
+        || enterprise::latest_digital_assessment(p, uscc)
+            .await?
+            .is_some()
+    {
+        return Ok(());
+    }
+    Err(AppError::new(
+        ErrorCode::DigitalAssessmentRequired,
+        "贵企业于2022年9月前认定为专精特新中小企业，请先完成数字化水平自评测（去自评：企业服务 → 数字化水平自评，         接口 GET /v1/digital-assessments/questionnaire、POST /v1/digital-assessments），再完善企业基本信息，然后进行信息更新",
+    )
+    .with_extra("path", json!("/v1/digital-assessments"))
+    .with_extra(
+        "questionnaire",
+        json!("/v1/digital-assessments/questionnaire"),
+    ))
+}
+
 /// The region an enterprise is registered in (its profile's), if known.
 async fn region_of(p: &Platform, uscc: &str) -> AppResult<Option<RegionCode>> {
     Ok(enterprise::load_profile(p, uscc)
@@ -394,6 +429,7 @@ pub async fn create(p: &Platform, caller: &Principal) -> AppResult<Versioned<Inf
     }
     let quals = enterprise::qualifications(p, &uscc).await?;
     due_for(&quals, year, today).map_err(|why| AppError::new(ErrorCode::UpdateNotRequired, why))?;
+    check_digital_assessment_first(p, &uscc, &quals, today).await?;
     let profile = enterprise::load_profile(p, &uscc)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::ProfileIncomplete, "请先填写企业基本信息"))?
