@@ -835,3 +835,148 @@ async fn a_specialized_enterprise_recognised_before_september_2022_self_assesses
         .await
         .expect(201);
 }
+
+#[tokio::test]
+async fn a_province_imports_earlier_recognitions_all_or_nothing_idempotently_and_audited() {
+    let tp = start(Backend::Local).await;
+    tp.set_time("2026-03-10T10:00:00+08:00");
+    let zj = tp
+        .signed_in_official("zj_official", "province", Some("330000"))
+        .await;
+    tp.official_by(&zj, "xihu_official", "county", Some("330106"))
+        .await;
+    let early = uscc(1, "330106");
+    let later = uscc(2, "330106");
+    let mut broken = early.clone();
+    let last = broken.pop().unwrap();
+    broken.push(if last == '0' { '1' } else { '0' });
+    let header = "uscc,enterprise_name,tier,recognised_on,valid_until,batch\n";
+    let good = format!(
+        "{header}{early},杭州早年科技有限公司,专精特新中小企业,2021-06-01,2027-05-31,2021年第三批\n\
+         {later},杭州后来科技有限公司,innovative,2025-01-10,2028-01-09,2025年第一批\n"
+    );
+    let bad = format!(
+        "{good}{broken},错码有限公司,specialized,2021-06-01,2024-05-31,2021年第三批\n\
+         {},江苏企业有限公司,specialized,2021-06-01,2024-05-31,2021年第三批\n\
+         {early},重复行有限公司,专精特新中小企业,2021-06-01,2027-05-31,2021年第三批\n\
+         {},未知梯度有限公司,隐形冠军,2030-01-01,2029-01-01,\n",
+        uscc(3, "320102"),
+        uscc(4, "330106"),
+    );
+    let import = |token: String, csv: String| {
+        let c = Client::new(&tp.client.base);
+        async move {
+            c.call(
+                "POST",
+                "/v1/admin/recognitions/import",
+                Some(&token),
+                Some(json!({ "csv": csv })),
+            )
+            .await
+        }
+    };
+    let refused = import(zj.clone(), bad)
+        .await
+        .expect_problem(422, "VALIDATION_FAILED");
+    let errors: Vec<(String, String)> = refused.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_owned(),
+                e["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let fields: Vec<&str> = errors.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "rows[3].uscc",
+            "rows[4].uscc",
+            "rows[5].uscc",
+            "rows[6].tier",
+            "rows[6].recognised_on",
+            "rows[6].valid_until",
+            "rows[6].batch"
+        ],
+        "{}",
+        refused.text
+    );
+    assert!(errors[0].1.starts_with("第3行："), "{errors:?}");
+    assert!(errors[1].1.contains("不在本省"), "{errors:?}");
+    // Nothing was imported.
+    let firm = tp
+        .firm(
+            "early_firm",
+            &early,
+            "杭州早年科技有限公司",
+            &plain_profile("330106", &LAST_THREE_YEARS),
+            None,
+        )
+        .await;
+    let ent = tp
+        .call("GET", "/v1/enterprise", Some(&firm.token), None)
+        .await
+        .expect(200);
+    assert!(
+        ent.body["qualifications"].as_array().unwrap().is_empty(),
+        "{}",
+        ent.text
+    );
+    // A county may not import.
+    let county = tp.login("xihu_official", PASSWORD).await;
+    import(county, good.clone())
+        .await
+        .expect_problem(403, "FORBIDDEN");
+
+    let done = import(zj.clone(), good.clone()).await.expect(200);
+    assert_eq!(
+        (
+            done.body["imported"].as_u64(),
+            done.body["unchanged"].as_u64()
+        ),
+        (Some(2), Some(0))
+    );
+    let again = import(zj.clone(), good).await.expect(200);
+    assert_eq!(
+        (
+            again.body["imported"].as_u64(),
+            again.body["unchanged"].as_u64()
+        ),
+        (Some(0), Some(2))
+    );
+    // Audited: each upload is an event of its import.
+    for answer in [&done, &again] {
+        let id = answer.body["import_id"].as_str().unwrap();
+        let events = tp
+            .store
+            .query(shared::ports::Query::base(format!("IMPORT#{id}")))
+            .await
+            .unwrap();
+        assert_eq!(events.items.len(), 1);
+        assert_eq!(
+            events.items[0].decode::<Value>().unwrap()["kind"],
+            "recognitions.imported"
+        );
+    }
+    // The enterprise now holds the imported qualification; recognised before September 2022, its update starts
+    // with the digital self-assessment.
+    let ent = tp
+        .call("GET", "/v1/enterprise", Some(&firm.token), None)
+        .await
+        .expect(200);
+    let q = &ent.body["qualifications"][0];
+    assert_eq!(
+        (
+            q["tier"].as_str(),
+            q["valid_from"].as_str(),
+            q["valid_until"].as_str()
+        ),
+        (Some("specialized"), Some("2021-06-01"), Some("2027-05-31"))
+    );
+    tp.call("POST", "/v1/info-updates", Some(&firm.token), None)
+        .await
+        .expect_problem(422, "DIGITAL_ASSESSMENT_REQUIRED");
+}

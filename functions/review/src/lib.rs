@@ -55,6 +55,7 @@ pub fn handlers() -> Handlers {
         (RouteId::ReReviewEligibility, post(re_review_eligibility)),
         (RouteId::DecideChangeReport, post(decide_change_report)),
         (RouteId::Revoke, post(revoke)),
+        (RouteId::ImportRecognitions, post(import_recognitions)),
     ]
 }
 
@@ -369,6 +370,16 @@ async fn decide_change_report(
 ) -> AppResult<Json<Value>> {
     let r = change_reports::decide(&s, &c, &id, &body.decision, &body.comment).await?;
     Ok(Json(change_reports::view(&r)))
+}
+
+async fn import_recognitions(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    JsonBody(body): JsonBody<shared::services::imports::ImportRequest>,
+) -> AppResult<Json<Value>> {
+    Ok(Json(
+        shared::services::imports::import_recognitions(&s, &c, &body).await?,
+    ))
 }
 
 async fn revoke(

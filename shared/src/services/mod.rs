@@ -8,6 +8,7 @@ pub mod declarations;
 pub mod enterprise;
 pub mod events;
 pub mod evidence;
+pub mod imports;
 pub mod info_updates;
 pub mod messages;
 pub mod passwords;
