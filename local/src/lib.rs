@@ -176,9 +176,9 @@ pub struct Local {
 }
 
 /// The local stand-in for the notify function's stream and schedule: a background task that, every interval,
-/// runs the reminders when they are due (the China date changed since the last run, or an hour passed) and then
-/// tails the event feed through `shared::services::stream` — the same code the Lambda runs. It stops when the
-/// `Dispatcher` is dropped (with the runner).
+/// tails the event feed through `shared::services::stream` — the same code the Lambda runs — and then runs the
+/// reminders when they are due (the China date changed since the last run, an hour passed, or the pass handled
+/// events). It stops when the `Dispatcher` is dropped (with the runner).
 pub struct Dispatcher {
     inner: Arc<DispatchInner>,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -202,16 +202,32 @@ pub const DISPATCH_INTERVAL: std::time::Duration = std::time::Duration::from_sec
 pub const DISPATCH_STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl DispatchInner {
-    /// The reminders when due, then one feed pass; `true` when both went through.
+    /// A feed pass first, so the reminders read a holders projection that has caught up with every event
+    /// written so far (a reminder run right after a clock jump used to see a projection one pass behind, and
+    /// the day's run was then spent without the new holder); the reminders when due; and another feed pass when
+    /// they sent something, so their messages arrive in the same tick. `true` when every step went through.
     async fn tick(&self) -> bool {
         let mut ok = true;
-        if let Err(e) = self.reminders_if_due().await {
-            tracing::warn!(error = %e, "reminder run failed");
-            ok = false;
-        }
-        if let Err(e) = self.feed.run_once(&self.platform).await {
-            tracing::warn!(error = %e, "dispatcher pass failed");
-            ok = false;
+        let handled = match self.feed.run_once(&self.platform).await {
+            Ok(report) => report.events,
+            Err(e) => {
+                tracing::warn!(error = %e, "dispatcher pass failed");
+                ok = false;
+                0
+            }
+        };
+        match self.reminders_if_due(handled > 0).await {
+            Ok(Some(report)) if report.sent > 0 => {
+                if let Err(e) = self.feed.run_once(&self.platform).await {
+                    tracing::warn!(error = %e, "dispatcher pass failed");
+                    ok = false;
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "reminder run failed");
+                ok = false;
+            }
         }
         if ok {
             *self.last_pass.lock().unwrap_or_else(|e| e.into_inner()) = std::time::Instant::now();
@@ -230,18 +246,27 @@ impl DispatchInner {
         (since > limit).then_some(since)
     }
 
-    async fn reminders_if_due(&self) -> Result<(), AppError> {
+    /// Run the reminders when the China date changed since the last run, an hour passed, or the feed pass just
+    /// handled events (the holders projection may have changed; markers make a rerun send nothing twice).
+    async fn reminders_if_due(
+        &self,
+        events_handled: bool,
+    ) -> Result<Option<reminders::ReminderReport>, AppError> {
         let today = shared::domain::calendar::china_date(self.platform.clock.now());
         let mut last = self.last_reminders.lock().await;
-        let due = match *last {
-            Some((day, at)) => day != today || at.elapsed() >= std::time::Duration::from_secs(3600),
-            None => true,
-        };
-        if due {
-            reminders::run(&self.platform).await?;
-            *last = Some((today, std::time::Instant::now()));
+        let due = events_handled
+            || match *last {
+                Some((day, at)) => {
+                    day != today || at.elapsed() >= std::time::Duration::from_secs(3600)
+                }
+                None => true,
+            };
+        if !due {
+            return Ok(None);
         }
-        Ok(())
+        let report = reminders::run(&self.platform).await?;
+        *last = Some((today, std::time::Instant::now()));
+        Ok(Some(report))
     }
 }
 
@@ -288,8 +313,8 @@ impl Dispatcher {
         reminders::run(&self.inner.platform).await
     }
 
-    /// The reminders when due, then one feed pass: what the background task does every interval (`true` when
-    /// both went through).
+    /// A feed pass, the reminders when due, and another pass when they sent something: what the background task
+    /// does every interval (`true` when every step went through).
     pub async fn tick(&self) -> bool {
         self.inner.tick().await
     }
@@ -316,9 +341,7 @@ struct ClockBody {
 }
 
 async fn get_clock(State(d): State<DevState>) -> Json<Value> {
-    Json(
-        json!({"now": d.clock.now().format(&time::format_description::well_known::Rfc3339).unwrap_or_default()}),
-    )
+    Json(json!({"now": shared::domain::timestamp::rfc3339(d.clock.now())}))
 }
 
 async fn set_clock(

@@ -150,6 +150,19 @@ const MATRIX: &[(RouteId, Who, u16, &str)] = &[
     (R::Revoke, ProvinceOut, 404, NOT_FOUND),
     (R::Revoke, Ministry, 403, FORBIDDEN),
     (R::Revoke, Operator, 409, INVALID_STATE),
+    // POST /v1/admin/recognitions/import {csv} — a province for its own province, or an operator; a row of
+    // another province refuses the file (422).
+    (R::ImportRecognitions, Anonymous, 401, UNAUTH),
+    (R::ImportRecognitions, Enterprise, 403, FORBIDDEN),
+    (R::ImportRecognitions, NaturalPerson, 403, FORBIDDEN),
+    (R::ImportRecognitions, CountyIn, 403, FORBIDDEN),
+    (R::ImportRecognitions, CountyOut, 403, FORBIDDEN),
+    (R::ImportRecognitions, CityIn, 403, FORBIDDEN),
+    (R::ImportRecognitions, CityOut, 403, FORBIDDEN),
+    (R::ImportRecognitions, ProvinceIn, 200, ""),
+    (R::ImportRecognitions, ProvinceOut, 422, VALIDATION),
+    (R::ImportRecognitions, Ministry, 403, FORBIDDEN),
+    (R::ImportRecognitions, Operator, 200, ""),
     // POST /v1/admin/declarations/{id}/start — the record waits at the county level.
     (R::StartReview, Anonymous, 401, UNAUTH),
     (R::StartReview, Enterprise, 403, FORBIDDEN),
@@ -723,6 +736,13 @@ fn request(
         R::Revoke => (
             path.replace("{uscc}", &fx.uscc),
             Some(json!({"tier": "innovative", "reason": "偷漏税"})),
+        ),
+        R::ImportRecognitions => (
+            path.to_owned(),
+            Some(json!({"csv": format!(
+                "uscc,enterprise_name,tier,recognised_on,valid_until,batch\n{},杭州早年科技有限公司,specialized,2022-06-01,2025-05-31,2022年第一批\n",
+                uscc(90, "330106")
+            )})),
         ),
         other => panic!("no request defined for the admin route {other:?}: add it to `request`"),
     }

@@ -633,6 +633,8 @@ async fn check_statistics(tp: &TestPlatform, models: &[Model], o: &Official) -> 
     assert_eq!(
         header,
         [
+            "kind",
+            "kind_label",
             "tier",
             "tier_label",
             "status",

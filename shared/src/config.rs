@@ -54,8 +54,11 @@ pub fn policy() -> Result<Policy, ConfigError> {
         })?;
     }
     if let Some(v) = var("SME_UPDATE_PERIOD") {
-        policy.update_period = crate::services::info_updates::UpdatePeriod::parse(&v)
-            .map_err(|e| ConfigError(format!("SME_UPDATE_PERIOD ({e}), e.g. 01-01/04-30")))?;
+        policy.update_period = crate::services::info_updates::UpdatePeriods::parse(&v).map_err(|e| {
+            ConfigError(format!(
+                "SME_UPDATE_PERIOD ({e}), e.g. 01-01/04-30 or 01-01/04-30;2026:01-01/05-31;2026@33:01-01/05-31"
+            ))
+        })?;
     }
     Ok(policy)
 }

@@ -260,7 +260,7 @@ pub struct PresignedRequest {
     pub url: String,
     /// Headers the client must send exactly as given (they are bound into the signature).
     pub headers: Vec<(String, String)>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     #[schema(value_type = String, format = DateTime)]
     pub expires_at: OffsetDateTime,
 }

@@ -110,8 +110,7 @@ fn subject_view(s: &RealNameSubject) -> Value {
 }
 
 pub fn rfc3339(t: time::OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    shared::domain::timestamp::rfc3339(t)
 }
 
 async fn create_account(

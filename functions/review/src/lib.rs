@@ -55,6 +55,7 @@ pub fn handlers() -> Handlers {
         (RouteId::ReReviewEligibility, post(re_review_eligibility)),
         (RouteId::DecideChangeReport, post(decide_change_report)),
         (RouteId::Revoke, post(revoke)),
+        (RouteId::ImportRecognitions, post(import_recognitions)),
     ]
 }
 
@@ -132,28 +133,40 @@ async fn decide_real_name(
 struct WindowParams {
     tier: Option<String>,
     year: Option<String>,
+    limit: Option<String>,
+    cursor: Option<String>,
 }
 
+/// `GET /v1/admin/windows`: every window the caller may see, `?tier=` and `?year=` narrowing it, paged.
 async fn list_windows(
     State(s): State<AppState>,
     Caller(c): Caller,
     QueryParams(q): QueryParams<WindowParams>,
 ) -> AppResult<Json<Value>> {
-    let tier = Tier::parse(q.tier.as_deref().unwrap_or_default()).ok_or_else(|| {
-        AppError::field(
-            "tier",
-            "INVALID_TIER",
-            "tier 须为 innovative、specialized 或 little_giant",
-        )
-    })?;
-    let year = match q.year.as_deref() {
-        None | Some("") => shared::domain::calendar::china_year(s.clock.now()),
-        Some(raw) => raw
-            .parse()
-            .map_err(|_| AppError::field("year", "INVALID_YEAR", "year 须为年份，例如 2026"))?,
+    let tier = match q.tier.as_deref() {
+        None | Some("") => None,
+        Some(raw) => Some(Tier::parse(raw).ok_or_else(|| {
+            AppError::field(
+                "tier",
+                "INVALID_TIER",
+                "tier 须为 innovative、specialized 或 little_giant",
+            )
+        })?),
     };
-    let items = windows::list(&s, &c, tier, year).await?;
-    Ok(Json(json!({ "items": items, "next_cursor": null })))
+    let year = match q.year.as_deref() {
+        None | Some("") => None,
+        Some(raw) => Some(
+            raw.parse()
+                .map_err(|_| AppError::field("year", "INVALID_YEAR", "year 须为年份，例如 2026"))?,
+        ),
+    };
+    let page = PageParams {
+        limit: q.limit,
+        cursor: q.cursor,
+    };
+    let (items, next_cursor) =
+        windows::list(&s, &c, tier, year, page.limit()?, page.cursor()).await?;
+    Ok(Json(json!({ "items": items, "next_cursor": next_cursor })))
 }
 
 async fn create_window(
@@ -295,13 +308,16 @@ async fn public_recognitions(
     State(s): State<AppState>,
     QueryParams(q): QueryParams<RecognitionParams>,
 ) -> AppResult<Json<Value>> {
-    let tier = Tier::parse(q.tier.as_deref().unwrap_or_default()).ok_or_else(|| {
-        AppError::field(
-            "tier",
-            "INVALID_TIER",
-            "tier 须为 innovative、specialized 或 little_giant",
-        )
-    })?;
+    let tier = match q.tier.as_deref() {
+        None | Some("") => None,
+        Some(raw) => Some(Tier::parse(raw).ok_or_else(|| {
+            AppError::field(
+                "tier",
+                "INVALID_TIER",
+                "tier 须为 innovative、specialized 或 little_giant",
+            )
+        })?),
+    };
     let page = PageParams {
         limit: q.limit,
         cursor: q.cursor,
@@ -354,6 +370,16 @@ async fn decide_change_report(
 ) -> AppResult<Json<Value>> {
     let r = change_reports::decide(&s, &c, &id, &body.decision, &body.comment).await?;
     Ok(Json(change_reports::view(&r)))
+}
+
+async fn import_recognitions(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    JsonBody(body): JsonBody<shared::services::imports::ImportRequest>,
+) -> AppResult<Json<Value>> {
+    Ok(Json(
+        shared::services::imports::import_recognitions(&s, &c, &body).await?,
+    ))
 }
 
 async fn revoke(

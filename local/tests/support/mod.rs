@@ -314,6 +314,7 @@ impl Client {
             );
             assert_eq!(body["status"], status.as_u16());
         }
+        assert_times_are_rfc3339_utc(&body, &format!("{method} {path}"));
         Answer {
             status,
             headers,
@@ -520,6 +521,56 @@ impl TestPlatform {
                 .expect("time");
         self.clock.set(t);
     }
+}
+
+/// Every time field of an answer (a key `at`, `now` or ending in `_at` / `_since`) is `null` or an RFC 3339 string
+/// in UTC (`…Z`), and no value anywhere is an instant serialized as an array of its parts (`[2026,130,2,…]`): the
+/// contract's one time format. [`Client::call`] checks it on every answer.
+#[track_caller]
+pub fn assert_times_are_rfc3339_utc(v: &Value, what: &str) {
+    fn walk(v: &Value, path: &str, what: &str) {
+        match v {
+            Value::Object(map) => {
+                for (k, x) in map {
+                    let p = format!("{path}.{k}");
+                    let time_key =
+                        k == "at" || k == "now" || k.ends_with("_at") || k.ends_with("_since");
+                    if time_key && !x.is_null() {
+                        let text = x.as_str().unwrap_or_else(|| {
+                            panic!("{what}: {p} is not an RFC 3339 string: {x}")
+                        });
+                        assert!(
+                            text.ends_with('Z')
+                                && time::OffsetDateTime::parse(
+                                    text,
+                                    &time::format_description::well_known::Rfc3339
+                                )
+                                .is_ok(),
+                            "{what}: {p} is not RFC 3339 UTC: {text}"
+                        );
+                    }
+                    walk(x, &p, what);
+                }
+            }
+            Value::Array(items) => {
+                let looks_like_time_parts = items.len() == 9
+                    && items.iter().all(|i| i.is_i64() || i.is_u64())
+                    && items[0]
+                        .as_i64()
+                        .is_some_and(|y| (1970..=9999).contains(&y))
+                    && items[1].as_i64().is_some_and(|d| (1..=366).contains(&d));
+                assert!(
+                    !looks_like_time_parts,
+                    "{what}: {path} is an instant serialized as an array: {v}"
+                );
+                for (i, x) in items.iter().enumerate() {
+                    walk(x, &format!("{path}[{i}]"), what);
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(v, "$", what);
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

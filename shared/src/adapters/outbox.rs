@@ -20,7 +20,7 @@ pub struct OutboxEntry {
     pub channel: Channel,
     pub to: String,
     pub body: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     #[schema(value_type = String, format = DateTime)]
     pub sent_at: OffsetDateTime,
 }

@@ -49,18 +49,18 @@ pub enum Verification {
     Pending {
         subject: RealNameSubject,
         review_id: String,
-        #[serde(with = "time::serde::rfc3339")]
+        #[serde(with = "crate::domain::timestamp")]
         requested_at: OffsetDateTime,
     },
     Verified {
         subject: RealNameSubject,
-        #[serde(with = "time::serde::rfc3339")]
+        #[serde(with = "crate::domain::timestamp")]
         verified_at: OffsetDateTime,
     },
     Rejected {
         subject: RealNameSubject,
         reason: String,
-        #[serde(with = "time::serde::rfc3339")]
+        #[serde(with = "crate::domain::timestamp")]
         rejected_at: OffsetDateTime,
     },
 }
@@ -110,9 +110,9 @@ pub struct Account {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub official: Option<OfficialScope>,
     pub verification: Verification,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub created_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub password_changed_at: OffsetDateTime,
     /// Session generation: tokens carry the generation they were issued in, and a password reset, a phone change
     /// or an account recovery moves it on, which ends every older session.

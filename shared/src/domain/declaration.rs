@@ -229,7 +229,7 @@ impl Action {
 /// What was frozen at submission: the profile, the form, the evidence and the score, with their SHA-256.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Snapshot {
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub submitted_at: OffsetDateTime,
     /// The rule version in force on the submission date.
     pub rule_version: String,
@@ -291,6 +291,22 @@ impl Kind {
             Kind::ReReview => "re_review",
         }
     }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "declaration" => Some(Kind::Declaration),
+            "re_review" => Some(Kind::ReReview),
+            _ => None,
+        }
+    }
+
+    /// 申报 (a first declaration) / 复核 (a re-review).
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Declaration => "申报",
+            Kind::ReReview => "复核",
+        }
+    }
 }
 
 /// The record.
@@ -339,11 +355,11 @@ pub struct Declaration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_comment: Option<String>,
     /// Since when it waits in its current state (queue ageing).
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub waiting_since: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub created_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub updated_at: OffsetDateTime,
 }
 
@@ -456,11 +472,12 @@ impl Declaration {
                 window_open,
                 snapshot,
             } => {
-                if !from.is_editable() {
-                    return Err(invalid());
-                }
+                // Withdrawn (either way) after the window closed: the contract's own answer, before the state's.
                 if self.resubmit_forbidden {
                     return Err(TransitionError::ResubmitNotAllowed);
+                }
+                if !from.is_editable() {
+                    return Err(invalid());
                 }
                 // A returned declaration may be resubmitted after the window closed (issue 3, item 9).
                 if from == Status::Draft && !window_open {
@@ -491,13 +508,11 @@ impl Declaration {
                     return Err(TransitionError::AcknowledgementRequired);
                 }
                 next.level = None;
-                match mode {
-                    WithdrawMode::Cancel => next.status = Status::Withdrawn,
-                    WithdrawMode::Modify => {
-                        next.status = Status::Draft;
-                        next.resubmit_forbidden = !window_open;
-                    }
-                }
+                next.resubmit_forbidden = !window_open;
+                next.status = match mode {
+                    WithdrawMode::Cancel => Status::Withdrawn,
+                    WithdrawMode::Modify => Status::Draft,
+                };
                 next.waiting_since = now;
             }
             Action::StartReview { level } => {
@@ -772,6 +787,13 @@ mod tests {
         assert!(late.resubmit_forbidden);
         assert_eq!(
             submit(&late, true),
+            Err(TransitionError::ResubmitNotAllowed)
+        );
+        // Cancelled after the window: resubmitting is refused for that reason, not for the state.
+        let cancelled = withdraw(&d, WithdrawMode::Cancel, false, true).unwrap();
+        assert_eq!(cancelled.status, Status::Withdrawn);
+        assert_eq!(
+            submit(&cancelled, true),
             Err(TransitionError::ResubmitNotAllowed)
         );
         // After an official started: not withdrawable, even at a later level.

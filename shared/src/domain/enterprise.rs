@@ -218,6 +218,12 @@ pub struct NicheMarket {
     /// 主导产品国际细分市场占有率, percent (0–100).
     #[serde(default)]
     pub international_share_pct: Option<f64>,
+    /// 主导产品在国内细分市场的排名 (1 = first), if known (2026 小巨人: top 3 in China).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub national_rank: Option<u32>,
+    /// 在国内或国际细分市场占有率较为靠前，享有一定知名度、影响力 (the enterprise's own statement; 2026 专精特新).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leading_position: Option<bool>,
 }
 
 /// Quality-management items (质量管理, 专精特新 indicator 6; own brand also for 小巨人).
@@ -447,6 +453,10 @@ pub struct NicheMarketInput {
     pub since: Option<String>,
     pub national_share_pct: Option<f64>,
     pub international_share_pct: Option<f64>,
+    /// Rank in the domestic niche market (1 = first).
+    pub national_rank: Option<u32>,
+    /// 占有率较为靠前，享有一定知名度、影响力.
+    pub leading_position: Option<bool>,
 }
 
 /// `PUT /v1/enterprise` body: the editable basic information. Replaces the stored values; omitted members
@@ -893,6 +903,18 @@ impl EnterpriseProfile {
                 "market.international_share_pct",
                 m.international_share_pct,
             ),
+            national_rank: match m.national_rank {
+                Some(0) => {
+                    e.push(
+                        "market.national_rank",
+                        "OUT_OF_RANGE",
+                        "国内细分市场排名须为正整数（1 为第一）",
+                    );
+                    None
+                }
+                r => r,
+            },
+            leading_position: m.leading_position,
         });
         if let (Some(m), Some(est)) = (&market, established_on)
             && m.since.is_some_and(|s| s < est)
@@ -1015,6 +1037,41 @@ impl EnterpriseProfile {
             need(self.operations.is_some(), "operations");
         }
         m
+    }
+
+    /// The Chinese name of a path [`EnterpriseProfile::missing_for`] lists (`financials[year=2025]` →
+    /// `2025 年度财务数据`).
+    pub fn missing_label(path: &str) -> String {
+        if let Some(year) = path
+            .strip_prefix("financials[year=")
+            .and_then(|r| r.strip_suffix(']'))
+        {
+            return format!("{year} 年度财务数据");
+        }
+        match path {
+            "region" => "所在地区",
+            "address" => "详细地址",
+            "industry" => "所属行业",
+            "niche_field" => "细分领域",
+            "main_products" => "主导产品",
+            "established_on" => "成立日期",
+            "employees" => "从业人员数",
+            "ip" => "知识产权情况",
+            "honours" => "资质荣誉情况",
+            "awards" => "获奖情况",
+            "financing" => "融资情况",
+            "rd_institution" => "研发机构情况",
+            "product_fields" => "产品所属领域",
+            "makers_china" => "“创客中国”大赛获奖情况",
+            "quality" => "质量与品牌情况",
+            "market" => "市场情况",
+            "market.since" => "从事细分市场起始时间",
+            "market.national_share_pct" => "细分市场全国占有率",
+            "local_indicators" => "地方特色指标",
+            "operations" => "经营管理情况",
+            other => other,
+        }
+        .to_owned()
     }
 
     /// Display helpers: the region's full name and the industry's path up to its section.

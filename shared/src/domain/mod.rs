@@ -10,3 +10,4 @@ pub mod money;
 pub mod principal;
 pub mod qualification;
 pub mod tier;
+pub mod timestamp;

@@ -55,6 +55,7 @@ fn body_schema(id: RouteId) -> Option<&'static str> {
         ReReviewEligibility => "EligibilityRequest",
         CreateChangeReport => "NewChangeReport",
         Revoke => "RevocationRequest",
+        ImportRecognitions => "ImportRequest",
         _ => return None,
     })
 }
@@ -91,6 +92,7 @@ fn schemas() -> Vec<(String, RefOr<Schema>)> {
         entry::<EligibilityRequest>(),
         entry::<NewChangeReport>(),
         entry::<RevocationRequest>(),
+        entry::<crate::services::imports::ImportRequest>(),
     ]);
     let mut nested = Vec::new();
     <DecisionBody as ToSchema>::schemas(&mut nested);

@@ -140,6 +140,7 @@ pub enum RouteId {
     ListChangeReports,
     DecideChangeReport,
     Revoke,
+    ImportRecognitions,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -412,6 +413,7 @@ pub static ROUTES: &[Route] = &[
     route(ListChangeReports, Declare, "GET", "/v1/change-reports", Account, "我的重大变化报告"),
     route(DecideChangeReport, Review, "POST", "/v1/admin/change-reports/{id}/decision", Account, "重大变化报告：通过或退回 {decision: accept|return, comment}"),
     route(Revoke, Review, "POST", "/v1/admin/enterprises/{uscc}/revocation", Account, "撤销资质 {tier, reason}"),
+    route(ImportRecognitions, Review, "POST", "/v1/admin/recognitions/import", Account, "导入平台上线前的认定名单 {csv}（省级）"),
 ];
 
 /// The routes one function serves.

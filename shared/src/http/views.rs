@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::domain::declaration::Declaration;
+use crate::domain::timestamp::rfc3339;
 use crate::services::accounts::Versioned;
 
 /// How a declaration is shown (to its enterprise and its reviewers).
@@ -28,14 +29,14 @@ pub fn declaration_view(d: &Versioned<Declaration>) -> Value {
         "submissions": v.submissions,
         "last_comment": v.last_comment,
         "snapshot": v.snapshot.as_ref().map(|s| json!({
-            "submitted_at": s.submitted_at,
+            "submitted_at": rfc3339(s.submitted_at),
             "rule_version": s.rule_version,
             "sha256": s.sha256,
             "assessment": s.content.get("assessment"),
         })),
-        "waiting_since": v.waiting_since,
-        "created_at": v.created_at,
-        "updated_at": v.updated_at,
+        "waiting_since": rfc3339(v.waiting_since),
+        "created_at": rfc3339(v.created_at),
+        "updated_at": rfc3339(v.updated_at),
         "version": d.version,
     })
 }

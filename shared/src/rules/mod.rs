@@ -1,5 +1,5 @@
 //! Policy rules and code systems (USCC, ID numbers, regions, industries), pure and unit-tested.
-mod csv;
+pub(crate) mod csv;
 pub mod digital;
 pub mod file_content;
 pub mod file_type;

@@ -571,9 +571,9 @@ pub struct RealNameReview {
     pub subject: RealNameSubject,
     pub reason: String,
     pub status: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub requested_at: OffsetDateTime,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "crate::domain::timestamp::option")]
     pub decided_at: Option<OffsetDateTime>,
     pub decided_by: Option<String>,
     pub comment: Option<String>,
@@ -1083,9 +1083,9 @@ pub struct PhoneChange {
     pub uscc: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_name: Option<String>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub requested_at: OffsetDateTime,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "crate::domain::timestamp::option")]
     pub decided_at: Option<OffsetDateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,

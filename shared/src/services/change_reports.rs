@@ -12,6 +12,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::domain::calendar::china_date;
 use crate::domain::principal::{Level, Principal, Role};
+use crate::domain::timestamp::rfc3339;
 use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 use crate::ports::{Cond, Item, Query, StoreError, TxOp};
 use crate::rules::region::{RegionCode, RegionLevel};
@@ -79,9 +80,9 @@ pub struct ChangeReport {
     pub status: ReportStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub waiting_since: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub updated_at: OffsetDateTime,
 }
 
@@ -129,7 +130,7 @@ fn queue_ops(r: &ChangeReport) -> Vec<TxOp> {
         .map(|region| (Level::County, region, r.waiting_since));
     let entry = json!({"kind": "change_report", "id": r.id, "uscc": r.uscc, "enterprise_name": r.enterprise_name,
                        "change_kind": r.kind, "late": r.late, "region": r.region, "status": "submitted",
-                       "level": "county", "waiting_since": r.waiting_since});
+                       "level": "county", "waiting_since": rfc3339(r.waiting_since)});
     vec![queue_entry_op(
         &chg_pk(&r.id),
         "change_report",

@@ -116,6 +116,9 @@ pub async fn load_visible(
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Summary {
     pub id: String,
+    /// A first declaration or a re-review (older entries without it are first declarations).
+    #[serde(default)]
+    pub kind: Kind,
     pub uscc: String,
     pub enterprise_name: String,
     pub tier: Tier,
@@ -128,7 +131,7 @@ pub struct Summary {
     pub level: Option<Level>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publicity_id: Option<String>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub waiting_since: OffsetDateTime,
     pub submissions: u32,
 }
@@ -137,6 +140,7 @@ impl Summary {
     pub fn of(d: &Declaration) -> Summary {
         Summary {
             id: d.id.clone(),
+            kind: d.kind,
             uscc: d.uscc.clone(),
             enterprise_name: d.enterprise_name.clone(),
             tier: d.tier,
@@ -503,6 +507,30 @@ pub async fn list(
     Ok((items, page.next_cursor))
 }
 
+/// The scores the platform computed for the enterprise's submitted declarations and re-reviews (tier, China year
+/// of the submission, score) from `since_year` on: what a re-review's "either of the last 2 years" reads.
+pub async fn recent_scores(
+    p: &Platform,
+    uscc: &str,
+    since_year: i32,
+) -> AppResult<Vec<(Tier, i32, u32)>> {
+    let mut out = Vec::new();
+    for item in crate::ports::query_all(p.store.as_ref(), Query::gsi1(list_pk(uscc))).await? {
+        let d: Declaration = item.decode()?;
+        let Some(s) = &d.snapshot else { continue };
+        let year = crate::domain::calendar::china_year(s.submitted_at);
+        let score = s.content["assessment"]["score"]
+            .as_u64()
+            .and_then(|v| u32::try_from(v).ok());
+        if let Some(score) = score
+            && year >= since_year
+        {
+            out.push((d.tier, year, score));
+        }
+    }
+    Ok(out)
+}
+
 // ---- save, submit, withdraw --------------------------------------------------------------------------------------
 
 /// The outcome of a save: the record, and what the form still lacks (listed, not blocking).
@@ -552,13 +580,13 @@ pub async fn submit(
     check_if_match(if_match, before.version)?;
     let d = &before.value;
     let now = p.clock.now();
+    if d.resubmit_forbidden {
+        return Err(transition_error(TransitionError::ResubmitNotAllowed));
+    }
     if !d.status.is_editable() {
         return Err(transition_error(TransitionError::InvalidState(
             d.status.label(),
         )));
-    }
-    if d.resubmit_forbidden {
-        return Err(transition_error(TransitionError::ResubmitNotAllowed));
     }
     let window_open = if d.kind == Kind::ReReview {
         // Re-reviews are gated by the eligibility flag, not by declaration windows.
@@ -644,7 +672,7 @@ pub async fn withdraw(
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct HistoryEntry {
     pub id: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub at: OffsetDateTime,
     pub action: String,
     pub actor_account_id: Option<String>,

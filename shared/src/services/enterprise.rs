@@ -232,7 +232,7 @@ pub async fn save(
     let now = p.clock.now();
     let today = china_date(now);
     // A recognised enterprise changes its basic information through the yearly update (or a change report).
-    if !crate::services::info_updates::in_period(p, now)
+    if !crate::services::info_updates::in_period(p, now, profile.value.region)
         && qualifications(p, uscc)
             .await?
             .iter()
@@ -299,7 +299,7 @@ pub async fn submit_digital_assessment(
     let id = new_id(now);
     let record = json!({
         "id": id,
-        "assessed_at": now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        "assessed_at": crate::domain::timestamp::rfc3339(now),
         "result": result,
         "answers": answers,
     });
@@ -482,10 +482,91 @@ fn facts_for(
     digital_level: Option<u8>,
     held: Vec<Tier>,
     today: Date,
+    re_review: Option<Vec<(Tier, i32, u32)>>,
 ) -> tiers::Facts {
-    tiers::Facts::new(profile.clone(), year, today)
+    let facts = tiers::Facts::new(profile.clone(), year, today)
         .with_digital_level(digital_level)
-        .with_held_tiers(held)
+        .with_held_tiers(held);
+    match re_review {
+        Some(scores) => facts.for_re_review(scores),
+        None => facts,
+    }
+}
+
+/// The condition every tier shares: being a small or medium enterprise under the 2011 size standard (on the
+/// figures of the year before the declaration year). `None` when the industry or those figures are missing.
+fn sme_condition(profile: &EnterpriseProfile, year: i32) -> tiers::ConditionResult {
+    let size = size_of(profile, year);
+    let mut missing = Vec::new();
+    if profile.industry.is_none() {
+        missing.push("industry".to_owned());
+    }
+    if profile.year(year - 1).is_none() {
+        missing.push(format!("financials[year={}]", year - 1));
+    }
+    tiers::ConditionResult {
+        id: "sme".to_owned(),
+        text: match &size {
+            Some(s) if !s.class.is_sme() => format!("符合《中小企业划型标准规定》（{}）", s.basis),
+            _ => "符合《中小企业划型标准规定》的中小企业".to_owned(),
+        },
+        holds: size.as_ref().map(|s| s.class.is_sme()),
+        missing: if size.is_some() { Vec::new() } else { missing },
+        provisional: false,
+        met_by_direct_entry: false,
+    }
+}
+
+/// The engine's assessment of `tier` with the SME condition in front of the standard's hard conditions: the one
+/// assessment the advisor shows and a submission freezes, so both say the same about eligibility.
+fn assess_tier(rule_set: &tiers::RuleSet, tier: Tier, facts: &tiers::Facts) -> tiers::Assessment {
+    let mut a = tiers::assess(rule_set, tier, facts);
+    let sme = sme_condition(&facts.profile, facts.declaration_year);
+    let verdict = match (sme.holds, a.determined.then_some(a.eligible)) {
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (Some(true), v) => v,
+        (None, _) => None,
+    };
+    a.eligible = verdict == Some(true);
+    a.determined = verdict.is_some();
+    a.missing.extend(sme.missing.iter().cloned());
+    a.missing.sort();
+    a.missing.dedup();
+    a.hard_conditions.insert(0, sme);
+    a
+}
+
+/// The refusals a submission of `tier` would meet whatever the form and evidence (ban, prerequisites, SME size),
+/// as `{code, detail}`: what the advisor gives as its reasons for "not eligible".
+fn blockers(
+    quals: &[Qualification],
+    profile: &EnterpriseProfile,
+    tier: Tier,
+    year: i32,
+    today: Date,
+) -> Vec<Value> {
+    let mut out: Vec<Value> = [
+        check_not_banned(quals, tier, today),
+        check_prerequisites(quals, tier, today),
+        check_sme(profile, year),
+    ]
+    .into_iter()
+    .filter_map(Result::err)
+    .map(|e| json!({"code": e.code.as_str(), "detail": e.detail}))
+    .collect();
+    out.dedup();
+    out
+}
+
+/// `NOT_SME` when the size standard puts the enterprise above a medium enterprise.
+fn check_sme(profile: &EnterpriseProfile, year: i32) -> AppResult<()> {
+    match size_of(profile, year) {
+        Some(size) if !size.class.is_sme() => Err(AppError::new(
+            ErrorCode::NotSme,
+            format!("按《中小企业划型标准规定》，{}，不能申报", size.basis),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// `GET /v1/enterprise/advice`: for each tier, from the current profile, what the engine finds.
@@ -497,13 +578,15 @@ pub async fn advice(p: &Platform, caller: &Principal) -> AppResult<Value> {
     let profile = profile_or_new(p, caller, uscc).await?.value;
     let digital = latest_digital_assessment(p, uscc).await?;
     let level = digital_level_of(&digital);
-    let held = valid_tiers(&qualifications(p, uscc).await?, today);
+    let quals = qualifications(p, uscc).await?;
+    let held = valid_tiers(&quals, today);
     let rule_set = tiers::rule_set_for(today);
     let size = size_of(&profile, year);
     let mut out = Vec::new();
     for tier in Tier::ALL {
-        let facts = facts_for(&profile, year, level, held.clone(), today);
-        let assessment = tiers::assess(rule_set, tier, &facts);
+        let facts = facts_for(&profile, year, level, held.clone(), today, None);
+        let assessment = assess_tier(rule_set, tier, &facts);
+        let blockers = blockers(&quals, &profile, tier, year, today);
         let prerequisites: Vec<Value> = tiers::prerequisites(rule_set, tier)
             .into_iter()
             .map(|t| json!({"tier": t, "label": t.label(), "held": held.contains(&t)}))
@@ -514,6 +597,8 @@ pub async fn advice(p: &Platform, caller: &Principal) -> AppResult<Value> {
             "prerequisites": prerequisites,
             "profile_missing": profile.missing_for(tier, year),
             "digital_assessment_required": (tier == Tier::Specialized || tiers::needs_digital_level(rule_set, tier)) && level.is_none(),
+            "eligible": assessment.eligible && blockers.is_empty(),
+            "blockers": blockers,
             "assessment": assessment,
         }));
     }
@@ -557,20 +642,29 @@ pub async fn submission_package(
         .unwrap_or_else(|| EnterpriseProfile::new(d.enterprise_name.clone(), d.uscc.clone()));
     let missing = profile.missing_for(d.tier, d.year);
     if !missing.is_empty() {
-        return Err(AppError::new(
+        let labels: Vec<String> = missing
+            .iter()
+            .map(|m| EnterpriseProfile::missing_label(m))
+            .collect();
+        let mut e = AppError::new(
             ErrorCode::ProfileIncomplete,
-            format!("企业基本信息尚缺 {} 项，请补充后再提交", missing.len()),
+            format!(
+                "企业基本信息尚缺 {} 项：{}，请补充后再提交",
+                missing.len(),
+                labels.join("、")
+            ),
         )
-        .with_extra("missing", json!(missing)));
+        .with_extra("missing", json!(missing));
+        e.errors = missing
+            .iter()
+            .zip(&labels)
+            .map(|(path, label)| {
+                FieldError::new(path.clone(), "REQUIRED", format!("缺少“{label}”"))
+            })
+            .collect();
+        return Err(e);
     }
-    if let Some(size) = size_of(&profile, d.year)
-        && !size.class.is_sme()
-    {
-        return Err(AppError::new(
-            ErrorCode::NotSme,
-            format!("按《中小企业划型标准规定》，{}，不能申报", size.basis),
-        ));
-    }
+    check_sme(&profile, d.year)?;
     let form = tiers::form_for(rule_set, d.tier);
     let problems = form.validate(&d.form);
     if !problems.is_empty() {
@@ -605,11 +699,16 @@ pub async fn submission_package(
         ));
     }
     let held = valid_tiers(&quals, today);
-    let assessment = tiers::assess(
-        rule_set,
-        d.tier,
-        &facts_for(&profile, d.year, level, held, today),
-    );
+    // A re-review is not assessed on growth (2026 小巨人) and passes the score on an earlier one of the last 2
+    // years.
+    let re_review = match d.kind {
+        crate::domain::declaration::Kind::ReReview => {
+            Some(crate::services::declarations::recent_scores(p, &d.uscc, d.year - 2).await?)
+        }
+        crate::domain::declaration::Kind::Declaration => None,
+    };
+    let facts = facts_for(&profile, d.year, level, held, today, re_review);
+    let assessment = assess_tier(rule_set, d.tier, &facts);
     let view = profile.view();
     let mut profile_json = serde_json::to_value(&profile).unwrap_or_default();
     profile_json["region_name"] = json!(view.region_name);

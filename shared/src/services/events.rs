@@ -17,7 +17,7 @@ pub struct Event {
     /// The account that acted (none for the system).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<String>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub at: OffsetDateTime,
     #[serde(default)]
     pub data: Value,
@@ -49,10 +49,51 @@ pub fn feed_partitions() -> &'static [&'static str] {
     &[FEED_PK]
 }
 
-/// A time-ordered id from the platform clock.
+/// A time-ordered id (ULID) from the platform clock, monotonic within the process: ids made for the same
+/// millisecond increase by one in their random part, so "the latest" by id is the one made last and records of
+/// one moment keep their creation order, even when calls for other milliseconds come in between. The id's time
+/// stays the clock's (after the development clock was moved back, ids sort by the time they carry).
 pub fn new_id(now: OffsetDateTime) -> String {
-    let ms = (now.unix_timestamp_nanos() / 1_000_000).max(0) as u64;
-    ulid::Ulid::from_parts(ms, rand::random::<u128>()).to_string()
+    static IDS: IdGenerator = IdGenerator::new();
+    IDS.next(now)
+}
+
+/// The state behind [`new_id`]: the last random part used for each recent millisecond.
+struct IdGenerator {
+    last: std::sync::Mutex<std::collections::BTreeMap<u64, u128>>,
+}
+
+impl IdGenerator {
+    const RANDOM_BITS: u32 = 80;
+    /// How many milliseconds are remembered (older ones are forgotten first).
+    const REMEMBERED: usize = 4096;
+
+    const fn new() -> Self {
+        IdGenerator {
+            last: std::sync::Mutex::new(std::collections::BTreeMap::new()),
+        }
+    }
+
+    fn next(&self, now: OffsetDateTime) -> String {
+        let ms = (now.unix_timestamp_nanos() / 1_000_000).max(0) as u64;
+        let mut last = self
+            .last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let random = match last.get(&ms) {
+            // 2^79 increments of headroom from a fresh start; beyond the 80 bits, start again at zero (never
+            // reached in practice).
+            Some(r) if r + 1 < (1u128 << Self::RANDOM_BITS) => r + 1,
+            Some(_) => 0,
+            // A new millisecond starts below 2^79.
+            None => rand::random::<u128>() & ((1u128 << (Self::RANDOM_BITS - 1)) - 1),
+        };
+        last.insert(ms, random);
+        while last.len() > Self::REMEMBERED {
+            last.pop_first();
+        }
+        ulid::Ulid::from_parts(ms, random).to_string()
+    }
 }
 
 /// Whether a client-supplied id can be one of ours (1–64 ASCII letters and digits); anything else is simply
@@ -97,6 +138,33 @@ impl Event {
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn ids_made_in_one_millisecond_keep_their_creation_order() {
+        let ids = IdGenerator::new();
+        let t = datetime!(2026-05-10 02:00:00.123 UTC);
+        let other = t + time::Duration::milliseconds(1);
+        // Calls for another millisecond in between do not reset the order of this one.
+        let mut made: Vec<String> = (0..10_000)
+            .map(|i| {
+                if i % 7 == 0 {
+                    ids.next(other);
+                }
+                ids.next(t)
+            })
+            .collect();
+        made.push(ids.next(t + time::Duration::milliseconds(2)));
+        assert!(
+            made.windows(2).all(|w| w[0] < w[1]),
+            "ids are strictly increasing"
+        );
+        let back = ids.next(t - time::Duration::hours(1));
+        assert_eq!(
+            ulid::Ulid::from_string(&back).unwrap().timestamp_ms() as i128,
+            (t - time::Duration::hours(1)).unix_timestamp_nanos() / 1_000_000,
+            "an id carries the clock's time"
+        );
+    }
 
     #[test]
     fn every_event_item_is_in_the_feed_under_its_id() {

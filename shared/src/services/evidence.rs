@@ -58,9 +58,9 @@ pub struct Evidence {
     #[serde(skip)]
     #[schema(ignore)]
     pub key: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub created_at: OffsetDateTime,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "crate::domain::timestamp::option")]
     pub completed_at: Option<OffsetDateTime>,
 }
 

@@ -16,8 +16,10 @@ use crate::domain::calendar::{china_date, china_year};
 use crate::domain::enterprise::{EnterpriseProfile, ProfileInput};
 use crate::domain::principal::{Level, Principal, Role};
 use crate::domain::qualification::Qualification;
+use crate::domain::timestamp::rfc3339;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::ports::{Cond, Item, Query, StoreError, TxOp};
+use crate::rules::region::RegionCode;
 use crate::services::Platform;
 use crate::services::accounts::Versioned;
 use crate::services::declarations::{check_if_match, queue_entry_op, require_enterprise};
@@ -86,6 +88,82 @@ impl UpdatePeriod {
     }
 }
 
+/// The yearly periods in force: a default, and overrides set per year (every province) or per year and province
+/// (a 2026 notice asks for updates by 31 May). Configuration `SME_UPDATE_PERIOD`: `MM-DD/MM-DD` entries separated
+/// by `;`, the default without a prefix, `YEAR:` for a year, `YEAR@PP:` for a year in a province (2-digit prefix
+/// or 6-digit code), e.g. `01-01/04-30;2026:01-01/05-31;2027@33:01-01/05-15`. The most specific entry wins.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UpdatePeriods {
+    pub default: UpdatePeriod,
+    /// (year, province prefix or none for every province, period).
+    pub overrides: Vec<(i32, Option<u32>, UpdatePeriod)>,
+}
+
+impl UpdatePeriods {
+    pub fn parse(s: &str) -> Result<UpdatePeriods, String> {
+        let mut periods = UpdatePeriods::default();
+        for entry in s.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+            match entry.split_once(':') {
+                None => periods.default = UpdatePeriod::parse(entry)?,
+                Some((scope, period)) => {
+                    let period = UpdatePeriod::parse(period)?;
+                    let (year, province) = match scope.split_once('@') {
+                        None => (scope, None),
+                        Some((y, p)) => (y, Some(p.trim())),
+                    };
+                    let year: i32 = year
+                        .trim()
+                        .parse()
+                        .ok()
+                        .filter(|y| (2000..=2100).contains(y))
+                        .ok_or_else(|| format!("bad year {year:?}"))?;
+                    let province = match province {
+                        None => None,
+                        Some(p) => Some(
+                            p.get(..2)
+                                .filter(|_| p.len() == 2 || p.len() == 6)
+                                .and_then(|pp| pp.parse::<u32>().ok())
+                                .filter(|pp| (11..=82).contains(pp))
+                                .ok_or_else(|| format!("bad province {p:?}"))?,
+                        ),
+                    };
+                    if periods
+                        .overrides
+                        .iter()
+                        .any(|(y, p, _)| *y == year && *p == province)
+                    {
+                        return Err(format!("{scope} is given twice"));
+                    }
+                    periods.overrides.push((year, province, period));
+                }
+            }
+        }
+        Ok(periods)
+    }
+
+    /// The period of `year` for an enterprise registered in `region` (the default when none is set for it).
+    pub fn of(&self, year: i32, region: Option<RegionCode>) -> UpdatePeriod {
+        let province = region.map(|r| r.province_prefix());
+        let exact = self
+            .overrides
+            .iter()
+            .find(|(y, p, _)| *y == year && p.is_some() && *p == province);
+        let any_province = self
+            .overrides
+            .iter()
+            .find(|(y, p, _)| *y == year && p.is_none());
+        exact
+            .or(any_province)
+            .map(|(_, _, period)| *period)
+            .unwrap_or(self.default)
+    }
+
+    /// Whether `day` lies in its year's period for `region`.
+    pub fn contains(&self, day: Date, region: Option<RegionCode>) -> bool {
+        self.of(day.year(), region).contains(day)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UpdateStatus {
@@ -123,13 +201,13 @@ pub struct InfoUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// The first submission (what counts for the 30 April deadline).
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "crate::domain::timestamp::option")]
     pub first_submitted_at: Option<OffsetDateTime>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub waiting_since: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub created_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub updated_at: OffsetDateTime,
 }
 
@@ -156,7 +234,7 @@ fn queue_ops(u: &InfoUpdate) -> Vec<TxOp> {
         .map(|r| (Level::County, r, u.waiting_since));
     let entry = json!({"kind": "info_update", "id": u.id, "uscc": u.uscc, "enterprise_name": u.enterprise_name,
                        "year": u.year, "region": u.region, "status": "submitted", "level": "county",
-                       "waiting_since": u.waiting_since, "submissions": 1});
+                       "waiting_since": rfc3339(u.waiting_since), "submissions": 1});
     vec![queue_entry_op(
         &upd_pk(&u.id),
         "info_update",
@@ -291,9 +369,52 @@ fn due_for(quals: &[Qualification], year: i32, today: Date) -> Result<&Qualifica
         .ok_or_else(|| format!("资质于 {year} 年认定（或复核），本年度无需信息更新"))
 }
 
-/// Whether the enterprise is in the yearly update period (the profile is locked outside it once recognised).
-pub fn in_period(p: &Platform, now: OffsetDateTime) -> bool {
-    p.policy.update_period.contains(china_date(now))
+/// Whether an enterprise registered in `region` is in its yearly update period (the profile is locked outside it
+/// once recognised).
+pub fn in_period(p: &Platform, now: OffsetDateTime, region: Option<RegionCode>) -> bool {
+    p.policy.update_period.contains(china_date(now), region)
+}
+
+/// Recognised 专精特新 before this day: such an enterprise completes the digital self-assessment before its yearly
+/// update (the manual's 注2 under 信息更新: 去自评, then the basic information, then the update).
+pub const DIGITAL_ASSESSMENT_BEFORE: Date = time::macros::date!(2022 - 09 - 01);
+
+/// `DIGITAL_ASSESSMENT_REQUIRED` when the enterprise holds a valid 专精特新 qualification recognised before
+/// [`DIGITAL_ASSESSMENT_BEFORE`] and has no digital self-assessment yet; the answer names where to take it.
+async fn check_digital_assessment_first(
+    p: &Platform,
+    uscc: &str,
+    quals: &[Qualification],
+    today: Date,
+) -> AppResult<()> {
+    let early = quals.iter().any(|q| {
+        q.tier == crate::domain::tier::Tier::Specialized
+            && q.is_valid_on(today)
+            && q.valid_from < DIGITAL_ASSESSMENT_BEFORE
+    });
+    if !early
+        || enterprise::latest_digital_assessment(p, uscc)
+            .await?
+            .is_some()
+    {
+        return Ok(());
+    }
+    Err(AppError::new(
+        ErrorCode::DigitalAssessmentRequired,
+        "贵企业于2022年9月前认定为专精特新中小企业，请先完成数字化水平自评测（去自评：企业服务 → 数字化水平自评，         接口 GET /v1/digital-assessments/questionnaire、POST /v1/digital-assessments），再完善企业基本信息，然后进行信息更新",
+    )
+    .with_extra("path", json!("/v1/digital-assessments"))
+    .with_extra(
+        "questionnaire",
+        json!("/v1/digital-assessments/questionnaire"),
+    ))
+}
+
+/// The region an enterprise is registered in (its profile's), if known.
+async fn region_of(p: &Platform, uscc: &str) -> AppResult<Option<RegionCode>> {
+    Ok(enterprise::load_profile(p, uscc)
+        .await?
+        .and_then(|v| v.value.region))
 }
 
 /// `POST /v1/info-updates`.
@@ -302,12 +423,13 @@ pub async fn create(p: &Platform, caller: &Principal) -> AppResult<Versioned<Inf
     let now = p.clock.now();
     let today = china_date(now);
     let year = china_year(now);
-    let period = p.policy.update_period;
+    let period = p.policy.update_period.of(year, region_of(p, &uscc).await?);
     if !period.contains(today) {
         return Err(not_in_period(&period, year));
     }
     let quals = enterprise::qualifications(p, &uscc).await?;
     due_for(&quals, year, today).map_err(|why| AppError::new(ErrorCode::UpdateNotRequired, why))?;
+    check_digital_assessment_first(p, &uscc, &quals, today).await?;
     let profile = enterprise::load_profile(p, &uscc)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::ProfileIncomplete, "请先填写企业基本信息"))?
@@ -459,8 +581,12 @@ pub async fn submit(
     let u = &before.value;
     match u.status {
         UpdateStatus::Draft => {
-            if !p.policy.update_period.contains(china_date(now)) || china_year(now) != u.year {
-                return Err(not_in_period(&p.policy.update_period, u.year));
+            let period = p
+                .policy
+                .update_period
+                .of(u.year, RegionCode::parse(&u.region).ok());
+            if !period.contains(china_date(now)) || china_year(now) != u.year {
+                return Err(not_in_period(&period, u.year));
             }
         }
         UpdateStatus::Returned => {}
@@ -648,9 +774,10 @@ pub async fn missed_years(
     now: OffsetDateTime,
 ) -> AppResult<Vec<i32>> {
     let today = china_date(now);
-    let period = p.policy.update_period;
+    let region = region_of(p, uscc).await?;
     let mut missed = Vec::new();
     for year in (q.valid_from.year() + 1)..=today.year() {
+        let period = p.policy.update_period.of(year, region);
         if today <= period.closes(year) {
             continue; // this year's period has not ended yet
         }
@@ -694,4 +821,55 @@ pub async fn history(p: &Platform, caller: &Principal, id: &str) -> AppResult<Ve
         .iter()
         .map(|i| i.decode::<Value>().map_err(AppError::from))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn region(code: &str) -> Option<RegionCode> {
+        RegionCode::parse(code).ok()
+    }
+
+    #[test]
+    fn the_update_period_is_set_per_year_and_province_and_the_most_specific_wins() {
+        let periods =
+            UpdatePeriods::parse("01-01/04-30;2026:01-01/05-31;2027@33:01-01/05-15").unwrap();
+        let zj = region("330106");
+        let js = region("320102");
+        // 2026: every province until 31 May.
+        assert!(periods.contains(date!(2026 - 05 - 31), js));
+        assert!(!periods.contains(date!(2026 - 06 - 01), js));
+        // 2027: Zhejiang until 15 May, the others the default 30 April.
+        assert!(periods.contains(date!(2027 - 05 - 15), zj));
+        assert!(!periods.contains(date!(2027 - 05 - 16), zj));
+        assert!(periods.contains(date!(2027 - 04 - 30), js));
+        assert!(!periods.contains(date!(2027 - 05 - 01), js));
+        assert!(!periods.contains(date!(2027 - 05 - 01), None));
+        // The default alone.
+        assert_eq!(
+            UpdatePeriods::parse("01-01/04-30").unwrap(),
+            UpdatePeriods::default()
+        );
+        assert_eq!(
+            UpdatePeriods::parse("").unwrap().of(2026, zj),
+            UpdatePeriod::default()
+        );
+        // 2-digit or 6-digit province codes; refused: bad years, provinces, periods, duplicates.
+        assert_eq!(
+            UpdatePeriods::parse("2026@330000:01-01/05-31").unwrap(),
+            UpdatePeriods::parse("2026@33:01-01/05-31").unwrap()
+        );
+        for bad in [
+            "2026:05-31/01-01",
+            "20x6:01-01/05-31",
+            "2026@99:01-01/05-31",
+            "2026@3:01-01/05-31",
+            "2026:01-01/05-31;2026:01-01/05-30",
+            "01-01",
+        ] {
+            assert!(UpdatePeriods::parse(bad).is_err(), "{bad}");
+        }
+    }
 }

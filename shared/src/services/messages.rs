@@ -5,10 +5,13 @@
 //! - `pk = MSGBOX#ACCOUNT#<account id>` — an account's mailbox (enterprises: the account their USCC points to);
 //!   `pk = MSGBOX#<level>#<scope>` — the mailbox of the officials of a level and scope (county: the 6-digit code,
 //!   city: 4 digits, province: 2 digits, ministry: `CN`), shared by them; an official reads its own box and its
-//!   scope's box, and a scope message read by one official is read for the office.
+//!   scope's box. Read state is per official: reading a scope message writes `sk = READ#<message id>` in the
+//!   official's own box (and counts it under `sk = READS#<scope box>`), the scope message itself stays unread
+//!   for the other officials.
 //! - `sk = MSG#<message id>` — one message; the id is `<event id>-<recipient tag>` (`a` account, `o` officials),
 //!   so ids sort by time and a redelivered event finds its message already there (conditional put `Absent`).
-//! - `sk = UNREAD` — the box's unread count, changed in the same transaction as the message it counts.
+//! - `sk = UNREAD` — the box's unread count, changed in the same transaction as the message it counts (for a
+//!   scope box: every message it holds; an official's unread count there is that less its `READS#` count).
 //!
 //! SMS and e-mail of results go through the `Notifier` after the message is stored; the message records that they
 //! went (`notified`), so redelivery does not send them twice (at least once: a crash between sending and
@@ -29,6 +32,10 @@ use crate::services::events::Event;
 
 const MSG_PREFIX: &str = "MSG#";
 const UNREAD_SK: &str = "UNREAD";
+/// An official's read marker of a scope message, in its own box: `READ#<message id>`.
+const READ_PREFIX: &str = "READ#";
+/// An official's count of scope messages read, in its own box: `READS#<scope box>`.
+const READS_PREFIX: &str = "READS#";
 /// Attempts of a transaction that lost a race on the unread counter.
 const COUNTER_ATTEMPTS: usize = 16;
 
@@ -43,9 +50,9 @@ pub struct Message {
     pub subject_id: Option<String>,
     pub event_id: String,
     pub event_kind: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub created_at: OffsetDateTime,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "crate::domain::timestamp::option")]
     pub read_at: Option<OffsetDateTime>,
     /// SMS/e-mail wanted for this message, and whether they went.
     #[serde(default)]
@@ -65,11 +72,11 @@ pub struct MessageView {
     /// The record the message is about (e.g. the declaration id).
     pub subject_id: Option<String>,
     #[schema(value_type = String, format = DateTime)]
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub created_at: OffsetDateTime,
     pub read: bool,
     #[schema(value_type = Option<String>, format = DateTime)]
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "crate::domain::timestamp::option")]
     pub read_at: Option<OffsetDateTime>,
 }
 
@@ -100,6 +107,35 @@ pub struct MessagePage {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 struct Counter {
     count: u64,
+}
+
+/// An official's reading of a scope message.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct ReadMarker {
+    #[serde(with = "crate::domain::timestamp")]
+    read_at: OffsetDateTime,
+}
+
+/// Whether `mailbox` is a box shared by the officials of a scope (read state kept per official).
+fn is_scope_box(mailbox: &str) -> bool {
+    !mailbox.starts_with("MSGBOX#ACCOUNT#")
+}
+
+/// When the caller read the scope message `id` (none: unread for it).
+async fn read_by(p: &Platform, caller: &Principal, id: &str) -> AppResult<Option<OffsetDateTime>> {
+    Ok(
+        match p
+            .store
+            .get(
+                &account_box(&caller.account_id),
+                &format!("{READ_PREFIX}{id}"),
+            )
+            .await?
+        {
+            Some(item) => Some(item.decode::<ReadMarker>()?.read_at),
+            None => None,
+        },
+    )
 }
 
 // ---- boxes ---------------------------------------------------------------------------------------------------------
@@ -271,7 +307,12 @@ async fn store_message(
 
 /// The action changing a box's unread count by `delta`, conditioned on the count read.
 async fn counter_change(p: &Platform, mailbox: &str, delta: i64) -> AppResult<TxOp> {
-    let current = p.store.get(mailbox, UNREAD_SK).await?;
+    counter_change_at(p, mailbox, UNREAD_SK, delta).await
+}
+
+/// The action changing the counter `(pk, sk)` by `delta`, conditioned on the count read.
+async fn counter_change_at(p: &Platform, pk: &str, sk: &str, delta: i64) -> AppResult<TxOp> {
+    let current = p.store.get(pk, sk).await?;
     let (count, cond, version) = match &current {
         Some(item) => (
             item.decode::<Counter>()?.count,
@@ -282,7 +323,7 @@ async fn counter_change(p: &Platform, mailbox: &str, delta: i64) -> AppResult<Tx
     };
     let next = count.saturating_add_signed(delta);
     Ok(TxOp::Put {
-        item: Item::new(mailbox, UNREAD_SK, &Counter { count: next }).with_version(version),
+        item: Item::new(pk, sk, &Counter { count: next }).with_version(version),
         cond,
     })
 }
@@ -319,10 +360,29 @@ async fn send_result(
 // ---- mailbox use cases ---------------------------------------------------------------------------------------------
 
 async fn unread_of(p: &Platform, mailbox: &str) -> AppResult<u64> {
-    Ok(match p.store.get(mailbox, UNREAD_SK).await? {
+    count_at(p, mailbox, UNREAD_SK).await
+}
+
+async fn count_at(p: &Platform, pk: &str, sk: &str) -> AppResult<u64> {
+    Ok(match p.store.get(pk, sk).await? {
         Some(item) => item.decode::<Counter>()?.count,
         None => 0,
     })
+}
+
+/// The caller's unread count in one of its boxes.
+async fn unread_for(p: &Platform, caller: &Principal, mailbox: &str) -> AppResult<u64> {
+    let count = unread_of(p, mailbox).await?;
+    if !is_scope_box(mailbox) {
+        return Ok(count);
+    }
+    let read = count_at(
+        p,
+        &account_box(&caller.account_id),
+        &format!("{READS_PREFIX}{mailbox}"),
+    )
+    .await?;
+    Ok(count.saturating_sub(read))
 }
 
 /// `GET /v1/messages`: the caller's messages, newest first, `limit` per page, after `cursor` (the last id of the
@@ -359,12 +419,15 @@ pub async fn list(
             )
             .await?;
         for item in &page.items {
-            let m: Message = item.decode()?;
+            let mut m: Message = item.decode()?;
             if Some(&m.id) != cursor.as_ref() {
+                if is_scope_box(&mailbox) {
+                    m.read_at = read_by(p, caller, &m.id).await?;
+                }
                 found.push(m);
             }
         }
-        unread += unread_of(p, &mailbox).await?;
+        unread += unread_for(p, caller, &mailbox).await?;
     }
     found.sort_by(|a, b| b.id.cmp(&a.id));
     found.dedup_by(|a, b| a.id == b.id);
@@ -390,6 +453,14 @@ pub async fn mark_read(p: &Platform, caller: &Principal, id: &str) -> AppResult<
     }
     let sk = format!("{MSG_PREFIX}{id}");
     for mailbox in boxes_of(caller) {
+        if is_scope_box(&mailbox) {
+            let Some(item) = p.store.get(&mailbox, &sk).await? else {
+                continue;
+            };
+            let mut m: Message = item.decode()?;
+            m.read_at = Some(mark_scope_message_read(p, caller, &mailbox, id).await?);
+            return Ok(MessageView::from(&m));
+        }
         for _ in 0..COUNTER_ATTEMPTS {
             let Some(item) = p.store.get(&mailbox, &sk).await? else {
                 break;
@@ -421,6 +492,43 @@ pub async fn mark_read(p: &Platform, caller: &Principal, id: &str) -> AppResult<
         }
     }
     Err(not_found())
+}
+
+/// Record that the caller read the scope message `id` of `mailbox` (once); when it was read.
+async fn mark_scope_message_read(
+    p: &Platform,
+    caller: &Principal,
+    mailbox: &str,
+    id: &str,
+) -> AppResult<OffsetDateTime> {
+    let own = account_box(&caller.account_id);
+    let marker_sk = format!("{READ_PREFIX}{id}");
+    let reads_sk = format!("{READS_PREFIX}{mailbox}");
+    for _ in 0..COUNTER_ATTEMPTS {
+        if let Some(at) = read_by(p, caller, id).await? {
+            return Ok(at);
+        }
+        let read_at = p.clock.now();
+        let counter_op = counter_change_at(p, &own, &reads_sk, 1).await?;
+        match p
+            .store
+            .transact(vec![
+                TxOp::Put {
+                    item: Item::new(own.clone(), marker_sk.clone(), &ReadMarker { read_at }),
+                    cond: Cond::Absent,
+                },
+                counter_op,
+            ])
+            .await
+        {
+            Ok(()) => return Ok(read_at),
+            Err(StoreError::ConditionFailed { .. } | StoreError::Conflict) => {
+                tokio::task::yield_now().await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(StoreError::Conflict.into())
 }
 
 /// For tests and tools: every message of a box, oldest first.

@@ -8,6 +8,7 @@ pub mod declarations;
 pub mod enterprise;
 pub mod events;
 pub mod evidence;
+pub mod imports;
 pub mod info_updates;
 pub mod limits;
 pub mod messages;
@@ -70,8 +71,9 @@ pub struct Policy {
     pub upload_url_seconds: u64,
     /// Validity of a presigned download URL (seconds; 5 minutes).
     pub download_url_seconds: u64,
-    /// The yearly information-update period (`SME_UPDATE_PERIOD`, default `01-01/04-30`).
-    pub update_period: info_updates::UpdatePeriod,
+    /// The yearly information-update periods (`SME_UPDATE_PERIOD`, default `01-01/04-30`; per year and province
+    /// too, see [`info_updates::UpdatePeriods`]).
+    pub update_period: info_updates::UpdatePeriods,
 }
 
 impl Default for Policy {
@@ -88,7 +90,7 @@ impl Default for Policy {
             evidence_max_bytes: 50 * 1024 * 1024,
             upload_url_seconds: 15 * 60,
             download_url_seconds: 5 * 60,
-            update_period: info_updates::UpdatePeriod::default(),
+            update_period: info_updates::UpdatePeriods::default(),
         }
     }
 }

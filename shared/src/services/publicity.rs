@@ -19,6 +19,7 @@ use crate::domain::declaration::{Action, Declaration, Status, final_level};
 use crate::domain::principal::{Level, Principal};
 use crate::domain::qualification::Qualification;
 use crate::domain::tier::Tier;
+use crate::domain::timestamp::rfc3339;
 use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 use crate::ports::{Cond, Item, Query, TxOp, query_all};
 use crate::services::Platform;
@@ -48,15 +49,15 @@ pub struct PublicityList {
     /// The publisher's scope (`33` for Zhejiang, `CN` for the ministry).
     pub scope: String,
     pub title: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub starts_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub ends_at: OffsetDateTime,
     pub days: i64,
     pub entries: Vec<Summary>,
     pub status: ListStatus,
     pub created_by: String,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "crate::domain::timestamp::option")]
     pub closed_at: Option<OffsetDateTime>,
     /// After closing: the ids recognised, and those pulled out on objection.
     #[serde(default)]
@@ -220,7 +221,7 @@ pub async fn publish(
         &list_pk(&id),
         Some(&caller.account_id),
         now,
-        json!({"publicity_id": id, "tier": tier, "count": chosen.len(), "ends_at": list.ends_at}),
+        json!({"publicity_id": id, "tier": tier, "count": chosen.len(), "ends_at": rfc3339(list.ends_at)}),
     );
     p.store
         .transact(vec![
@@ -314,7 +315,20 @@ pub async fn object(
             now,
         )
         .map_err(transition_error)?;
-    let version = declarations::save_transition(p, &before, &next, &t, caller, Vec::new()).await?;
+    // The list shows the objection and its effect at once: the entry is rejected and named in `objected`, in the
+    // same transaction as the declaration (a close running meanwhile makes one of the two fail, never both apply).
+    let mut shown = list.value.clone();
+    if !shown.objected.contains(&next.id) {
+        shown.objected.push(next.id.clone());
+    }
+    if let Some(entry) = shown.entries.iter_mut().find(|e| e.id == next.id) {
+        *entry = Summary::of(&next);
+    }
+    let extra = vec![TxOp::Put {
+        item: list_item(&shown, list.version + 1),
+        cond: Cond::VersionIs(list.version),
+    }];
+    let version = declarations::save_transition(p, &before, &next, &t, caller, extra).await?;
     Ok(Versioned {
         value: next,
         version,
@@ -390,13 +404,42 @@ pub async fn close(p: &Platform, caller: &Principal, list_id: &str) -> AppResult
     Ok(closed)
 }
 
-/// The public list of recognised enterprises of a tier, by batch (closed lists, newest first).
+/// The public list of recognised enterprises, by batch (closed lists, newest first): of one tier, or of every
+/// tier when none is given (then the cursor is the last batch's id).
 pub async fn recognized_batches(
     p: &Platform,
-    tier: Tier,
+    tier: Option<Tier>,
     limit: u32,
     cursor: Option<String>,
 ) -> AppResult<(Vec<serde_json::Value>, Option<String>)> {
+    let Some(tier) = tier else {
+        let mut lists = Vec::new();
+        for tier in Tier::ALL {
+            let query = Query::gsi1(format!("PUBLICITY#{}", tier.as_str()));
+            for item in query_all(p.store.as_ref(), query).await? {
+                let list: PublicityList = item.decode()?;
+                if list.status == ListStatus::Closed {
+                    lists.push(list);
+                }
+            }
+        }
+        lists.sort_by(|a, b| (b.closed_at, &b.id).cmp(&(a.closed_at, &a.id)));
+        let start =
+            match cursor {
+                None => 0,
+                Some(c) => {
+                    lists.iter().position(|l| l.id == c).ok_or_else(|| {
+                        AppError::field("cursor", "INVALID_CURSOR", "分页游标无效")
+                    })? + 1
+                }
+            };
+        let rest = lists.len().saturating_sub(start);
+        let page: Vec<&PublicityList> = lists.iter().skip(start).take(limit as usize).collect();
+        let next = (rest > limit as usize)
+            .then(|| page.last().map(|l| l.id.clone()))
+            .flatten();
+        return Ok((page.into_iter().map(batch_view).collect(), next));
+    };
     let page = p
         .store
         .query(
@@ -412,20 +455,25 @@ pub async fn recognized_batches(
         if list.status != ListStatus::Closed {
             continue;
         }
-        let enterprises: Vec<serde_json::Value> = list
-            .entries
-            .iter()
-            .filter(|e| list.recognized.contains(&e.id))
-            .map(|e| json!({"enterprise_name": e.enterprise_name, "uscc": e.uscc, "region": e.region}))
-            .collect();
-        out.push(json!({
-            "batch": list.id,
-            "title": list.title,
-            "tier": list.tier,
-            "closed_at": list.closed_at,
-            "valid_from": list.closed_at.map(|t| china_date(t).to_string()),
-            "enterprises": enterprises,
-        }));
+        out.push(batch_view(&list));
     }
     Ok((out, page.next_cursor))
+}
+
+/// One recognised batch as the public sees it.
+fn batch_view(list: &PublicityList) -> serde_json::Value {
+    let enterprises: Vec<serde_json::Value> = list
+        .entries
+        .iter()
+        .filter(|e| list.recognized.contains(&e.id))
+        .map(|e| json!({"enterprise_name": e.enterprise_name, "uscc": e.uscc, "region": e.region}))
+        .collect();
+    json!({
+        "batch": list.id,
+        "title": list.title,
+        "tier": list.tier,
+        "closed_at": list.closed_at.map(rfc3339),
+        "valid_from": list.closed_at.map(|t| china_date(t).to_string()),
+        "enterprises": enterprises,
+    })
 }

@@ -170,10 +170,6 @@ pub struct ReminderReport {
 /// Send every reminder due today that was not sent before.
 pub async fn run(p: &Platform) -> AppResult<ReminderReport> {
     let today = china_date(p.clock.now());
-    let year = today.year();
-    let opens = p.policy.update_period.opens(year);
-    let closes = p.policy.update_period.closes(year);
-    let closing_notice = closes - Duration::days(CLOSING_NOTICE_DAYS);
     let mut report = ReminderReport::default();
     let mut cursor = None;
     let mut group: Vec<Holder> = Vec::new();
@@ -185,8 +181,7 @@ pub async fn run(p: &Platform) -> AppResult<ReminderReport> {
         for item in &page.items {
             let h: Holder = item.decode()?;
             if group.first().is_some_and(|g| g.uscc != h.uscc) {
-                remind_enterprise(p, &group, today, opens, closes, closing_notice, &mut report)
-                    .await?;
+                remind_enterprise(p, &group, today, &mut report).await?;
                 group.clear();
             }
             group.push(h);
@@ -197,7 +192,7 @@ pub async fn run(p: &Platform) -> AppResult<ReminderReport> {
         }
     }
     if !group.is_empty() {
-        remind_enterprise(p, &group, today, opens, closes, closing_notice, &mut report).await?;
+        remind_enterprise(p, &group, today, &mut report).await?;
     }
     for due in change_reports_due(p, today).await? {
         send(
@@ -217,14 +212,18 @@ async fn remind_enterprise(
     p: &Platform,
     holders: &[Holder],
     today: Date,
-    opens: Date,
-    closes: Date,
-    closing_notice: Date,
     report: &mut ReminderReport,
 ) -> AppResult<()> {
     let Some(uscc) = holders.first().map(|h| h.uscc.clone()) else {
         return Ok(());
     };
+    // The update period of the enterprise's province this year.
+    let region = crate::services::enterprise::load_profile(p, &uscc)
+        .await?
+        .and_then(|v| v.value.region);
+    let period = p.policy.update_period.of(today.year(), region);
+    let (opens, closes) = (period.opens(today.year()), period.closes(today.year()));
+    let closing_notice = closes - Duration::days(CLOSING_NOTICE_DAYS);
     let valid: Vec<&Qualification> = holders
         .iter()
         .map(|h| &h.qualification)

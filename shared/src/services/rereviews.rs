@@ -33,7 +33,7 @@ fn flag_sk(tier: Tier) -> String {
 pub struct Eligibility {
     pub tier: Tier,
     pub marked_by: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub marked_at: OffsetDateTime,
 }
 

@@ -1,12 +1,12 @@
-//! Statistics for officials (`GET /v1/admin/statistics`): counts by tier × status × sub-region × industry section
-//! inside the caller's jurisdiction, and backlog ageing per level (waiting more than 7, 14, 30 days). Read from
+//! Statistics for officials (`GET /v1/admin/statistics`): counts by kind (first declaration / re-review) × tier ×
+//! status × sub-region × industry section inside the caller's jurisdiction, and backlog ageing per level (waiting more than 7, 14, 30 days). Read from
 //! the jurisdiction registry (`REG#<province>` on the secondary index, ranged by region prefix) — never a scan.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::declaration::Status;
+use crate::domain::declaration::{Kind, Status};
 use crate::domain::principal::{Level, Principal, Role};
 use crate::domain::tier::Tier;
 use crate::error::{AppError, AppResult};
@@ -23,11 +23,15 @@ pub struct StatsParams {
     pub format: Option<String>,
     /// Only declarations of this year.
     pub year: Option<String>,
+    /// Only first declarations (`declaration`) or only re-reviews (`re_review`).
+    pub kind: Option<String>,
 }
 
 /// One cell of the count table.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CountRow {
+    /// `declaration` (a first declaration: a new recognition when recognised) or `re_review`.
+    pub kind: Kind,
     pub tier: Tier,
     pub status: Status,
     /// The sub-region one level below the caller (provinces for the ministry, cities for a province, counties
@@ -118,12 +122,25 @@ pub async fn statistics(
                 .map_err(|_| AppError::field("year", "INVALID_YEAR", "year 须为年份，例如 2026"))?,
         ),
     };
+    let kind = match params.kind.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => Some(Kind::parse(raw).ok_or_else(|| {
+            AppError::field(
+                "kind",
+                "INVALID_KIND",
+                "kind 须为 declaration（申报）或 re_review（复核）",
+            )
+        })?),
+    };
     let (scope, level, entries) = entries_in_scope(p, caller).await?;
     let now = p.clock.now();
-    let mut counts: BTreeMap<(Tier, Status, String, String), u64> = BTreeMap::new();
+    let mut counts: BTreeMap<(Kind, Tier, Status, String, String), u64> = BTreeMap::new();
     let mut backlog: BTreeMap<Level, Backlog> = BTreeMap::new();
     let mut total = 0;
-    for s in entries.iter().filter(|s| year.is_none_or(|y| s.year == y)) {
+    for s in entries
+        .iter()
+        .filter(|s| year.is_none_or(|y| s.year == y) && kind.is_none_or(|k| s.kind == k))
+    {
         let Ok(region) = RegionCode::parse(&s.region) else {
             continue;
         };
@@ -135,7 +152,13 @@ pub async fn statistics(
             .map(|i| i.section_letter().to_string())
             .unwrap_or_else(|| "?".into());
         *counts
-            .entry((s.tier, s.status, format!("{:06}", sub.value()), section))
+            .entry((
+                s.kind,
+                s.tier,
+                s.status,
+                format!("{:06}", sub.value()),
+                section,
+            ))
             .or_default() += 1;
         total += 1;
         if let Some(waiting_level) = s
@@ -159,7 +182,8 @@ pub async fn statistics(
         counts: counts
             .into_iter()
             .map(
-                |((tier, status, region, industry_section), count)| CountRow {
+                |((kind, tier, status, region, industry_section), count)| CountRow {
+                    kind,
                     tier,
                     status,
                     region_name: RegionCode::parse(&region)
@@ -187,10 +211,12 @@ impl Statistics {
     /// The count table as CSV (UTF-8 with BOM so spreadsheet programs read the Chinese names).
     pub fn to_csv(&self) -> String {
         let mut out = String::from(
-            "\u{feff}tier,tier_label,status,status_label,region,region_name,industry_section,count\r\n",
+            "\u{feff}kind,kind_label,tier,tier_label,status,status_label,region,region_name,industry_section,count\r\n",
         );
         for r in &self.counts {
             let row = [
+                r.kind.as_str().to_owned(),
+                r.kind.label().to_owned(),
                 r.tier.as_str().to_owned(),
                 r.tier.label().to_owned(),
                 r.status.as_str().to_owned(),

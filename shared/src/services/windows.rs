@@ -3,7 +3,8 @@
 //! specialized in their province, the ministry opens national little-giant windows, operators may open any.
 //!
 //! Records: `pk = WINDOW#<tier>#<year>`, `sk = <scope>#<id>` where scope is `CN` (national) or the 2-digit
-//! province prefix, so "is a window open for this enterprise" is one query on the base key.
+//! province prefix, so "is a window open for this enterprise" is one query on the base key; `gsi1 = (WINDOWS,
+//! <year>#<tier>#<id>)` lists every window (the unfiltered list).
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -25,12 +26,12 @@ pub struct Window {
     /// The province (6-digit code ending `0000`); absent for a national (little-giant) window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub opens_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub closes_at: OffsetDateTime,
     pub created_by: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::domain::timestamp")]
     pub created_at: OffsetDateTime,
 }
 
@@ -206,6 +207,10 @@ pub async fn create(p: &Platform, caller: &Principal, req: &NewWindow) -> AppRes
         pk.clone(),
         format!("{}#{}", scope_of(tier, region), window.id),
         &window,
+    )
+    .with_gsi1(
+        ALL_WINDOWS,
+        format!("{:04}#{}#{}", req.year, tier.as_str(), window.id),
     );
     let event = Event::new(
         "window.created",
@@ -226,24 +231,65 @@ pub async fn create(p: &Platform, caller: &Principal, req: &NewWindow) -> AppRes
     Ok(window)
 }
 
-/// The windows of a tier and year (all of them for operators and the ministry, the caller's province otherwise).
+/// The index partition holding every window.
+const ALL_WINDOWS: &str = "WINDOWS";
+
+/// The windows the caller may see (all of them for operators and the ministry, the caller's province's and the
+/// national ones otherwise), of a tier and/or year when given, ordered by year, tier and opening, one page after
+/// `cursor` (the id of the last window of the previous page).
 pub async fn list(
     p: &Platform,
     caller: &Principal,
-    tier: Tier,
-    year: i32,
-) -> AppResult<Vec<Window>> {
+    tier: Option<Tier>,
+    year: Option<i32>,
+    limit: u32,
+    cursor: Option<String>,
+) -> AppResult<(Vec<Window>, Option<String>)> {
     require_admin(caller)?;
     let scope = match (caller.role, caller.level, caller.region.as_deref()) {
         (Role::Official, Some(Level::Ministry), _) | (Role::Operator, _, _) => None,
         (Role::Official, _, Some(region)) => Some(region.get(..2).unwrap_or_default().to_owned()),
         _ => return Err(AppError::forbidden("无权查看申报时间")),
     };
-    let mut windows = all_windows(p, tier, year).await?;
+    let mut windows = match (tier, year) {
+        (Some(tier), Some(year)) => all_windows(p, tier, year).await?,
+        _ => {
+            let items = query_all(p.store.as_ref(), Query::gsi1(ALL_WINDOWS)).await?;
+            let mut out = items
+                .iter()
+                .map(|i| i.decode::<Window>())
+                .collect::<Result<Vec<_>, _>>()?;
+            out.retain(|w| tier.is_none_or(|t| w.tier == t) && year.is_none_or(|y| w.year == y));
+            out
+        }
+    };
     if let Some(prefix) = scope {
         windows.retain(|w| w.region.as_deref().is_none_or(|r| r.starts_with(&prefix)));
     }
-    Ok(windows)
+    windows.sort_by_key(|w| (w.year, w.tier.as_str(), w.opens_at, w.id.clone()));
+    let start = match cursor {
+        None => 0,
+        Some(c) => {
+            windows
+                .iter()
+                .position(|w| w.id == c)
+                .ok_or_else(|| AppError::field("cursor", "INVALID_CURSOR", "分页游标无效"))?
+                + 1
+        }
+    };
+    let page: Vec<Window> = windows
+        .into_iter()
+        .skip(start)
+        .take(limit as usize + 1)
+        .collect();
+    let (page, next) = if page.len() > limit as usize {
+        let page: Vec<Window> = page.into_iter().take(limit as usize).collect();
+        let next = page.last().map(|w| w.id.clone());
+        (page, next)
+    } else {
+        (page, None)
+    };
+    Ok((page, next))
 }
 
 async fn all_windows(p: &Platform, tier: Tier, year: i32) -> AppResult<Vec<Window>> {

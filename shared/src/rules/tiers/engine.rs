@@ -172,6 +172,8 @@ fn eval_condition(c: &Condition, facts: &Facts, rules: &RuleSet) -> ConditionRes
 
 fn applies(c: &Condition, facts: &Facts) -> bool {
     c.from_year.is_none_or(|y| facts.declaration_year >= y)
+        && c.until_year.is_none_or(|y| facts.declaration_year <= y)
+        && !(c.not_for_re_review && facts.re_review)
 }
 
 /// The tiers an enterprise must hold (valid) to declare `tier` under `rules`.
@@ -251,6 +253,15 @@ pub fn assess(rules: &RuleSet, tier: Tier, facts: &Facts) -> Assessment {
             score = Some(low);
         }
         score_passed = and3(std::iter::once(bound3(low, high, s.pass_score)).chain(cat_tests));
+        // A re-review also passes on an earlier score of the tier within the last N years.
+        if let Some(years) = s.re_review_recent_years
+            && facts.re_review
+            && facts.recent_scores.iter().any(|(t, y, points)| {
+                *t == tier && *y >= facts.declaration_year - years && *points >= s.pass_score
+            })
+        {
+            score_passed = Some(true);
+        }
     }
 
     // Direct entries stand in for the score or for one hard condition.

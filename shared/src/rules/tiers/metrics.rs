@@ -35,6 +35,12 @@ pub struct Facts {
     pub digital_level: Option<u8>,
     /// Tiers held and valid on the submission date.
     pub held_tiers: Vec<Tier>,
+    /// The assessment is for a re-review (复核) of a tier held.
+    #[serde(default)]
+    pub re_review: bool,
+    /// The platform's earlier scores of a tier: (tier, year of the assessment, score).
+    #[serde(default)]
+    pub recent_scores: Vec<(Tier, i32, u32)>,
 }
 
 impl Facts {
@@ -45,7 +51,16 @@ impl Facts {
             submission_date,
             digital_level: None,
             held_tiers: Vec::new(),
+            re_review: false,
+            recent_scores: Vec::new(),
         }
+    }
+
+    /// For a re-review, with the platform's earlier scores (tier, year, score).
+    pub fn for_re_review(mut self, recent_scores: Vec<(Tier, i32, u32)>) -> Facts {
+        self.re_review = true;
+        self.recent_scores = recent_scores;
+        self
     }
 
     pub fn with_digital_level(mut self, level: Option<u8>) -> Facts {
@@ -151,6 +166,16 @@ pub enum Metric {
     StiAwardProvincialTop3OrNationalTop5In3y,
     #[serde(rename = "sti_award_top3_3y")]
     StiAwardTop3In3y,
+    /// National-level S&T awards in the last 3 years ranked top 3 (2026 小巨人: the only IP waiver).
+    #[serde(rename = "sti_award_national_top3_3y")]
+    StiAwardNationalTop3In3y,
+    /// Compound growth of operating revenue over the last 2 years (from year −3 to year −1), percent.
+    #[serde(rename = "operating_revenue_cagr_2y")]
+    OperatingRevenueCagr2y,
+    /// Top 3 of the domestic niche market (`market.national_rank` ≤ 3; blank reads as no).
+    NationalMarketTop3,
+    /// The enterprise states a leading position in its niche market (`market.leading_position`).
+    MarketPositionLeading,
     InnovativeHonourValid,
     SingleChampion,
     #[serde(rename = "makers_china_top500_3y")]
@@ -222,7 +247,8 @@ impl Metric {
             | NetMarginPriorYear
             | RdStaffSharePriorYear
             | NationalMarketShare
-            | InternationalMarketShare => Unit::Percent,
+            | InternationalMarketShare
+            | OperatingRevenueCagr2y => Unit::Percent,
             NicheYears => Unit::Years,
             IpScoreClass => Unit::Ordinal(IP_CLASSES),
             ChainFieldClass => Unit::Ordinal(CHAIN_CLASSES),
@@ -232,7 +258,9 @@ impl Metric {
             | LittleGiantKeyField
             | OwnBrand
             | ManagementOrForeignCertification
-            | SingleChampion => Unit::Flag,
+            | SingleChampion
+            | NationalMarketTop3
+            | MarketPositionLeading => Unit::Flag,
             DigitalLevel => Unit::Level,
             LocalIndicatorPoints => Unit::Points,
             IpClass1Total
@@ -242,6 +270,7 @@ impl Metric {
             | StiAwardNationalOrProvincial3y
             | StiAwardProvincialTop3OrNationalTop5In3y
             | StiAwardTop3In3y
+            | StiAwardNationalTop3In3y
             | InnovativeHonourValid
             | MakersChinaTop500In3y
             | MakersChinaTop50In3y => Unit::Count,
@@ -286,6 +315,10 @@ impl Metric {
                 "近三年省级科技奖励前三名或国家级科技奖励前五名"
             }
             StiAwardTop3In3y => "近三年省级以上科技奖励前三名",
+            StiAwardNationalTop3In3y => "近三年国家级科技奖励前三名",
+            OperatingRevenueCagr2y => "近两年营业收入复合增长率",
+            NationalMarketTop3 => "主导产品国内细分市场排名前三",
+            MarketPositionLeading => "细分市场占有率较为靠前、享有一定知名度和影响力",
             InnovativeHonourValid => "有效期内的高新技术企业等资质",
             SingleChampion => "已被认定为制造业单项冠军",
             MakersChinaTop500In3y => "近三年“创客中国”全国500强",
@@ -479,6 +512,38 @@ impl Metric {
                 }
                 Eval::Known(Num::int(i64::from(years.max(0))))
             }
+            OperatingRevenueCagr2y => {
+                let f = years!(3);
+                let (cur, base) = (f[0].operating_revenue.fen(), f[2].operating_revenue.fen());
+                if base <= 0 || cur < 0 {
+                    return Eval::Unknown(vec![format!(
+                        "{}（不大于0，无法计算增长率）",
+                        path(3, "operating_revenue")
+                    )]);
+                }
+                // (cur/base)^(1/2) − 1, the root floored to 6 decimals: exact at a threshold of that precision
+                // (a growth of exactly 5% gives 1.050000; anything below it gives less).
+                match i128::from(cur)
+                    .checked_mul(1_000_000_000_000)
+                    .map(|scaled| (scaled / i128::from(base)).isqrt())
+                    .and_then(|root| Num::new(root - 1_000_000, 10_000))
+                {
+                    Some(v) => Eval::Known(v),
+                    None => unknown(&path(3, "operating_revenue")),
+                }
+            }
+            NationalMarketTop3 | MarketPositionLeading => {
+                let Some(m) = &p.market else {
+                    return unknown("market");
+                };
+                match self {
+                    NationalMarketTop3 => flag(m.national_rank.is_some_and(|r| r <= 3)),
+                    _ => match m.leading_position {
+                        Some(b) => flag(b),
+                        None => unknown("market.leading_position"),
+                    },
+                }
+            }
             NationalMarketShare | InternationalMarketShare => {
                 let Some(m) = &p.market else {
                     return unknown("market");
@@ -576,7 +641,8 @@ impl Metric {
             },
             StiAwardNationalOrProvincial3y
             | StiAwardProvincialTop3OrNationalTop5In3y
-            | StiAwardTop3In3y => {
+            | StiAwardTop3In3y
+            | StiAwardNationalTop3In3y => {
                 use crate::domain::enterprise::AwardLevel::*;
                 let Some(awards) = &p.awards else {
                     return unknown("awards");
@@ -592,6 +658,9 @@ impl Metric {
                                 (National, Some(r)) => r <= 5,
                                 _ => false,
                             },
+                            StiAwardNationalTop3In3y => {
+                                a.level == National && a.rank.is_some_and(|r| r <= 3)
+                            }
                             _ => a.level != Other && a.rank.is_some_and(|r| r <= 3),
                         })
                         .count(),

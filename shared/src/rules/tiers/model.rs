@@ -160,6 +160,12 @@ pub struct Condition {
     /// Applies only to declarations of this year or later (e.g. the 2025 round's revenue floor).
     #[serde(default)]
     pub from_year: Option<i32>,
+    /// Applies only to declarations of this year or earlier (the 2025 revenue floor is for 2025 only).
+    #[serde(default)]
+    pub until_year: Option<i32>,
+    /// Not assessed for a re-review (2026 小巨人: the revenue growth).
+    #[serde(default)]
+    pub not_for_re_review: bool,
     pub check: Check,
 }
 
@@ -265,6 +271,10 @@ pub struct Scoring {
     pub pass_score: u32,
     #[serde(default)]
     pub provisional: bool,
+    /// For a re-review: the score also passes when one of the platform's scores of this tier in the last N years
+    /// reached the pass mark (2026: "in either of the last 2 years").
+    #[serde(default)]
+    pub re_review_recent_years: Option<i32>,
     pub categories: Vec<Category>,
 }
 

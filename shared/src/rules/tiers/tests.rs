@@ -77,6 +77,8 @@ fn strong(year: i32) -> Facts {
             since: Some(date!(2010 - 01 - 01)),
             national_share_pct: Some(15.0),
             international_share_pct: None,
+            national_rank: None,
+            leading_position: Some(true),
         }),
         quality: Some(QualityItems {
             provincial_quality_award: true,
@@ -964,8 +966,29 @@ fn specialized_2026_conditions_and_quality_score() {
                     name: None,
                 }]);
             }),
+            ("market_position", true, |f| f
+                .profile
+                .market
+                .as_mut()
+                .unwrap()
+                .leading_position =
+                Some(true)),
+            ("market_position", false, |f| f
+                .profile
+                .market
+                .as_mut()
+                .unwrap()
+                .leading_position =
+                Some(false)),
         ],
     );
+    // Unstated, the market position is missing (not silently failed).
+    let mut f = strong(2026);
+    f.profile.market.as_mut().unwrap().leading_position = None;
+    let a = assess(v2026(), Tier::Specialized, &f);
+    assert_eq!(condition(&a, "market_position").holds, None);
+    assert!(a.missing.contains(&"market.leading_position".to_owned()));
+    assert!(!a.determined);
     // Quality score ≥ 50, no direct route.
     let mut f = specialized_at(2026, 0);
     y(&mut f, 2).rd_expense = money(1300 * WAN);
@@ -981,6 +1004,29 @@ fn specialized_2026_conditions_and_quality_score() {
     assert_eq!(a.score, Some(48));
     assert!(!a.eligible && a.determined && a.direct_entries.is_empty());
     assert!(a.provisional);
+    // A re-review passes with ≥ 50 in either of the last 2 years: an earlier score of last year counts.
+    let re = |scores: Vec<(Tier, i32, u32)>| {
+        assess(v2026(), Tier::Specialized, &f.clone().for_re_review(scores))
+    };
+    assert!(re(vec![(Tier::Specialized, 2025, 50)]).eligible);
+    assert!(!re(vec![(Tier::Specialized, 2025, 49)]).eligible);
+    assert!(
+        !re(vec![(Tier::Specialized, 2024, 80)]).eligible,
+        "older than 2 years"
+    );
+    assert!(
+        !re(vec![(Tier::LittleGiant, 2025, 80)]).eligible,
+        "another tier's score"
+    );
+    assert!(
+        !assess(v2026(), Tier::Specialized, &{
+            let mut g = f.clone();
+            g.recent_scores = vec![(Tier::Specialized, 2025, 50)];
+            g
+        })
+        .eligible,
+        "a first declaration is not passed by an earlier score"
+    );
 }
 
 // ----- little giant (§1.5, §1.7) -------------------------------------------------------------------------------
@@ -1072,12 +1118,22 @@ fn little_giant_2022_groups() {
             }),
         ],
     );
-    // The 2025 revenue floor does not apply to earlier rounds.
-    let a = assess(v2022(), Tier::LittleGiant, &strong(2024));
+    // The 2025 revenue floor applies to the 2025 round only: neither earlier rounds nor a 2026 declaration
+    // still assessed under the 2022 standard (before 2026-04-01) meet it.
+    for year in [2024, 2026] {
+        let a = assess(v2022(), Tier::LittleGiant, &strong(year));
+        assert!(
+            a.hard_conditions
+                .iter()
+                .all(|c| c.id != "revenue_floor_2025"),
+            "{year}"
+        );
+    }
+    let a = assess(v2022(), Tier::LittleGiant, &strong(2025));
     assert!(
         a.hard_conditions
             .iter()
-            .all(|c| c.id != "revenue_floor_2025")
+            .any(|c| c.id == "revenue_floor_2025")
     );
 }
 
@@ -1245,6 +1301,34 @@ fn little_giant_2022_innovation_by_revenue_size_and_direct_routes() {
     }
 }
 
+/// Prior-year operating revenue `cur` fen against 1亿元 two years before it (main business 95% of it).
+fn cagr(f: &mut Facts, cur: i64) {
+    y(f, 3).operating_revenue = money(B);
+    let r = y(f, 1);
+    r.operating_revenue = money(cur);
+    r.main_business_revenue = money(cur / 100 * 95);
+}
+
+fn market(f: &mut Facts, national: f64, international: Option<f64>, rank: Option<u32>) {
+    let m = f.profile.market.as_mut().unwrap();
+    m.national_share_pct = Some(national);
+    m.international_share_pct = international;
+    m.national_rank = rank;
+}
+
+fn award(f: &mut Facts, level: AwardLevel, back: i32, rank: u32) {
+    f.profile.awards = Some(vec![Award {
+        level,
+        year: f.declaration_year - back,
+        rank: Some(rank),
+        name: None,
+    }]);
+}
+
+fn class1_applied(f: &mut Facts, n: u32) {
+    f.profile.ip.as_mut().unwrap().class1_applied = n;
+}
+
 #[test]
 fn little_giant_2026_thresholds_and_score() {
     run_condition_cases(
@@ -1262,6 +1346,13 @@ fn little_giant_2026_thresholds_and_score() {
             }),
             ("main_share", true, |f| main_share(f, 90 * PCT)),
             ("main_share", false, |f| main_share(f, 90 * PCT - 1)),
+            // Compound growth of operating revenue over 2 years ≥ 5%: ×1.1025 exactly, and one fen less.
+            ("revenue_growth", true, |f| cagr(f, 11_025 * PCT / 100)),
+            ("revenue_growth", false, |f| cagr(f, 11_025 * PCT / 100 - 1)),
+            ("revenue_growth", true, |f| cagr(f, 2 * B)),
+            ("revenue_growth", false, |f| cagr(f, B)),
+            ("debt_ratio", true, |f| debt(f, 75 * PCT)),
+            ("debt_ratio", false, |f| debt(f, 75 * PCT + 1)),
             ("rd_expense", true, |f| {
                 y(f, 1).rd_expense = money(600 * WAN);
                 y(f, 2).rd_expense = money(600 * WAN);
@@ -1276,47 +1367,99 @@ fn little_giant_2026_thresholds_and_score() {
                 y(f, 1).rd_expense = money(3 * PCT - 1);
                 y(f, 2).rd_expense = money(2000 * WAN);
             }),
-            ("innovation_general", true, |f| f
-                .profile
-                .ip
-                .as_mut()
-                .unwrap()
-                .class1_applied = 4),
-            ("innovation_general", false, |f| f
-                .profile
-                .ip
-                .as_mut()
-                .unwrap()
-                .class1_applied = 3),
-            ("market_share", true, |f| {
-                let m = f.profile.market.as_mut().unwrap();
-                m.national_share_pct = Some(9.0);
-                m.international_share_pct = Some(10.0);
+            ("market_share", true, |f| market(f, 10.0, None, None)),
+            ("market_share", false, |f| market(f, 9.99, None, None)),
+            ("market_share", true, |f| market(f, 9.0, Some(10.0), None)),
+            ("market_share", false, |f| market(f, 9.0, Some(9.99), None)),
+            ("market_share", true, |f| market(f, 2.0, None, Some(3))),
+            ("market_share", false, |f| market(f, 2.0, None, Some(4))),
+            // ≥ 4 Class I IP; only a national award ranked top 3 in the last 3 years waives it.
+            ("ip", true, |f| class1_applied(f, 4)),
+            ("ip", false, |f| class1_applied(f, 3)),
+            ("ip", true, |f| {
+                class1_applied(f, 0);
+                award(f, AwardLevel::National, 3, 3);
             }),
-            ("market_share", false, |f| {
-                let m = f.profile.market.as_mut().unwrap();
-                m.national_share_pct = Some(9.0);
-                m.international_share_pct = Some(9.99);
+            ("ip", false, |f| {
+                class1_applied(f, 0);
+                award(f, AwardLevel::National, 3, 4);
             }),
+            ("ip", false, |f| {
+                class1_applied(f, 0);
+                award(f, AwardLevel::National, 4, 1);
+            }),
+            ("ip", false, |f| {
+                class1_applied(f, 0);
+                award(f, AwardLevel::Provincial, 1, 1);
+            }),
+            // Chain and field are one item: either suffices.
+            ("industrial_field", true, |f| fields(f, |p| p
+                .six_foundations =
+                true)),
+            ("industrial_field", true, |f| fields(f, |p| p
+                .chain_key_point =
+                true)),
+            ("industrial_field", false, |f| fields(f, |p| p
+                .strategic_emerging =
+                true)),
         ],
     );
-    // The development-quality score ≥ 60 (same table as 专精特新).
-    let mut f = specialized_at(2026, 0);
-    y(&mut f, 2).rd_expense = money(1300 * WAN);
+    // None of the items the 2026 standard dropped: information system, certification, own brand, R&D
+    // institution, and no 创客中国 or provincial-award route.
+    let mut f = strong(2026);
+    f.profile.operations = Some(Operations::default());
+    f.profile.quality = Some(QualityItems::default());
+    rd_inst(&mut f, RdInstitutionLevel::None);
     let a = assess(v2026(), Tier::LittleGiant, &f);
-    assert_eq!(a.score, Some(60));
-    // IP and institution feed both the score and the groups; keep the groups satisfied via a direct route.
-    assert_eq!(condition(&a, "innovation_general").holds, Some(false));
+    for gone in [
+        "info_system",
+        "certification",
+        "own_brand",
+        "innovation_general",
+        "main_growth",
+        "industrial_chain",
+        "key_field",
+    ] {
+        assert!(
+            a.hard_conditions.iter().all(|c| c.id != gone),
+            "{gone} is not a 2026 item"
+        );
+    }
+    assert!(a.direct_entries.is_empty());
+    assert!(
+        a.hard_conditions.iter().all(|c| c.holds == Some(true)),
+        "{a:#?}"
+    );
+    class1_applied(&mut f, 0);
     f.profile.makers_china = Some(vec![MakersChinaResult {
         year: 2025,
         national_rank: Some(1),
     }]);
+    assert!(!assess(v2026(), Tier::LittleGiant, &f).eligible);
+    // A re-review is not assessed on growth.
+    let mut f = strong(2026);
+    cagr(&mut f, B);
+    assert!(!assess(v2026(), Tier::LittleGiant, &f).eligible);
+    let a = assess(v2026(), Tier::LittleGiant, &f.clone().for_re_review(vec![]));
+    assert!(a.hard_conditions.iter().all(|c| c.id != "revenue_growth"));
+    assert!(a.eligible, "{a:#?}");
+
+    // The development-quality score ≥ 60 (same table as 专精特新); the IP item met through a national award.
+    let mut f = specialized_at(2026, 0);
+    y(&mut f, 2).rd_expense = money(1300 * WAN);
+    award(&mut f, AwardLevel::National, 1, 1);
     let a = assess(v2026(), Tier::LittleGiant, &f);
+    assert_eq!(a.score, Some(60));
     assert!(a.eligible, "{a:#?}");
     local(&mut f, 1);
     let a = assess(v2026(), Tier::LittleGiant, &f);
     assert_eq!(a.score, Some(59));
     assert!(!a.eligible && a.determined);
+    // Re-review: ≥ 60 in either of the last 2 years.
+    let re = |scores| assess(v2026(), Tier::LittleGiant, &f.clone().for_re_review(scores));
+    assert!(re(vec![(Tier::LittleGiant, 2025, 60)]).eligible);
+    assert!(!re(vec![(Tier::LittleGiant, 2025, 59)]).eligible);
+    assert!(!re(vec![(Tier::LittleGiant, 2024, 90)]).eligible);
 }
 
 // ----- missing data -----------------------------------------------------------------------------------------
@@ -1542,7 +1685,7 @@ fn a_profile_entered_through_the_input_type_is_assessed() {
              "total_liabilities": "40000000", "employees": 260, "rd_staff": 70}
         ],
         "ip": {"class1_total": 1, "class1_applied": 1}, "honours": [], "awards": [], "makers_china": [],
-        "financing": [], "market": {"since": "2015-06-01", "national_share_pct": 8},
+        "financing": [], "market": {"since": "2015-06-01", "national_share_pct": 8, "leading_position": true},
         "quality": {"own_brand": true, "quality_system_certified": true}, "rd_institution": {"level": "city"},
         "product_fields": {"six_foundations": true}, "operations": {"core_processes_on_info_systems": 1},
         "local_indicators": [{"id": "sc_1", "points": 6}, {"id": "sc_2", "points": 4}]
