@@ -281,6 +281,31 @@ mod tests {
     }
 
     #[test]
+    fn the_application_document_and_its_verification_are_described() {
+        let doc = document();
+        let app = &doc["paths"]["/v1/declarations/{id}/application"]["get"];
+        let content = &app["responses"]["2XX"]["content"];
+        assert!(content["text/html"].is_object() && content["application/pdf"].is_object());
+        assert!(
+            app["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["name"] == "format" && p["in"] == "query")
+        );
+        let verify = &doc["paths"]["/v1/public/verify/{declaration_id}"]["get"];
+        assert!(verify["security"].is_null(), "public");
+        assert!(
+            verify["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["name"] == "digest" && p["in"] == "query")
+        );
+        assert!(doc["paths"]["/v1/public/verify-key"]["get"].is_object());
+    }
+
+    #[test]
     fn every_schema_reference_resolves() {
         let doc = document();
         let text = doc.to_string();
