@@ -249,6 +249,51 @@ mod tests {
     }
 
     #[test]
+    fn the_digital_level_appears_only_for_a_tier_that_needs_it_and_re_reviews_have_their_own_title()
+    {
+        let keys = keys();
+        let at = datetime!(2026-05-01 02:00 UTC);
+        let declaration = |tier| {
+            let mut d = Declaration::new_draft(
+                "01D".into(),
+                "91350100M000100Y43".into(),
+                "某某有限公司".into(),
+                "A".into(),
+                tier,
+                2026,
+                RegionCode::parse("330106").unwrap(),
+                at,
+            );
+            d.snapshot = Some(Snapshot::freeze(at, "2026", json!({"form": {}})));
+            d
+        };
+        let titles = |d: &Declaration| -> Vec<String> {
+            document(d, &keys)
+                .unwrap()
+                .sections
+                .into_iter()
+                .map(|s| s.title)
+                .collect()
+        };
+        let innovative = titles(&declaration(Tier::Innovative));
+        assert!(
+            !innovative.iter().any(|t| t.contains("数字化水平")),
+            "{innovative:?}"
+        );
+        let specialized = titles(&declaration(Tier::Specialized));
+        assert!(
+            specialized.contains(&"五、数字化水平".to_owned()),
+            "{specialized:?}"
+        );
+        let mut re_review = declaration(Tier::Specialized);
+        re_review.kind = crate::domain::declaration::Kind::ReReview;
+        assert_eq!(
+            document(&re_review, &keys).unwrap().title,
+            "专精特新中小企业复核申请书"
+        );
+    }
+
+    #[test]
     fn digests_are_compared_as_64_hex_digits() {
         let d = "AB".repeat(32);
         assert_eq!(normalise_digest(&format!(" {d} ")), Some("ab".repeat(32)));
