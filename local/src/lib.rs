@@ -23,6 +23,7 @@ use shared::http::error::JsonBody;
 use shared::http::routes::Function;
 use shared::http::state::AppState;
 use shared::ports::{Clock, SharedStore};
+use shared::services::application::signing::DocumentKeys;
 use shared::services::{Platform, VerificationMode, accounts, reminders, stream};
 
 pub mod serve;
@@ -133,6 +134,14 @@ fn load_keys(data_dir: &Path) -> Result<TokenKeys, String> {
     let private_pem = std::fs::read_to_string(&private_path).map_err(io)?;
     let public_pem = std::fs::read_to_string(&public_path).map_err(io)?;
     TokenKeys::signing(&private_pem, &public_pem).map_err(|e| e.to_string())
+}
+
+/// The key that signs application documents, `<data>/keys/document-ed25519.pem`, generated on first start.
+fn load_document_key(data_dir: &Path, public_base_url: &str) -> Result<DocumentKeys, String> {
+    let path = data_dir.join("keys").join("document-ed25519.pem");
+    let pem = read_or_create(&path, || generate_key_pair().private_pem)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    DocumentKeys::from_pem(&pem, public_base_url)
 }
 
 fn load_blob_secret(data_dir: &Path) -> Result<[u8; 32], String> {
@@ -452,7 +461,8 @@ pub async fn build_with(
             None => shared::config::policy().map_err(|e| e.to_string())?,
         },
     };
-    let state = AppState::new(platform, load_keys(&config.data_dir)?);
+    let state = AppState::new(platform, load_keys(&config.data_dir)?)
+        .with_documents(load_document_key(&config.data_dir, public_base_url)?);
     let dispatcher = Dispatcher::start(
         state.platform.clone(),
         overrides.dispatch_interval.unwrap_or(DISPATCH_INTERVAL),

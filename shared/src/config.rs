@@ -78,7 +78,8 @@ fn pem(name: &str) -> Result<String, ConfigError> {
 }
 
 /// Build a Lambda function's state: DynamoDB table `SME_TABLE`, bucket `SME_BUCKET` (upload only), the public
-/// key `SME_JWT_PUBLIC_KEY`, and for register the private key `SME_JWT_PRIVATE_KEY`.
+/// key `SME_JWT_PUBLIC_KEY`, for register the private key `SME_JWT_PRIVATE_KEY`, and for declare the document key
+/// `SME_DOCUMENT_SIGNING_KEY` with the public address `SME_PUBLIC_BASE_URL` the documents' QR codes point to.
 pub async fn lambda_state(function: Function) -> Result<AppState, ConfigError> {
     crate::rules::load_all();
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
@@ -126,5 +127,16 @@ pub async fn lambda_state(function: Function) -> Result<AppState, ConfigError> {
         blobs,
         clock,
     };
-    Ok(AppState::new(platform, tokens))
+    let state = AppState::new(platform, tokens);
+    // The declare function renders and verifies application documents: it holds the document key (its own key,
+    // not the token key) and knows the public address the documents' QR codes point to.
+    if function == Function::Declare {
+        let keys = crate::services::application::signing::DocumentKeys::from_pem(
+            &pem("SME_DOCUMENT_SIGNING_KEY")?,
+            &required("SME_PUBLIC_BASE_URL")?,
+        )
+        .map_err(ConfigError)?;
+        return Ok(state.with_documents(keys));
+    }
+    Ok(state)
 }

@@ -2,9 +2,12 @@
 //! declarations (draft, save, submit, application document, history). Each handler decodes the request, calls
 //! one use case of `shared::services`, and encodes its answer.
 
+use std::collections::HashMap;
+
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use serde::Deserialize;
@@ -26,7 +29,7 @@ use shared::rules::{industry, region};
 use shared::services::accounts::Versioned;
 use shared::services::declarations::{self, NewDeclaration};
 use shared::services::enterprise;
-use shared::services::{change_reports, info_updates, rereviews};
+use shared::services::{application, change_reports, info_updates, rereviews};
 
 pub const FUNCTION: Function = Function::Declare;
 
@@ -48,6 +51,8 @@ pub fn handlers() -> Handlers {
         (RouteId::SubmitDeclaration, post(submit_declaration)),
         (RouteId::GetApplication, get(get_application)),
         (RouteId::GetHistory, get(get_history)),
+        (RouteId::VerifyApplication, get(verify_application)),
+        (RouteId::VerifyKey, get(verify_key)),
         (RouteId::CreateInfoUpdate, post(create_info_update)),
         (RouteId::ListInfoUpdates, get(list_info_updates)),
         (RouteId::SaveInfoUpdate, put(save_info_update)),
@@ -211,31 +216,84 @@ async fn submit_declaration(
     Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
 }
 
+#[derive(Deserialize)]
+struct FormatParams {
+    format: Option<String>,
+}
+
+/// The application document: HTML for the screen and printing, or PDF (`?format=pdf` or `Accept:
+/// application/pdf`).
 async fn get_application(
     State(s): State<AppState>,
     Caller(c): Caller,
     Path(id): Path<String>,
+    QueryParams(q): QueryParams<FormatParams>,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
+    let format = application::Format::negotiate(
+        q.format.as_deref(),
+        headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()),
+    )?;
+    let keys = s.document_keys()?;
     let d = declarations::load_visible(&s, &c, &id).await?;
-    let html = enterprise::application_document(&d.value)?;
     let sha = d
         .value
         .snapshot
         .as_ref()
         .map(|s| s.sha256.clone())
         .unwrap_or_default();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"application-{}.html\"", d.value.id),
-            ),
-            (header::HeaderName::from_static("x-snapshot-sha256"), sha),
-        ],
-        html,
-    )
-        .into_response())
+    let common = [
+        (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        (header::VARY, "Accept".to_owned()),
+        (header::HeaderName::from_static("x-snapshot-sha256"), sha),
+    ];
+    Ok(match format {
+        application::Format::Html => (
+            common,
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("inline; filename=\"application-{}.html\"", d.value.id),
+                ),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    application::html::content_security_policy(),
+                ),
+            ],
+            application::render_html(&d.value, keys)?,
+        )
+            .into_response(),
+        application::Format::Pdf => (
+            common,
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("inline; filename=\"application-{}.pdf\"", d.value.id),
+                ),
+            ],
+            application::render_pdf(&d.value, keys)?,
+        )
+            .into_response(),
+    })
+}
+
+/// Public verification of a printed document: never an error for what a holder of the paper may type.
+async fn verify_application(
+    State(s): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> AppResult<Response> {
+    let keys = s.document_keys()?;
+    let id = id.map(|Path(id)| id).unwrap_or_default();
+    let digest = query.ok().and_then(|Query(mut q)| q.remove("digest"));
+    let answer = application::verify(&s, keys, &id, digest.as_deref()).await?;
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(answer)).into_response())
+}
+
+async fn verify_key(State(s): State<AppState>) -> AppResult<Json<Value>> {
+    Ok(Json(application::verify_key(s.document_keys()?)))
 }
 
 async fn get_history(

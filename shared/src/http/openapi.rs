@@ -107,6 +107,36 @@ fn schemas() -> Vec<(String, RefOr<Schema>)> {
     all
 }
 
+/// The success answer: JSON, except the application document (HTML or PDF, negotiated).
+fn success(id: RouteId) -> utoipa::openapi::Response {
+    let mut r = ResponseBuilder::new().description("成功");
+    r = match id {
+        RouteId::GetApplication => r
+            .description("申请书：默认 text/html；?format=pdf 或 Accept: application/pdf 时为 A4 PDF（嵌入中文字体子集）")
+            .content("text/html", ContentBuilder::new().build())
+            .content("application/pdf", ContentBuilder::new().build()),
+        RouteId::VerifyApplication => r
+            .description("总是 200：result 为“一致”（含企业名称、梯度、年度、提交时间、当前状态与平台签名）或“不一致”（不含任何申报内容，也不表明申报是否存在）")
+            .content("application/json", ContentBuilder::new().build()),
+        _ => r.content("application/json", ContentBuilder::new().build()),
+    };
+    r.build()
+}
+
+/// Query parameters a route documents beyond paging.
+fn query_params(id: RouteId) -> &'static [(&'static str, &'static str)] {
+    match id {
+        RouteId::GetApplication => &[(
+            "format",
+            "html | pdf（优先于 Accept 请求头；其他值 422 VALIDATION_FAILED）",
+        )],
+        RouteId::VerifyApplication => {
+            &[("digest", "申请书上印的快照校验值（SHA-256，64 位十六进制）")]
+        }
+        _ => &[],
+    }
+}
+
 fn method(m: &str) -> HttpMethod {
     match m {
         "GET" => HttpMethod::Get,
@@ -137,13 +167,7 @@ fn build() -> Value {
             .operation_id(Some(format!("{:?}", route.id).replace(['(', ')'], "")))
             .summary(Some(route.summary))
             .tag(route.function.name())
-            .response(
-                "2XX",
-                ResponseBuilder::new()
-                    .description("成功")
-                    .content("application/json", ContentBuilder::new().build())
-                    .build(),
-            )
+            .response("2XX", success(route.id))
             .response("422", problem("请求内容有误（VALIDATION_FAILED 等）"))
             .response(
                 "429",
@@ -168,6 +192,16 @@ fn build() -> Value {
                         .build(),
                 );
             }
+        }
+        for (name, description) in query_params(route.id) {
+            op = op.parameter(
+                ParameterBuilder::new()
+                    .name(*name)
+                    .parameter_in(ParameterIn::Query)
+                    .required(Required::False)
+                    .description(Some(*description))
+                    .build(),
+            );
         }
         if let Some(schema) = body_schema(route.id) {
             op = op.request_body(Some(
@@ -246,6 +280,31 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_application_document_and_its_verification_are_described() {
+        let doc = document();
+        let app = &doc["paths"]["/v1/declarations/{id}/application"]["get"];
+        let content = &app["responses"]["2XX"]["content"];
+        assert!(content["text/html"].is_object() && content["application/pdf"].is_object());
+        assert!(
+            app["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["name"] == "format" && p["in"] == "query")
+        );
+        let verify = &doc["paths"]["/v1/public/verify/{declaration_id}"]["get"];
+        assert!(verify["security"].is_null(), "public");
+        assert!(
+            verify["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["name"] == "digest" && p["in"] == "query")
+        );
+        assert!(doc["paths"]["/v1/public/verify-key"]["get"].is_object());
     }
 
     #[test]

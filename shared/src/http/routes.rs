@@ -94,6 +94,8 @@ pub enum RouteId {
     SubmitDeclaration,
     GetApplication,
     GetHistory,
+    VerifyApplication,
+    VerifyKey,
     // upload
     CreateEvidence,
     CompleteEvidence,
@@ -365,8 +367,10 @@ pub static ROUTES: &[Route] = &[
     route(GetDeclaration, Declare, "GET", "/v1/declarations/{id}", Account, "申报详情"),
     route(SaveDeclaration, Declare, "PUT", "/v1/declarations/{id}", Account, "暂存申报表（If-Match）"),
     route(SubmitDeclaration, Declare, "POST", "/v1/declarations/{id}/submit", Account, "提交申报"),
-    route(GetApplication, Declare, "GET", "/v1/declarations/{id}/application", Account, "申请书（可打印 HTML，含快照 SHA-256）"),
+    route(GetApplication, Declare, "GET", "/v1/declarations/{id}/application", Account, "申请书：可打印 HTML，或 PDF（?format=pdf 或 Accept: application/pdf）；含快照 SHA-256、平台签名与核验二维码"),
     route(GetHistory, Declare, "GET", "/v1/declarations/{id}/history", Account, "申报操作记录"),
+    route(VerifyApplication, Declare, "GET", "/v1/public/verify/{declaration_id}", Public, "申请书核验（?digest=）：一致 / 不一致"),
+    route(VerifyKey, Declare, "GET", "/v1/public/verify-key", Public, "申请书签名公钥（Ed25519），用于离线核验签名"),
     // upload
     route(CreateEvidence, Upload, "POST", "/v1/declarations/{id}/evidence", Account, "申请上传证明材料（预签名地址）"),
     route(CompleteEvidence, Upload, "POST", "/v1/declarations/{id}/evidence/{evidence_id}/complete", Account, "确认上传完成（校验大小、SHA-256、文件类型）"),

@@ -3,13 +3,17 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
+use crate::error::{AppError, AppResult};
 use crate::http::auth::TokenKeys;
 use crate::services::Platform;
+use crate::services::application::signing::DocumentKeys;
 
 #[derive(Clone)]
 pub struct AppState {
     pub platform: Arc<Platform>,
     pub tokens: Arc<TokenKeys>,
+    /// The application-document key and public address (the declare function and the local runner only).
+    pub documents: Option<Arc<DocumentKeys>>,
 }
 
 impl AppState {
@@ -17,7 +21,21 @@ impl AppState {
         AppState {
             platform: Arc::new(platform),
             tokens: Arc::new(tokens),
+            documents: None,
         }
+    }
+
+    /// With the key that signs application documents.
+    pub fn with_documents(mut self, keys: DocumentKeys) -> Self {
+        self.documents = Some(Arc::new(keys));
+        self
+    }
+
+    /// The document key, or a 500 when this function was deployed without one.
+    pub fn document_keys(&self) -> AppResult<&DocumentKeys> {
+        self.documents
+            .as_deref()
+            .ok_or_else(|| AppError::internal("本服务未配置申请书签名密钥"))
     }
 }
 

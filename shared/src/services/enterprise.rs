@@ -740,8 +740,3 @@ pub async fn submission_package(
         industry: profile.industry,
     })
 }
-
-/// The application document of a submitted declaration.
-pub fn application_document(d: &Declaration) -> AppResult<String> {
-    crate::services::application::render(d)
-}
