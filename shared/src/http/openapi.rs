@@ -15,6 +15,7 @@ use utoipa::{PartialSchema, ToSchema};
 
 use crate::domain::enterprise::ProfileInput;
 use crate::http::dto::*;
+use crate::http::response_schemas::{self, response_schema};
 use crate::http::routes::{Access, ROUTES, RouteId};
 use crate::services::accounts::{PhoneChangeRequest, RealNameRequest};
 use crate::services::change_reports::NewChangeReport;
@@ -102,6 +103,7 @@ fn schemas() -> Vec<(String, RefOr<Schema>)> {
     <InfoUpdateBody as ToSchema>::schemas(&mut nested);
     <NewChangeReport as ToSchema>::schemas(&mut nested);
     all.extend(nested);
+    all.extend(response_schemas::schemas());
     all
 }
 
@@ -139,7 +141,12 @@ fn build() -> Value {
                 "2XX",
                 ResponseBuilder::new()
                     .description("成功")
-                    .content("application/json", ContentBuilder::new().build())
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(response_schema(route.id).map(Ref::from_schema_name))
+                            .build(),
+                    )
                     .build(),
             )
             .response("422", problem("请求内容有误（VALIDATION_FAILED 等）"))
@@ -241,6 +248,12 @@ mod tests {
                 assert!(
                     doc["components"]["schemas"][schema].is_object(),
                     "schema {schema} missing"
+                );
+            }
+            if let Some(schema) = response_schema(route.id) {
+                assert!(
+                    doc["components"]["schemas"][schema].is_object(),
+                    "response schema {schema} missing"
                 );
             }
         }
