@@ -1,0 +1,314 @@
+// The issue's browser walks, in order, against the real sme-local with a fresh data dir (see support.mjs).
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { writeFileSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { launch, openPage, PASSWORD, startRunner, uscc } from './support.mjs'
+
+const USCC = uscc('91330106MA2H00012')
+const NAME = '杭州云栖智造科技有限公司'
+let runner
+let browser
+/** State carried from walk to walk. */
+const state = { declarationId: '' }
+
+before(async () => {
+  runner = await startRunner()
+  browser = await launch()
+  await runner.api.clock('2026-05-10T10:00:00+08:00')
+  await runner.api.window('innovative', '330000')
+})
+after(async () => {
+  await browser?.close()
+  runner?.stop()
+})
+
+async function fill(page, label, value) {
+  await page.getByLabel(label, { exact: true }).fill(value)
+}
+
+async function register(page, login, phone) {
+  await page.goto('/register')
+  await fill(page, '登录名', login)
+  await fill(page, '密码', PASSWORD)
+  await fill(page, '确认密码', PASSWORD)
+  await fill(page, '手机号', phone)
+  await page.getByRole('button', { name: '注册并进行实名认证' }).click()
+  await page.waitForURL('**/verify')
+}
+
+async function login(page, name) {
+  await page.goto('/login')
+  await fill(page, '登录名或统一社会信用代码', name)
+  await fill(page, '密码', PASSWORD)
+  await page.getByRole('button', { name: '登录', exact: true }).click()
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
+}
+
+test('(1) register, verify as a legal person; a second account meets USCC_TAKEN and sees the recovery steps', async () => {
+  const p = await openPage(browser, runner.base)
+  const { page } = p
+  await page.goto('/')
+  await page.getByRole('heading', { name: '梯度培育申报入口' }).waitFor()
+  assert.ok(await page.getByText('平台不对企业申报的先后顺序作出评判').isVisible())
+  for (const t of ['创新型中小企业', '专精特新中小企业', '专精特新“小巨人”企业']) {
+    assert.ok(await page.getByRole('heading', { name: t, exact: true }).isVisible(), t)
+  }
+  await page.getByText('暂无已认定企业名单').waitFor()
+  await p.check('01-home')
+
+  await page.goto('/register')
+  await p.check('02-register')
+  await register(page, 'yunqi01', '13800010001')
+  await p.check('03-verify')
+  await page.getByLabel('统一社会信用代码').fill(USCC)
+  await page.getByLabel('企业名称').fill(NAME)
+  await page.getByLabel('法定代表人姓名').fill('王云')
+  await page.getByRole('button', { name: '立即认证' }).click()
+  await page.waitForURL('**/center')
+  await page.getByTestId('qualification').getByText('未认定').waitFor()
+  await p.check('10-center')
+  await page.getByRole('button', { name: '退出' }).click()
+
+  // A second account claims the same USCC.
+  await register(page, 'yunqi02', '13800010002')
+  await page.getByLabel('统一社会信用代码').fill(USCC)
+  await page.getByLabel('企业名称').fill(NAME)
+  await page.getByLabel('法定代表人姓名').fill('李四')
+  await page.getByRole('button', { name: '立即认证' }).click()
+  const box = page.getByTestId('uscc-taken')
+  await box.waitFor()
+  for (const link of ['使用统一社会信用代码作为登录名登录', '忘记密码', '手机号修改']) {
+    assert.ok(await box.getByRole('link', { name: link }).isVisible(), link)
+  }
+  await p.check('05-uscc-taken')
+  await box.getByRole('link', { name: '使用统一社会信用代码作为登录名登录' }).click()
+  await page.waitForURL('**/login?login=*')
+  assert.equal(await page.getByLabel('登录名或统一社会信用代码').inputValue(), USCC)
+  await p.check('07-login')
+
+  // The rightful holder logs in with the USCC.
+  await fill(page, '密码', PASSWORD)
+  await page.getByRole('button', { name: '登录', exact: true }).click()
+  await page.waitForURL('**/center')
+
+  // A natural person is told plainly it cannot declare.
+  await page.getByRole('button', { name: '退出' }).click()
+  await register(page, 'ziran01', '13800010003')
+  await page.getByRole('radio', { name: '自然人' }).check({ force: true })
+  await page.getByLabel('姓名').fill('赵六')
+  await page.getByLabel('居民身份证号码').fill('11010519491231002X')
+  await page.getByRole('button', { name: '立即认证' }).click()
+  await page.getByTestId('natural-person').waitFor()
+  assert.ok(await page.getByRole('link', { name: '注册新的法人账户' }).first().isVisible())
+  await p.check('06-natural-person')
+  p.done()
+  await p.close()
+})
+
+test('(7 login) a wrong password five times locks the account and shows the time left', async () => {
+  const p = await openPage(browser, runner.base, { width: 390, height: 844 })
+  const { page } = p
+  await page.goto('/login')
+  await fill(page, '登录名或统一社会信用代码', 'ziran01')
+  for (let i = 0; i < 10; i++) {
+    await fill(page, '密码', 'Wrong-password-1')
+    await page.getByRole('button', { name: '登录', exact: true }).click()
+    await page.locator('[data-testid="error-summary"], [data-testid="locked"]').first().waitFor()
+    if (await page.getByTestId('locked').isVisible()) break
+    await page.waitForTimeout(100)
+  }
+  await page.getByTestId('locked').getByText(/账户已锁定，请在 .*(分|秒).* 后再试/).waitFor()
+  await p.check('07-login-locked')
+  p.done()
+  await p.close()
+})
+
+test('(2) complete the profile through the cascading pickers', async () => {
+  const p = await openPage(browser, runner.base)
+  const { page } = p
+  await login(page, 'yunqi01')
+  // 图11: the first 申报 asks for the profile first.
+  await page.getByRole('listitem').filter({ hasText: '创新型中小企业' }).getByRole('button', { name: '申报' }).click()
+  await page.getByRole('dialog').getByText('请先完善企业基本信息').first().waitFor()
+  await p.check('11-profile-prompt')
+  await page.getByRole('button', { name: '去完善企业信息' }).click()
+  await page.waitForURL('**/profile*')
+  await page.getByRole('heading', { name: '近三年经营情况' }).waitFor()
+
+  // 注册地: 浙江省 / 杭州市 / 西湖区.
+  await page.locator('[data-field="region"] .el-cascader').click()
+  for (const name of ['浙江省', '杭州市', '西湖区']) {
+    await page.locator('.el-cascader-node').filter({ hasText: new RegExp(`^${name}$`) }).first().click()
+  }
+  // 所属行业: C 制造业 / 37 / 374 / 3741.
+  await page.locator('[data-field="industry"] .el-cascader').click()
+  for (const name of ['C 制造业', '37 铁路、船舶、航空航天和其他运输设备制造业', '374 航空、航天器及设备制造', '3741 飞机制造']) {
+    await page.locator('.el-cascader-node').filter({ hasText: name }).last().click()
+  }
+  await page.keyboard.press('Escape')
+  await fill(page, '详细地址', '文三路 90 号')
+  await fill(page, '具体细分领域', '航空紧固件')
+  await page.getByLabel('主导产品 1').fill('钛合金紧固件')
+  const figures = { 营业收入: '30000000', 主营业务收入: '27000000', 研发费用: '1500000', 净利润: '3000000', 资产总额: '50000000', 负债总额: '20000000' }
+  for (const year of [2023, 2024, 2025]) {
+    for (const [k, v] of Object.entries(figures)) await page.getByLabel(`${year} 年${k}（元）`).fill(v)
+    await page.getByLabel(`${year} 年从业人员（人）`).fill('120')
+    await page.getByLabel(`${year} 年研发人员（人）`).fill('30')
+  }
+  await page.getByLabel('从业人员（人）', { exact: true }).fill('120')
+  await page.getByLabel('Ⅰ类知识产权总数').fill('3')
+  await page.getByLabel('其中自主研发').fill('2')
+  await page.getByLabel('其中高价值专利').fill('1')
+  await page.getByLabel('Ⅱ类知识产权总数').fill('5')
+  await p.check('12-profile')
+  await page.getByRole('button', { name: '保存', exact: true }).click()
+  await page.waitForURL('**/center*')
+  await page.goto('/profile')
+  await page.getByTestId('region-name').getByText('浙江省 / 杭州市 / 西湖区').waitFor()
+  await page.getByTestId('industry-name').getByText('3741 飞机制造').waitFor()
+  p.done()
+  await p.close()
+})
+
+test('(3) take the digital self-assessment twice; the latest counts', async () => {
+  const p = await openPage(browser, runner.base)
+  const { page } = p
+  await login(page, 'yunqi01')
+  for (const pick of ['first', 'last']) {
+    await page.goto('/digital')
+    await page.getByRole('button', { name: '提交评测' }).waitFor()
+    for (const group of await page.locator('.el-radio-group.opts').all()) {
+      const options = group.locator('.el-radio')
+      await (pick === 'first' ? options.first() : options.last()).click()
+    }
+    for (const group of await page.locator('.el-checkbox-group.opts').all()) {
+      const options = group.locator('.el-checkbox')
+      if (pick === 'first') await options.first().click()
+      else for (const o of await options.all()) await o.click()
+    }
+    if (pick === 'first') await p.check('16-digital')
+    await page.getByRole('button', { name: '提交评测' }).click()
+    await page.getByTestId('digital-latest').getByText('本次评测结果').waitFor()
+  }
+  const latest = await page.getByTestId('digital-latest').innerText()
+  await p.check('17-digital-result')
+  await page.goto('/digital')
+  await page.getByTestId('digital-latest').getByText('最近一次评测结果').waitFor()
+  assert.equal((await page.getByTestId('digital-latest').innerText()).replace('最近一次评测结果', '本次评测结果').split('评测时间')[0], latest.split('评测时间')[0])
+  p.done()
+  await p.close()
+})
+
+/** Fill every field of the rendered spec form by its label, as a user would. */
+async function fillSpecForm(page, spec) {
+  for (const f of spec.fields) {
+    const item = page.locator(`[data-field="${f.id}"]`)
+    if (f.kind === 'text' || f.kind === 'long_text') {
+      const text = '本企业专注航空紧固件研发制造，产品用于国产大飞机。'
+      await item.locator('input, textarea').first().fill(f.max_len ? text.slice(0, f.max_len) : text)
+    } else if (f.kind === 'number') {
+      const v = f.max != null ? Math.min(f.max, Math.max(f.min ?? 0, 1)) : Math.max(f.min ?? 0, 1)
+      await item.locator('input').first().fill(String(v))
+    } else if (f.kind === 'bool') {
+      await item.locator('.el-checkbox').click()
+    } else if (f.kind === 'date') {
+      await item.locator('input').first().fill('2025-01-01')
+      await item.locator('input').first().press('Enter')
+    } else if (f.kind === 'choice') {
+      await item.locator('.el-radio').first().click()
+    }
+  }
+}
+
+function pdfFile(dir, name, kb = 64) {
+  const path = join(dir, name)
+  const head = '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n'
+  const pad = 'x'.repeat(kb * 1024)
+  writeFileSync(path, `${head}% ${pad}\ntrailer<</Root 1 0 R>>\n%%EOF\n`)
+  return path
+}
+
+async function declareWithEvidence(p, tierLabel, shotPrefix) {
+  const { page } = p
+  await page.goto('/center')
+  await page.getByRole('listitem').filter({ hasText: tierLabel }).getByRole('button', { name: '申报' }).click()
+  await page.waitForURL('**/declarations/*')
+  await page.getByRole('heading', { name: '申报表' }).waitFor()
+  const id = page.url().split('/').pop()
+  const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('sme.session')).token)
+  const decl = await runner.api.call('GET', `/v1/declarations/${id}`, { token, expect: 200 })
+  const spec = decl.form_spec.spec
+  assert.ok(spec.fields.length > 0, 'the form comes from the API spec')
+  await p.check(`${shotPrefix}13-form-empty`)
+  await fillSpecForm(page, spec)
+  await page.getByRole('button', { name: '暂存' }).click()
+  await page.getByText('已暂存').waitFor()
+  const dir = mkdtempSync(join(tmpdir(), 'sme-evidence-'))
+  for (const [i, slot] of spec.evidence.entries()) {
+    const box = page.locator(`[data-slot="${slot.id}"]`)
+    await box.locator('input[type=file]').setInputFiles(pdfFile(dir, `材料${i + 1}.pdf`, i === 0 ? 6000 : 64))
+    if (i === 0) {
+      await box.locator('.el-progress').waitFor()
+      await p.check(`${shotPrefix}15-evidence-progress`)
+    }
+    await box.getByText('上传完成，文件已通过校验').waitFor({ timeout: 60_000 })
+    await box.getByText(`已上传：材料${i + 1}.pdf`).waitFor()
+  }
+  // A file of a type the platform refuses is explained in Chinese.
+  const first = page.locator(`[data-slot="${spec.evidence[0].id}"]`)
+  writeFileSync(join(dir, 'virus.exe'), 'MZ')
+  await first.locator('input[type=file]').setInputFiles(join(dir, 'virus.exe'))
+  await first.getByText('文件类型不支持').waitFor()
+  await p.check(`${shotPrefix}14-form-filled`)
+  return { id, token, spec }
+}
+
+test('(4) declare with evidence chosen through the file input, progress seen, save, submit, withdraw to modify, resubmit', async () => {
+  const p = await openPage(browser, runner.base)
+  const { page } = p
+  await login(page, 'yunqi01')
+  const { id } = await declareWithEvidence(p, '创新型中小企业', '')
+  state.declarationId = id
+  await page.getByRole('button', { name: '提交', exact: true }).click()
+  await page.getByRole('dialog').getByText('申报已提交').waitFor()
+  await page.getByRole('button', { name: '查看申报记录' }).click()
+  await page.waitForURL('**/declarations')
+  const row = page.locator(`[data-declaration="${id}"]`)
+  await row.getByText('未审核').waitFor()
+  await p.check('18-records')
+  await row.getByRole('button', { name: '操作记录' }).click()
+  await page.getByRole('dialog').locator('.el-timeline-item').first().waitFor()
+  await p.check('19-history')
+  await page.keyboard.press('Escape')
+  await row.getByRole('button', { name: '撤回修改' }).click()
+  await page.getByRole('dialog').getByText('撤回后申报回到草稿状态').waitFor()
+  await page.getByRole('button', { name: '确定撤回修改' }).click()
+  await page.waitForURL(`**/declarations/${id}`)
+  await page.getByRole('button', { name: '提交', exact: true }).click()
+  await page.getByRole('button', { name: '查看申报记录' }).click()
+  await row.getByText('未审核').waitFor()
+  p.done()
+  await p.close()
+})
+
+test('(5) after an official returns it, the enterprise sees the comment, fixes and resubmits', async () => {
+  await runner.api.official('xihu_official', 'county', '330106')
+  await runner.api.review('xihu_official', state.declarationId, 'return', '请补充研发费用明细说明')
+  const p = await openPage(browser, runner.base)
+  const { page } = p
+  await login(page, 'yunqi01')
+  await page.goto('/declarations')
+  const row = page.locator(`[data-declaration="${state.declarationId}"]`)
+  await row.getByText('退回', { exact: true }).waitFor()
+  await row.getByText('请补充研发费用明细说明').waitFor()
+  await row.getByRole('button', { name: '修改' }).click()
+  await page.getByTestId('returned').getByText('审核意见：请补充研发费用明细说明').waitFor()
+  await p.check('19-returned')
+  await page.getByRole('button', { name: '提交', exact: true }).click()
+  await page.getByRole('button', { name: '查看申报记录' }).click()
+  await row.getByText('未审核').waitFor()
+  p.done()
+  await p.close()
+})
