@@ -162,6 +162,12 @@ test('(2) complete the profile through the cascading pickers', async () => {
   await page.getByLabel('其中自主研发').fill('2')
   await page.getByLabel('其中高价值专利').fill('1')
   await page.getByLabel('Ⅱ类知识产权总数').fill('5')
+  await page.getByLabel('成立日期').fill('2015-03-01')
+  await page.getByLabel('成立日期').press('Enter')
+  await page.locator('.el-checkbox').filter({ hasText: '已确认荣誉资质情况' }).click()
+  for (const item of ['awards', 'financing']) await page.locator(`[data-field="${item}"] .el-checkbox`).filter({ hasText: '无' }).click()
+  await page.locator('[data-field="rd_institution"] .el-radio').filter({ hasText: /^无$/ }).click()
+  await page.locator('.el-checkbox').filter({ hasText: '战略性新兴产业' }).click()
   await p.check('12-profile')
   await page.getByRole('button', { name: '保存', exact: true }).click()
   await page.waitForURL('**/center*')
@@ -205,7 +211,9 @@ test('(3) take the digital self-assessment twice; the latest counts', async () =
 async function fillSpecForm(page, spec) {
   for (const f of spec.fields) {
     const item = page.locator(`[data-field="${f.id}"]`)
-    if (f.kind === 'text' || f.kind === 'long_text') {
+    if (f.kind === 'text' && /电话|手机/.test(f.label)) {
+      await item.locator('input').first().fill('13800010001')
+    } else if (f.kind === 'text' || f.kind === 'long_text') {
       const text = '本企业专注航空紧固件研发制造，产品用于国产大飞机。'
       await item.locator('input, textarea').first().fill(f.max_len ? text.slice(0, f.max_len) : text)
     } else if (f.kind === 'number') {
@@ -265,16 +273,23 @@ async function declareWithEvidence(p, tierLabel, shotPrefix) {
   return { id, token, spec }
 }
 
+async function submitAndOpenRecords(page) {
+  await page.getByRole('button', { name: '提交', exact: true }).click()
+  const outcome = page.getByRole('dialog').getByText('申报已提交').or(page.getByTestId('error-summary'))
+  await outcome.first().waitFor()
+  const summary = page.getByTestId('error-summary')
+  if (await summary.isVisible()) assert.fail(`submit refused: ${await summary.innerText()}`)
+  await page.getByRole('button', { name: '查看申报记录' }).click()
+  await page.waitForURL('**/declarations')
+}
+
 test('(4) declare with evidence chosen through the file input, progress seen, save, submit, withdraw to modify, resubmit', async () => {
   const p = await openPage(browser, runner.base)
   const { page } = p
   await login(page, 'yunqi01')
   const { id } = await declareWithEvidence(p, '创新型中小企业', '')
   state.declarationId = id
-  await page.getByRole('button', { name: '提交', exact: true }).click()
-  await page.getByRole('dialog').getByText('申报已提交').waitFor()
-  await page.getByRole('button', { name: '查看申报记录' }).click()
-  await page.waitForURL('**/declarations')
+  await submitAndOpenRecords(page)
   const row = page.locator(`[data-declaration="${id}"]`)
   await row.getByText('未审核').waitFor()
   await p.check('18-records')
@@ -286,8 +301,7 @@ test('(4) declare with evidence chosen through the file input, progress seen, sa
   await page.getByRole('dialog').getByText('撤回后申报回到草稿状态').waitFor()
   await page.getByRole('button', { name: '确定撤回修改' }).click()
   await page.waitForURL(`**/declarations/${id}`)
-  await page.getByRole('button', { name: '提交', exact: true }).click()
-  await page.getByRole('button', { name: '查看申报记录' }).click()
+  await submitAndOpenRecords(page)
   await row.getByText('未审核').waitFor()
   p.done()
   await p.close()
@@ -306,8 +320,7 @@ test('(5) after an official returns it, the enterprise sees the comment, fixes a
   await row.getByRole('button', { name: '修改' }).click()
   await page.getByTestId('returned').getByText('审核意见：请补充研发费用明细说明').waitFor()
   await p.check('19-returned')
-  await page.getByRole('button', { name: '提交', exact: true }).click()
-  await page.getByRole('button', { name: '查看申报记录' }).click()
+  await submitAndOpenRecords(page)
   await row.getByText('未审核').waitFor()
   p.done()
   await p.close()

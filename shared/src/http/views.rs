@@ -5,6 +5,12 @@ use serde_json::{Value, json};
 use crate::domain::declaration::Declaration;
 use crate::services::accounts::Versioned;
 
+/// Times in views are RFC 3339 (as the API promises), not `time`'s default tuple form.
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
 /// How a declaration is shown (to its enterprise and its reviewers).
 pub fn declaration_view(d: &Versioned<Declaration>) -> Value {
     let v = &d.value;
@@ -28,14 +34,14 @@ pub fn declaration_view(d: &Versioned<Declaration>) -> Value {
         "submissions": v.submissions,
         "last_comment": v.last_comment,
         "snapshot": v.snapshot.as_ref().map(|s| json!({
-            "submitted_at": s.submitted_at,
+            "submitted_at": rfc3339(s.submitted_at),
             "rule_version": s.rule_version,
             "sha256": s.sha256,
             "assessment": s.content.get("assessment"),
         })),
-        "waiting_since": v.waiting_since,
-        "created_at": v.created_at,
-        "updated_at": v.updated_at,
+        "waiting_since": rfc3339(v.waiting_since),
+        "created_at": rfc3339(v.created_at),
+        "updated_at": rfc3339(v.updated_at),
         "version": d.version,
     })
 }
