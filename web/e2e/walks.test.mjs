@@ -325,3 +325,90 @@ test('(5) after an official returns it, the enterprise sees the comment, fixes a
   p.done()
   await p.close()
 })
+
+test('(6) after recognition, the enterprise sees 已认定 with its validity, and the messages', async () => {
+  const api = runner.api
+  await api.official('hz_official', 'city', '330100')
+  await api.official('zj_official', 'province', '330000')
+  await api.review('xihu_official', state.declarationId, 'pass')
+  await api.review('hz_official', state.declarationId, 'pass')
+  const last = await api.review('zj_official', state.declarationId, 'pass', '同意认定')
+  assert.equal(last.status, 'publicity')
+  const zj = await api.login('zj_official')
+  const list = await api.call('POST', '/v1/admin/publicity', { token: zj, body: { tier: 'innovative' }, expect: 201 })
+  await api.clock('2026-05-25T10:00:00+08:00')
+  await api.call('POST', `/v1/admin/publicity/${list.id}/close`, { token: await api.login('zj_official'), expect: 200 })
+
+  const p = await openPage(browser, runner.base)
+  const { page } = p
+  // The public list shows the batch.
+  await page.goto('/')
+  await page.getByRole('cell', { name: NAME }).waitFor()
+  await p.check('01-home-recognised')
+  await login(page, 'yunqi01')
+  const badge = page.getByTestId('qualification')
+  await badge.getByText('已认定 · 创新型中小企业').waitFor()
+  await badge.getByText(/有效期：\d{4}-\d{2}-\d{2} 至 \d{4}-\d{2}-\d{2}/).waitFor()
+  await p.check('23-qualification')
+  // 我的消息 with the unread badge; opening one marks it read.
+  await page.waitForFunction(() => document.querySelector('.badge')?.textContent?.trim() !== '')
+  const before = Number(await page.locator('.site-header .badge').innerText())
+  assert.ok(before > 0, 'unread messages are counted')
+  await page.getByRole('link', { name: /我的消息/ }).first().click()
+  await page.getByTestId('unread').getByText(`未读 ${before} 条`).waitFor()
+  await p.check('22-messages')
+  await page.locator('.list li.unread button').first().click()
+  await page.getByTestId('unread').getByText(`未读 ${before - 1} 条`).waitFor()
+  await page.goto('/re-reviews')
+  await page.getByRole('cell', { name: '创新型中小企业' }).waitFor()
+  await p.check('21-expiry')
+  await page.goto('/change-reports')
+  await page.getByRole('button', { name: '新增变更' }).click()
+  await page.getByRole('dialog').getByLabel('变更情况说明').waitFor()
+  await p.check('24-change-report')
+  p.done()
+  await p.close()
+})
+
+test('(7) the declaration flow again on a 390 px phone', async () => {
+  // A second enterprise, set up through the API (register, verify, profile), declares on a phone.
+  const api = runner.api
+  await api.clock('2026-05-26T10:00:00+08:00')
+  await api.call('POST', '/v1/accounts', { body: { login_name: 'xihu02', password: PASSWORD, phone: '13800010009' }, expect: 201 })
+  let token = await api.login('xihu02')
+  const verified = await api.call('POST', '/v1/accounts/me/real-name', {
+    token,
+    body: { subject_type: 'legal_person', uscc: uscc('91330106MA2H00034'), enterprise_name: '杭州西湖精工有限公司', legal_representative: '陈七' },
+    expect: 200,
+  })
+  token = verified.token
+  const year = (y) => ({ year: y, operating_revenue: '30000000', main_business_revenue: '27000000', rd_expense: '1500000', net_profit: '3000000', total_assets: '50000000', total_liabilities: '20000000', employees: 120, rd_staff: 30 })
+  const res = await fetch(`${runner.base}/v1/enterprise`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'if-match': '0' },
+    body: JSON.stringify({
+      region: '330106', address: '文三路 1 号', industry: '3741', niche_field: '航空紧固件', main_products: ['钛合金紧固件'],
+      established_on: '2015-03-01', employees: 120, financials: [year(2023), year(2024), year(2025)],
+      ip: { class1_high_value: 1, class1_self_developed: 2, class1_total: 3, class2_total: 5, class1_applied: 2 },
+      honours: [], awards: [], makers_china: [], financing: [], rd_institution: { level: 'provincial' },
+      product_fields: { strategic_emerging: true }, local_indicators: [],
+    }),
+  })
+  assert.equal(res.status, 200, await res.text())
+
+  const p = await openPage(browser, runner.base, { width: 390, height: 844 })
+  const { page } = p
+  await page.goto('/')
+  await p.check('01-home')
+  await login(page, 'xihu02')
+  await p.check('10-center')
+  await page.goto('/profile')
+  await page.getByTestId('region-name').waitFor()
+  await p.check('12-profile')
+  const { id } = await declareWithEvidence(p, '创新型中小企业', 'phone-')
+  await submitAndOpenRecords(page)
+  await page.locator(`[data-declaration="${id}"]`).getByText('未审核').waitFor()
+  await p.check('18-records')
+  p.done()
+  await p.close()
+})
