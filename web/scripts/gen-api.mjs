@@ -22,7 +22,7 @@ async function withService(run) {
   if (!existsSync(bin)) throw new Error(`${bin} not found: build it with cargo build --bin sme-local`)
   const dataDir = mkdtempSync(join(tmpdir(), 'sme-gen-api-'))
   const child = spawn(bin, [], {
-    env: { ...process.env, SME_LISTEN: '127.0.0.1:0', SME_DATA_DIR: dataDir, RUST_LOG: 'warn' },
+    env: { ...process.env, SME_LISTEN: '127.0.0.1:0', SME_DATA_DIR: dataDir, RUST_LOG: 'error', SME_WEB_DIR: resolve(here, '../dist') },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   try {
