@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
 import assert from 'node:assert/strict'
 import { chromium } from 'playwright-core'
+import Ajv2020 from 'ajv/dist/2020.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const require = createRequire(import.meta.url)
@@ -51,6 +52,42 @@ export async function startRunner() {
       child.kill('SIGTERM')
       rmSync(dataDir, { recursive: true, force: true })
     },
+  }
+}
+
+/**
+ * Every JSON answer the browser receives from /v1 is checked against the response schema the OpenAPI document
+ * gives its route (when it gives one): the generated types the UI relies on must be true.
+ */
+export class ResponseSchemas {
+  static async load(base) {
+    const doc = await (await fetch(`${base}/v1/openapi.json`)).json()
+    return new ResponseSchemas(doc)
+  }
+  constructor(doc) {
+    this.ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true })
+    this.ajv.addSchema({ $id: 'openapi', components: doc.components })
+    this.routes = []
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      const re = new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`)
+      for (const [method, op] of Object.entries(ops)) {
+        const schema = op.responses?.['2XX']?.content?.['application/json']?.schema
+        if (schema?.$ref) this.routes.push({ re, method: method.toUpperCase(), ref: `openapi${schema.$ref}`, name: schema.$ref.split('/').pop() })
+      }
+    }
+    this.checked = new Set()
+  }
+  /** Problems of one answer (empty when it matches or its route has no schema). */
+  check(method, path, status, body) {
+    if (status < 200 || status >= 300 || body === null) return []
+    const route = this.routes.find((r) => r.method === method && r.re.test(path))
+    if (!route) return []
+    const validate = this.ajv.getSchema(route.ref)
+    if (validate(body)) {
+      this.checked.add(route.name)
+      return []
+    }
+    return [`${method} ${path} does not match ${route.name}: ${this.ajv.errorsText(validate.errors)}`]
   }
 }
 
@@ -121,7 +158,7 @@ export function launch() {
  * A page at `width` px that records console errors and unhandled rejections (asserted empty by `done()`),
  * runs axe on `check(name)` and saves a screenshot.
  */
-export async function openPage(browser, base, { width = 1280, height = 900 } = {}) {
+export async function openPage(browser, base, { width = 1280, height = 900, schemas = null } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', baseURL: base })
   const page = await context.newPage()
   const problems = []
@@ -131,6 +168,19 @@ export async function openPage(browser, base, { width = 1280, height = 900 } = {
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`)
   })
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
+  if (schemas) {
+    page.on('response', async (res) => {
+      const url = new URL(res.url())
+      if (!url.pathname.startsWith('/v1/') || !(res.headers()['content-type'] ?? '').startsWith('application/json')) return
+      let body = null
+      try {
+        body = await res.json()
+      } catch {
+        return
+      }
+      problems.push(...schemas.check(res.request().method(), url.pathname, res.status(), body))
+    })
+  }
   mkdirSync(SHOTS, { recursive: true })
   return {
     page,

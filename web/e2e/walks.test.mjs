@@ -4,22 +4,26 @@ import assert from 'node:assert/strict'
 import { writeFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { launch, openPage, PASSWORD, startRunner, uscc } from './support.mjs'
+import { launch, openPage as open, PASSWORD, ResponseSchemas, startRunner, uscc } from './support.mjs'
 
 const USCC = uscc('91330106MA2H00012')
 const NAME = '杭州云栖智造科技有限公司'
 let runner
 let browser
+let schemas
+const openPage = (b, base, opts = {}) => open(b, base, { ...opts, schemas })
 /** State carried from walk to walk. */
 const state = { declarationId: '' }
 
 before(async () => {
   runner = await startRunner()
   browser = await launch()
+  schemas = await ResponseSchemas.load(runner.base)
   await runner.api.clock('2026-05-10T10:00:00+08:00')
   await runner.api.window('innovative', '330000')
 })
 after(async () => {
+  console.log(`response schemas checked against real answers: ${[...(schemas?.checked ?? [])].sort().join(', ')}`)
   await browser?.close()
   runner?.stop()
 })

@@ -422,7 +422,7 @@ pub async fn recognized_batches(
             "batch": list.id,
             "title": list.title,
             "tier": list.tier,
-            "closed_at": list.closed_at,
+            "closed_at": list.closed_at.and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok()),
             "valid_from": list.closed_at.map(|t| china_date(t).to_string()),
             "enterprises": enterprises,
         }));
