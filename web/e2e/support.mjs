@@ -189,6 +189,9 @@ export async function openPage(browser, base, { width = 1280, height = 900, sche
       await page.waitForLoadState('networkidle')
       await page.waitForTimeout(150)
       await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true })
+      // Nothing may push the page sideways on a phone.
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth)
+      assert.ok(scrollWidth <= width, `${name} at ${width}px is ${scrollWidth}px wide (horizontal overflow)`)
       await page.addScriptTag({ path: AXE })
       const result = await page.evaluate(async () => {
         // eslint-disable-next-line no-undef

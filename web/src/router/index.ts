@@ -46,6 +46,8 @@ router.beforeEach((to) => {
   if (to.meta.enterprise && session.loggedIn && !session.verified) {
     return { name: 'verify', query: { redirect: to.fullPath } }
   }
+  // A natural person cannot declare (图6): the user centre says so.
+  if (to.meta.enterprise && session.isNaturalPerson) return { name: 'center' }
   return true
 })
 
