@@ -200,6 +200,22 @@ pub struct DeclarationPage {
     pub next_cursor: Option<String>,
 }
 
+/// `GET /v1/declarations/{id}/history`: the audit trail, oldest first.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct HistoryPage {
+    pub items: Vec<crate::services::declarations::HistoryEntry>,
+    pub next_cursor: Option<String>,
+}
+
+/// `GET /v1/declarations/{id}/evidence` (and the information-update list): files with download links.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct EvidenceList {
+    pub items: Vec<crate::services::evidence::Listed>,
+    pub next_cursor: Option<String>,
+}
+
 /// An enterprise on the public list of a batch.
 #[derive(ToSchema)]
 #[allow(dead_code)]
@@ -247,6 +263,9 @@ pub fn response_schema(id: crate::http::routes::RouteId) -> Option<&'static str>
         CreateEvidence | CreateUpdateEvidence => "UploadTicket",
         CompleteEvidence | CompleteUpdateEvidence => "Evidence",
         ListMessages => "MessagePage",
+        GetHistory => "HistoryPage",
+        ListEvidence | ListUpdateEvidence => "EvidenceList",
+        GetDigitalQuestionnaire => "Questionnaire",
         PublicRecognitions => "RecognitionPage",
         _ => return None,
     })
@@ -268,6 +287,9 @@ pub fn schemas() -> Vec<(String, RefOr<Schema>)> {
     entry::<DeclarationView>(&mut all);
     entry::<DeclarationPage>(&mut all);
     entry::<RecognitionPage>(&mut all);
+    entry::<HistoryPage>(&mut all);
+    entry::<EvidenceList>(&mut all);
+    entry::<crate::rules::digital::Questionnaire>(&mut all);
     entry::<crate::services::evidence::UploadTicket>(&mut all);
     entry::<crate::services::evidence::Evidence>(&mut all);
     entry::<crate::services::messages::MessagePage>(&mut all);

@@ -1176,6 +1176,14 @@ export interface components {
             uscc?: string | null;
             verification: components["schemas"]["VerificationView"];
         };
+        /** @description One option of a question. */
+        AnswerOption: {
+            /** @description Unique within its question. */
+            id: string;
+            /** Format: int32 */
+            points: number;
+            text: string;
+        };
         AnyJson: unknown;
         /** @description A science-and-technology award (科学技术奖). */
         Award: {
@@ -1293,6 +1301,17 @@ export interface components {
         DigitalAssessmentBody: {
             answers: Record<string, never>;
         };
+        /** @description One of the four dimensions. */
+        Dimension: {
+            id: string;
+            /**
+             * Format: int32
+             * @description Points the dimension contributes at most; the sum of its questions' maxima.
+             */
+            max_points: number;
+            /** @description 数字化基础 / 数字化经营 / 数字化管理 / 数字化成效. */
+            name: string;
+        };
         /** @description `POST /v1/admin/enterprises/{uscc}/re-review-eligibility` body. */
         EligibilityRequest: {
             tier: string;
@@ -1314,6 +1333,11 @@ export interface components {
             size: number;
             slot: string;
             status: components["schemas"]["EvidenceStatus"];
+        };
+        /** @description `GET /v1/declarations/{id}/evidence` (and the information-update list): files with download links. */
+        EvidenceList: {
+            items: components["schemas"]["Listed"][];
+            next_cursor?: string | null;
         };
         /** @description One evidence slot (one current file per slot). */
         EvidenceSlot: {
@@ -1369,6 +1393,25 @@ export interface components {
         FormSpecView: {
             rule_version: string;
             spec: components["schemas"]["FormSpec"];
+        };
+        /** @description One entry of the audit trail. */
+        HistoryEntry: {
+            action: string;
+            actor_account_id?: string | null;
+            actor_level?: string | null;
+            actor_role?: string | null;
+            /** Format: date-time */
+            at: string;
+            comment?: string | null;
+            from?: string | null;
+            id: string;
+            level?: string | null;
+            to?: string | null;
+        };
+        /** @description `GET /v1/declarations/{id}/history`: the audit trail, oldest first. */
+        HistoryPage: {
+            items: components["schemas"]["HistoryEntry"][];
+            next_cursor?: string | null;
         };
         /** @description An honour as sent. */
         HonourInput: {
@@ -1430,6 +1473,22 @@ export interface components {
          * @enum {string}
          */
         Level: "county" | "city" | "province" | "ministry";
+        /** @description A level band: a total of at least `min_score` (and below the next band) is this level. */
+        LevelBand: {
+            description: string;
+            /** Format: int32 */
+            level: number;
+            /** Format: int32 */
+            min_score: number;
+            /** @description 一级 … 四级. */
+            name: string;
+        };
+        /** @description A listed file with its download link (complete files only). */
+        Listed: components["schemas"]["Evidence"] & {
+            /** @description Whether it is the slot's current file. */
+            current: boolean;
+            download?: null | components["schemas"]["PresignedRequest"];
+        };
         /**
          * @description Self-reported points of one province-specific indicator (地方特色指标). The indicators and their maxima
          *     are configured per province in the rule set; points are checked against them when scoring.
@@ -1692,6 +1751,48 @@ export interface components {
              * @default false
              */
             standards_drafting: boolean;
+        };
+        /** @description One question. */
+        Question: {
+            /**
+             * Format: int32
+             * @description `multi` only: the most points the question can give, however many options are chosen.
+             */
+            cap?: number | null;
+            /** @description Id of its [`Dimension`]. */
+            dimension: string;
+            id: string;
+            kind: components["schemas"]["QuestionKind"];
+            /**
+             * Format: int32
+             * @description Most points the question can give: the best option, or the cap.
+             */
+            max_points?: number;
+            options: components["schemas"]["AnswerOption"][];
+            /** @description Chinese question text. */
+            text: string;
+        };
+        /**
+         * @description Single choice (one option) or multiple choice (any number of options, points capped).
+         * @enum {string}
+         */
+        QuestionKind: "single" | "multi";
+        /** @description The self-assessment questionnaire, as served to clients so they can render it. */
+        Questionnaire: {
+            /** @description What the questionnaire is based on, and that its points are our own. */
+            basis: string;
+            dimensions: components["schemas"]["Dimension"][];
+            /** @description Level bands, ascending. */
+            levels: components["schemas"]["LevelBand"][];
+            questions: components["schemas"]["Question"][];
+            title: string;
+            /**
+             * Format: int32
+             * @description Maximum total score (100).
+             */
+            total_max: number;
+            /** @description Version id, copied into every result (`2024-self-v1`). */
+            version: string;
         };
         RdInstitution: {
             /** @description Built jointly with universities or research institutes (与高校、科研机构联合建立). */
@@ -3935,7 +4036,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["EvidenceList"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -4209,7 +4310,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["HistoryPage"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -4528,7 +4629,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Questionnaire"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -5169,7 +5270,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["EvidenceList"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */

@@ -71,12 +71,6 @@ export interface Advice {
   tiers: AdviceTier[]
 }
 
-export interface Questionnaire {
-  basis: string
-  dimensions: { id: string; name: string; max_points: number }[]
-  levels: { level: number; name: string; min_score: number; description: string }[]
-  questions: { id: string; dimension: string; kind: 'single' | 'multi' | string; text: string; max_points: number; options: { id: string; text: string; points: number }[] }[]
-}
 
 export interface AssessmentResult {
   level?: number | null
@@ -87,15 +81,6 @@ export interface AssessmentResult {
   [k: string]: unknown
 }
 
-export interface HistoryEntry {
-  at?: string
-  action?: string
-  action_label?: string
-  actor?: string
-  actor_label?: string
-  comment?: string | null
-  [k: string]: unknown
-}
 
 export interface RecordView {
   id: string

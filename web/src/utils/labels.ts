@@ -48,3 +48,36 @@ export function dateTime(iso: string | null | undefined): string {
   if (Number.isNaN(d.getTime())) return iso
   return d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })
 }
+
+/** The audit trail's actions in the seed's words. */
+export const ACTION_LABELS: Record<string, string> = {
+  create: '创建申报草稿',
+  save: '暂存',
+  submit: '提交申报',
+  resubmit: '重新提交',
+  withdraw: '撤回',
+  withdraw_modify: '撤回修改',
+  withdraw_cancel: '撤回',
+  start: '开始审核',
+  start_review: '开始审核',
+  pass: '审核通过',
+  return: '退回',
+  reject: '审核不通过',
+  publicity: '列入公示名单',
+  objection: '公示异议',
+  recognize: '认定',
+  revoke: '撤销资质',
+  'evidence.completed': '上传证明材料',
+  'evidence.deleted': '删除证明材料',
+}
+
+export const LEVEL_LABELS: Record<string, string> = {
+  county: '县级主管部门',
+  city: '市级主管部门',
+  province: '省级主管部门',
+  ministry: '工业和信息化部',
+}
+
+export function actionLabel(action: string, to?: string | null): string {
+  return ACTION_LABELS[action] ?? (to ? `状态变为“${STATUS_LABELS[to] ?? to}”` : action)
+}
