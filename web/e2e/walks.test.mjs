@@ -451,3 +451,33 @@ test('(7) the declaration flow again on a 390 px phone', async () => {
   p.done()
   await p.close()
 })
+
+test('(8) 信息更新 in the next update period: create, submit with the current profile, withdraw', async () => {
+  await runner.api.clock('2027-01-10T10:00:00+08:00')
+  const p = await openPage(browser, runner.base)
+  const { page } = p
+  await login(page, 'yunqi01')
+  // In the update period the recognised enterprise may edit its profile: the new year's figures first.
+  await page.goto('/profile')
+  await page.getByRole('columnheader', { name: '2026 年' }).waitFor()
+  const figures = { 营业收入: '36000000', 主营业务收入: '33000000', 研发费用: '2000000', 净利润: '3600000', 资产总额: '56000000', 负债总额: '21000000' }
+  for (const [k, v] of Object.entries(figures)) await page.getByLabel(`2026 年${k}（元）`).fill(v)
+  await page.getByLabel('2026 年从业人员（人）').fill('130')
+  await page.getByLabel('2026 年研发人员（人）').fill('32')
+  await page.getByRole('button', { name: '保存', exact: true }).click()
+  await page.getByText('企业基本信息已保存').waitFor()
+  await page.goto('/info-updates')
+  await page.getByRole('button', { name: '新建本年度信息更新' }).click()
+  await page.getByText('2027 年度信息更新').waitFor()
+  await page.getByRole('button', { name: '以当前企业信息提交' }).click()
+  await page.getByText('信息更新已提交').or(page.locator('.el-message--error')).first().waitFor()
+  const failed = page.locator('.el-message--error')
+  if (await failed.isVisible()) assert.fail(`info update refused: ${await failed.innerText()}`)
+  await page.locator('.row').filter({ hasText: '2027 年度信息更新' }).getByText('未审核').waitFor()
+  await p.check('20-info-update')
+  await page.getByRole('button', { name: '撤回' }).click()
+  await page.getByRole('button', { name: '确定撤回' }).click()
+  await page.getByText('已撤回', { exact: true }).first().waitFor()
+  p.done()
+  await p.close()
+})
