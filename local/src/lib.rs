@@ -40,6 +40,7 @@ async fn healthz(State(d): State<Arc<DispatchInner>>) -> Result<Json<Value>, App
         )),
     }
 }
+pub mod web;
 
 /// Configuration of the local runner: environment first, then flags.
 #[derive(Clone, Debug)]
@@ -49,6 +50,8 @@ pub struct LocalConfig {
     pub dev: bool,
     pub bootstrap_operator: Option<String>,
     pub verification_mode: VerificationMode,
+    /// The built web front end served at `/` (`web/dist`; a notice page when it is missing).
+    pub web_dir: PathBuf,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -56,8 +59,8 @@ fn env(name: &str) -> Option<String> {
 }
 
 impl LocalConfig {
-    /// From `SME_LISTEN`, `SME_DATA_DIR`, `SME_DEV`, `SME_BOOTSTRAP_OPERATOR`, `SME_VERIFICATION_MODE`, then the
-    /// flags `--listen ADDR`, `--data-dir DIR`, `--dev`.
+    /// From `SME_LISTEN`, `SME_DATA_DIR`, `SME_DEV`, `SME_BOOTSTRAP_OPERATOR`, `SME_VERIFICATION_MODE`,
+    /// `SME_WEB_DIR`, then the flags `--listen ADDR`, `--data-dir DIR`, `--dev`, `--web-dir DIR`.
     pub fn from_env_and_args(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
         let mut config = LocalConfig {
             listen: env("SME_LISTEN").unwrap_or_else(|| "127.0.0.1:3000".into()),
@@ -65,6 +68,7 @@ impl LocalConfig {
             dev: matches!(env("SME_DEV").as_deref(), Some("1" | "true" | "yes")),
             bootstrap_operator: env("SME_BOOTSTRAP_OPERATOR"),
             verification_mode: shared::config::verification_mode().map_err(|e| e.to_string())?,
+            web_dir: PathBuf::from(env("SME_WEB_DIR").unwrap_or_else(|| "web/dist".into())),
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -74,9 +78,12 @@ impl LocalConfig {
                     config.data_dir = PathBuf::from(args.next().ok_or("--data-dir needs a folder")?)
                 }
                 "--dev" => config.dev = true,
+                "--web-dir" => {
+                    config.web_dir = PathBuf::from(args.next().ok_or("--web-dir needs a folder")?)
+                }
                 other => {
                     return Err(format!(
-                        "unknown argument {other:?} (known: --listen ADDR, --data-dir DIR, --dev, keygen)"
+                        "unknown argument {other:?} (known: --listen ADDR, --data-dir DIR, --dev, --web-dir DIR, keygen)"
                     ));
                 }
             }
@@ -498,6 +505,10 @@ pub async fn build_with(
                 .with_state(dev),
         );
     }
+    let router = router.layer(axum::middleware::from_fn_with_state(
+        Arc::new(web::WebFiles::new(&config.web_dir)),
+        web::web_or_api,
+    ));
     Ok(Local {
         router,
         clock,

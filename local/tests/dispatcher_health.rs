@@ -95,6 +95,7 @@ async fn a_panicking_dispatcher_pass_is_survived_and_healthz_reports_a_stalled_d
         dev: true,
         bootstrap_operator: None,
         verification_mode: shared::services::VerificationMode::Checks,
+        web_dir: dir.join("web"),
     };
     let mode = Arc::new(AtomicU8::new(HEALTHY));
     let store_mode = mode.clone();

@@ -153,6 +153,7 @@ async fn start_overridden(
         dev: true,
         bootstrap_operator: Some(format!("{}:{}", OPERATOR.0, OPERATOR.1)),
         verification_mode: VerificationMode::Checks,
+        web_dir: dir.join("web"),
     };
     let mut overrides = Overrides {
         policy: Some(policy),

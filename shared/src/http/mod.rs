@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod lambda;
 pub mod openapi;
 pub mod pagination;
+pub mod response_schemas;
 pub mod routes;
 pub mod state;
 pub mod views;

@@ -15,6 +15,7 @@ use utoipa::{PartialSchema, ToSchema};
 
 use crate::domain::enterprise::ProfileInput;
 use crate::http::dto::*;
+use crate::http::response_schemas::{self, response_schema};
 use crate::http::routes::{Access, ROUTES, RouteId};
 use crate::services::accounts::{PhoneChangeRequest, RealNameRequest};
 use crate::services::change_reports::NewChangeReport;
@@ -104,6 +105,7 @@ fn schemas() -> Vec<(String, RefOr<Schema>)> {
     <InfoUpdateBody as ToSchema>::schemas(&mut nested);
     <NewChangeReport as ToSchema>::schemas(&mut nested);
     all.extend(nested);
+    all.extend(response_schemas::schemas());
     all
 }
 
@@ -118,7 +120,12 @@ fn success(id: RouteId) -> utoipa::openapi::Response {
         RouteId::VerifyApplication => r
             .description("总是 200：result 为“一致”（含企业名称、梯度、年度、提交时间、当前状态与平台签名）或“不一致”（不含任何申报内容，也不表明申报是否存在）")
             .content("application/json", ContentBuilder::new().build()),
-        _ => r.content("application/json", ContentBuilder::new().build()),
+        _ => r.content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(response_schema(id).map(Ref::from_schema_name))
+                .build(),
+        ),
     };
     r.build()
 }
@@ -277,6 +284,12 @@ mod tests {
                 assert!(
                     doc["components"]["schemas"][schema].is_object(),
                     "schema {schema} missing"
+                );
+            }
+            if let Some(schema) = response_schema(route.id) {
+                assert!(
+                    doc["components"]["schemas"][schema].is_object(),
+                    "response schema {schema} missing"
                 );
             }
         }

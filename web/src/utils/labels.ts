@@ -1,0 +1,83 @@
+// The seed's words for statuses and tiers.
+export const TIERS = [
+  { tier: 'innovative', label: '创新型中小企业', short: '创新型' },
+  { tier: 'specialized', label: '专精特新中小企业', short: '专精特新' },
+  { tier: 'little_giant', label: '专精特新“小巨人”企业', short: '小巨人' },
+] as const
+
+export type TierId = (typeof TIERS)[number]['tier']
+
+export function tierLabel(tier: string): string {
+  return TIERS.find((t) => t.tier === tier)?.label ?? tier
+}
+
+export const STATUS_LABELS: Record<string, string> = {
+  draft: '草稿',
+  submitted: '未审核',
+  under_review: '审核中',
+  publicity: '公示中',
+  recognized: '已认定',
+  returned: '退回',
+  rejected: '不通过',
+  withdrawn: '已撤回',
+  accepted: '已通过',
+}
+
+export type TagType = 'primary' | 'success' | 'info' | 'warning' | 'danger'
+
+export function statusType(status: string): TagType {
+  switch (status) {
+    case 'recognized':
+    case 'accepted':
+      return 'success'
+    case 'returned':
+      return 'warning'
+    case 'rejected':
+      return 'danger'
+    case 'draft':
+    case 'withdrawn':
+      return 'info'
+    default:
+      return 'primary'
+  }
+}
+
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return ''
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  return d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })
+}
+
+/** The audit trail's actions in the seed's words. */
+export const ACTION_LABELS: Record<string, string> = {
+  create: '创建申报草稿',
+  save: '暂存',
+  submit: '提交申报',
+  resubmit: '重新提交',
+  withdraw: '撤回',
+  withdraw_modify: '撤回修改',
+  withdraw_cancel: '撤回',
+  start: '开始审核',
+  start_review: '开始审核',
+  pass: '审核通过',
+  return: '退回',
+  reject: '审核不通过',
+  publicity: '列入公示名单',
+  objection: '公示异议',
+  recognize: '认定',
+  revoke: '撤销资质',
+  'evidence.completed': '上传证明材料',
+  'evidence.deleted': '删除证明材料',
+}
+
+export const LEVEL_LABELS: Record<string, string> = {
+  county: '县级主管部门',
+  city: '市级主管部门',
+  province: '省级主管部门',
+  ministry: '工业和信息化部',
+}
+
+export function actionLabel(action: string, to?: string | null): string {
+  return ACTION_LABELS[action] ?? (to ? `状态变为“${STATUS_LABELS[to] ?? to}”` : action)
+}
