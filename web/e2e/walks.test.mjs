@@ -253,11 +253,28 @@ async function fillSpecForm(page, spec) {
   }
 }
 
+/** A real one-page PDF (it must parse: the platform checks the structure, not only the first bytes), padded to
+ *  about `kb` KB with a comment-only content stream. */
 function pdfFile(dir, name, kb = 64) {
   const path = join(dir, name)
-  const head = '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n'
-  const pad = 'x'.repeat(kb * 1024)
-  writeFileSync(path, `${head}% ${pad}\ntrailer<</Root 1 0 R>>\n%%EOF\n`)
+  const content = `% ${'x'.repeat(kb * 1024)}\n`
+  const objects = [
+    '<</Type/Catalog/Pages 2 0 R>>',
+    '<</Type/Pages/Kids[3 0 R]/Count 1>>',
+    '<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<<>>/Contents 4 0 R>>',
+    `<</Length ${content.length}>>\nstream\n${content}endstream`,
+  ]
+  let out = '%PDF-1.4\n'
+  const offsets = []
+  objects.forEach((body, i) => {
+    offsets.push(out.length)
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`
+  })
+  const xref = out.length
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`
+  for (const offset of offsets) out += `${String(offset).padStart(10, '0')} 00000 n \n`
+  out += `trailer\n<</Size ${objects.length + 1}/Root 1 0 R>>\nstartxref\n${xref}\n%%EOF\n`
+  writeFileSync(path, out)
   return path
 }
 

@@ -359,6 +359,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/recognitions/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导入平台上线前的认定名单 {csv}（省级） */
+        post: operations["ImportRecognitions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/statistics": {
         parameters: {
             query?: never;
@@ -489,7 +506,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 申请书（可打印 HTML，含快照 SHA-256） */
+        /** 申请书：可打印 HTML，或 PDF（?format=pdf 或 Accept: application/pdf）；含快照 SHA-256、平台签名与核验二维码 */
         get: operations["GetApplication"];
         put?: never;
         post?: never;
@@ -1064,6 +1081,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/public/verify-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 申请书签名公钥（Ed25519），用于离线核验签名 */
+        get: operations["VerifyKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/verify/{declaration_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 申请书核验（?digest=）：一致 / 不一致 */
+        get: operations["VerifyApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/re-reviews": {
         parameters: {
             query?: never;
@@ -1145,6 +1196,23 @@ export interface paths {
         /** 登录（登录名或统一社会信用代码） */
         post: operations["CreateSession"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 退出登录（当前登录凭证立即失效） */
+        delete: operations["DeleteCurrentSession"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1424,6 +1492,11 @@ export interface components {
          * @enum {string}
          */
         HonourKind: "high_tech_enterprise" | "national_tech_innovation_demo" | "ip_advantage" | "ip_demonstration" | "time_honoured_brand" | "manufacturing_single_champion";
+        /** @description `POST /v1/admin/recognitions/import` body: the CSV text (UTF-8, a header row first). */
+        ImportRequest: {
+            /** @description `uscc,enterprise_name,tier,recognised_on,valid_until,batch`, one recognition per line. */
+            csv: string;
+        };
         /** @description `PUT /v1/info-updates/{id}`: the updated basic information (same shape as `PUT /v1/enterprise`). */
         InfoUpdateBody: {
             profile: components["schemas"]["ProfileInput"];
@@ -1602,6 +1675,13 @@ export interface components {
         NicheMarketInput: {
             /** Format: double */
             international_share_pct?: number | null;
+            /** @description 占有率较为靠前，享有一定知名度、影响力. */
+            leading_position?: boolean | null;
+            /**
+             * Format: int32
+             * @description Rank in the domestic niche market (1 = first).
+             */
+            national_rank?: number | null;
             /** Format: double */
             national_share_pct?: number | null;
             /** Format: date */
@@ -3334,6 +3414,66 @@ export interface operations {
             };
         };
     };
+    ImportRecognitions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportRequest"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     Statistics: {
         parameters: {
             query?: never;
@@ -3954,7 +4094,10 @@ export interface operations {
     };
     GetApplication: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description html | pdf（优先于 Accept 请求头；其他值 422 VALIDATION_FAILED） */
+                format?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -3963,13 +4106,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功 */
+            /** @description 申请书：默认 text/html；?format=pdf 或 Accept: application/pdf 时为 A4 PDF（嵌入中文字体子集） */
             "2XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/pdf": unknown;
+                    "text/html": unknown;
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -6092,6 +6236,96 @@ export interface operations {
             };
         };
     };
+    VerifyKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    VerifyApplication: {
+        parameters: {
+            query?: {
+                /** @description 申请书上印的快照校验值（SHA-256，64 位十六进制） */
+                digest?: string;
+            };
+            header?: never;
+            path: {
+                declaration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 总是 200：result 为“一致”（含企业名称、梯度、年度、提交时间、当前状态与平台签名）或“不一致”（不含任何申报内容，也不表明申报是否存在） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 未找到，或不属于当前账户（NOT_FOUND） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     ListReReviews: {
         parameters: {
             query?: never;
@@ -6437,6 +6671,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DeleteCurrentSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 请求内容有误（VALIDATION_FAILED 等） */
