@@ -170,3 +170,21 @@ async fn without_a_build_the_root_explains_in_chinese_that_the_front_end_is_not_
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn the_app_is_served_with_a_content_security_policy_hsts_and_no_framing() {
+    let web = fresh_dir("dist");
+    fake_build(&web);
+    let s = serve(web).await;
+    let res = s.get("/", None).await;
+    let csp = header(&res, "content-security-policy");
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(
+        !csp.contains("unsafe-eval'") || csp.contains("wasm-unsafe-eval"),
+        "{csp}"
+    );
+    assert!(header(&res, "strict-transport-security").starts_with("max-age="));
+    assert_eq!(header(&res, "x-content-type-options"), "nosniff");
+    assert_eq!(header(&res, "x-frame-options"), "DENY");
+}

@@ -1,7 +1,7 @@
 // Browser-test support: the real sme-local binary on a fresh data dir, Debian's Chromium through
 // playwright-core, axe-core injected into each page, console errors collected, screenshots saved.
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, existsSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -16,7 +16,7 @@ export const WEB = resolve(here, '..')
 export const SHOTS = join(WEB, 'test-results', 'screenshots')
 export const OPERATOR = ['ops_admin', 'Operator2026']
 export const PASSWORD = 'Passw0rd2026'
-const AXE = require.resolve('axe-core/axe.min.js')
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
 
 /** Start `target/debug/sme-local --dev` serving web/dist on a free port with a fresh data folder. */
 export async function startRunner() {
@@ -192,7 +192,9 @@ export async function openPage(browser, base, { width = 1280, height = 900, sche
       // Nothing may push the page sideways on a phone.
       const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth)
       assert.ok(scrollWidth <= width, `${name} at ${width}px is ${scrollWidth}px wide (horizontal overflow)`)
-      await page.addScriptTag({ path: AXE })
+      // Evaluated through the DevTools protocol, which the page's content security policy (no inline scripts)
+      // rightly does not allow a <script> tag to do.
+      await page.evaluate(AXE_SOURCE)
       const result = await page.evaluate(async () => {
         // eslint-disable-next-line no-undef
         const r = await axe.run(document, { resultTypes: ['violations'] })
