@@ -297,8 +297,8 @@ async fn the_pdf_application_is_a4_with_an_embedded_font_subset_and_a_qr_code_to
     assert_says_everything(&text, &sub, "the PDF");
     assert!(text.contains(&sub.id), "the footer names the declaration");
 
-    // The QR code (on the last page, beside the digest) decodes to the public verification address, and that
-    // address answers 一致 without a token.
+    // The QR code (on the last page, beside the digest) decodes to the public verification page, and the API it
+    // asks answers 一致 without a token.
     let pages: usize = info
         .lines()
         .find_map(|l| l.strip_prefix("Pages:"))
@@ -322,9 +322,17 @@ async fn the_pdf_application_is_a4_with_an_embedded_font_subset_and_a_qr_code_to
         ],
     );
     let codes = qr_codes(&dir.join("page.png"));
-    let expected = format!("{}/v1/public/verify/{}?digest={}", tp.base, sub.id, sub.sha);
-    assert_eq!(codes, vec![expected.clone()], "the QR code");
-    let verified = tp.call("GET", &expected, None, None).await.expect(200);
+    let expected = format!("{}/check?id={}&digest={}", tp.base, sub.id, sub.sha);
+    assert_eq!(codes, vec![expected], "the QR code");
+    let verified = tp
+        .call(
+            "GET",
+            &format!("/v1/public/verify/{}?digest={}", sub.id, sub.sha),
+            None,
+            None,
+        )
+        .await
+        .expect(200);
     assert_eq!(verified.body["result"], "一致");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -413,6 +413,28 @@ test('(6) after recognition, the enterprise sees 已认定 with its validity, an
   await p.close()
 })
 
+test('申请书核验: the number and digest printed on the paper answer 一致, an altered digest 不一致', async () => {
+  const token = await runner.api.login('yunqi01')
+  const decl = await runner.api.call('GET', `/v1/declarations/${state.declarationId}`, { token, expect: 200 })
+  const digest = decl.snapshot.sha256
+  const p = await openPage(browser, runner.base, { width: 390, height: 844 })
+  const { page } = p
+  await page.goto(`/check?id=${state.declarationId}&digest=${digest}`)
+  const result = page.getByTestId('check-result')
+  await result.getByText('一致', { exact: true }).waitFor()
+  await result.getByText(NAME).waitFor()
+  await result.getByText('创新型中小企业').waitFor()
+  await p.check('check-match')
+  const altered = (digest[0] === 'a' ? 'b' : 'a') + digest.slice(1)
+  await page.getByLabel('申报快照校验值（SHA-256）').fill(altered)
+  await page.getByRole('button', { name: '核验' }).click()
+  await result.getByText('不一致', { exact: true }).waitFor()
+  assert.equal(await result.getByText(NAME).count(), 0, 'a mismatch shows nothing of the declaration')
+  await p.check('check-mismatch')
+  p.done()
+  await p.close()
+})
+
 test('(7) the declaration flow again on a 390 px phone', async () => {
   // A second enterprise, set up through the API (register, verify, profile), declares on a phone.
   const api = runner.api

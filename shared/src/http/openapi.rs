@@ -119,7 +119,12 @@ fn success(id: RouteId) -> utoipa::openapi::Response {
             .content("application/pdf", ContentBuilder::new().build()),
         RouteId::VerifyApplication => r
             .description("总是 200：result 为“一致”（含企业名称、梯度、年度、提交时间、当前状态与平台签名）或“不一致”（不含任何申报内容，也不表明申报是否存在）")
-            .content("application/json", ContentBuilder::new().build()),
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(response_schema(id).map(Ref::from_schema_name))
+                    .build(),
+            ),
         _ => r.content(
             "application/json",
             ContentBuilder::new()

@@ -247,6 +247,45 @@ pub struct RecognitionPage {
 }
 
 /// The response schema of a route, when the document describes it (a name under `components.schemas`).
+/// The platform's signature of an application document's digest, to check offline.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct DigestSignature {
+    /// `Ed25519`.
+    pub algorithm: String,
+    /// `base64`.
+    pub encoding: String,
+    pub value: String,
+    /// The signed text: `sme-application-digest/v1\n{declaration_id}\n{sha256}`.
+    pub message: String,
+    pub message_format: String,
+    /// Where the public key is published (`/v1/public/verify-key`).
+    pub public_key: String,
+}
+
+/// The answer of `GET /v1/public/verify/{declaration_id}`: "一致" with what the paper may be checked against, or
+/// "不一致" with nothing about the declaration.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct VerificationAnswer {
+    pub declaration_id: Option<String>,
+    /// `一致` or `不一致`.
+    pub result: String,
+    pub matches: bool,
+    /// Why it does not match (only for "不一致").
+    pub detail: Option<String>,
+    pub enterprise_name: Option<String>,
+    pub tier: Option<Tier>,
+    pub tier_label: Option<String>,
+    pub year: Option<i32>,
+    /// RFC 3339, UTC.
+    pub submitted_at: Option<String>,
+    pub status: Option<Status>,
+    pub status_label: Option<String>,
+    pub digest: Option<String>,
+    pub signature: Option<DigestSignature>,
+}
+
 pub fn response_schema(id: crate::http::routes::RouteId) -> Option<&'static str> {
     use crate::http::routes::RouteId::*;
     Some(match id {
@@ -267,6 +306,7 @@ pub fn response_schema(id: crate::http::routes::RouteId) -> Option<&'static str>
         ListEvidence | ListUpdateEvidence => "EvidenceList",
         GetDigitalQuestionnaire => "Questionnaire",
         PublicRecognitions => "RecognitionPage",
+        VerifyApplication => "VerificationAnswer",
         _ => return None,
     })
 }
@@ -293,5 +333,6 @@ pub fn schemas() -> Vec<(String, RefOr<Schema>)> {
     entry::<crate::services::evidence::UploadTicket>(&mut all);
     entry::<crate::services::evidence::Evidence>(&mut all);
     entry::<crate::services::messages::MessagePage>(&mut all);
+    entry::<VerificationAnswer>(&mut all);
     all
 }

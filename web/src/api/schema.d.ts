@@ -1365,6 +1365,22 @@ export interface components {
             /** Format: int32 */
             year: number;
         };
+        /**
+         * @description The response schema of a route, when the document describes it (a name under `components.schemas`).
+         *     The platform's signature of an application document's digest, to check offline.
+         */
+        DigestSignature: {
+            /** @description `Ed25519`. */
+            algorithm: string;
+            /** @description `base64`. */
+            encoding: string;
+            /** @description The signed text: `sme-application-digest/v1\n{declaration_id}\n{sha256}`. */
+            message: string;
+            message_format: string;
+            /** @description Where the public key is published (`/v1/public/verify-key`). */
+            public_key: string;
+            value: string;
+        };
         /** @description `POST /v1/digital-assessments`: answers by question id (an option id, or a list for multiple choice). */
         DigitalAssessmentBody: {
             answers: Record<string, never>;
@@ -2015,6 +2031,29 @@ export interface components {
         UploadTicket: {
             evidence_id: string;
             upload: components["schemas"]["PresignedRequest"];
+        };
+        /**
+         * @description The answer of `GET /v1/public/verify/{declaration_id}`: "一致" with what the paper may be checked against, or
+         *     "不一致" with nothing about the declaration.
+         */
+        VerificationAnswer: {
+            declaration_id?: string | null;
+            /** @description Why it does not match (only for "不一致"). */
+            detail?: string | null;
+            digest?: string | null;
+            enterprise_name?: string | null;
+            matches: boolean;
+            /** @description `一致` or `不一致`. */
+            result: string;
+            signature?: null | components["schemas"]["DigestSignature"];
+            status?: null | components["schemas"]["Status"];
+            status_label?: string | null;
+            /** @description RFC 3339, UTC. */
+            submitted_at?: string | null;
+            tier?: null | components["schemas"]["Tier"];
+            tier_label?: string | null;
+            /** Format: int32 */
+            year?: number | null;
         };
         /** @description The state of an account's real-name verification. */
         VerificationView: {
@@ -6294,7 +6333,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["VerificationAnswer"];
                 };
             };
             /** @description 未找到，或不属于当前账户（NOT_FOUND） */

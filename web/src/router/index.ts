@@ -19,6 +19,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/forgot-password', name: 'forgot', component: () => import('@/pages/ForgotPasswordPage.vue'), meta: { title: '忘记密码' } },
   { path: '/phone-change', name: 'phone-change', component: () => import('@/pages/PhoneChangePage.vue'), meta: { title: '手机号修改' } },
   { path: '/verify', name: 'verify', component: () => import('@/pages/VerifyPage.vue'), meta: { title: '实名认证', auth: true } },
+  { path: '/check', name: 'check', component: () => import('@/pages/ApplicationCheckPage.vue'), meta: { title: '申请书核验' } },
   { path: '/center', name: 'center', component: () => import('@/pages/CenterPage.vue'), meta: { title: '用户中心', auth: true } },
   { path: '/profile', name: 'profile', component: () => import('@/pages/ProfilePage.vue'), meta: { title: '企业信息管理', auth: true, enterprise: true } },
   { path: '/digital', name: 'digital', component: () => import('@/pages/DigitalPage.vue'), meta: { title: '数字化水平自评测', auth: true, enterprise: true } },

@@ -75,10 +75,11 @@ impl DocumentKeys {
         STANDARD.encode(self.key.verifying_key().to_bytes())
     }
 
-    /// The public verification address of a declaration's document.
+    /// The public verification address of a declaration's document: the web front end's 申请书核验 page, which
+    /// asks `GET /v1/public/verify/{declaration_id}?digest=` (same origin) and shows the answer to a person.
     pub fn verify_url(&self, declaration_id: &str, sha256: &str) -> String {
         format!(
-            "{}/v1/public/verify/{declaration_id}?digest={sha256}",
+            "{}/check?id={declaration_id}&digest={sha256}",
             self.public_base_url
         )
     }
@@ -111,7 +112,7 @@ mod tests {
         );
         assert_eq!(
             keys.verify_url("01ABC", "ff"),
-            "http://127.0.0.1:1/v1/public/verify/01ABC?digest=ff"
+            "http://127.0.0.1:1/check?id=01ABC&digest=ff"
         );
     }
 }
