@@ -79,16 +79,10 @@ pub fn finish(router: Router<AppState>, state: AppState) -> Router {
 pub const HTML_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; \
      base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/// Headers every API answer carries: nothing is cached (tokens and personal data; handlers that allow caching set
-/// their own `Cache-Control`), no MIME sniffing, HTTPS only once seen over HTTPS, no framing, no referrer; HTML gets
-/// the restrictive [`HTML_CSP`].
-async fn security_headers(req: Request, next: Next) -> Response {
+/// The headers every answer of the platform carries, API and web front end alike: no MIME sniffing, HTTPS only once
+/// seen over HTTPS, never framed, no referrer.
+pub fn insert_transport_headers(headers: &mut axum::http::HeaderMap) {
     use axum::http::header;
-    let mut response = next.run(req).await;
-    let headers = response.headers_mut();
-    headers
-        .entry(header::CACHE_CONTROL)
-        .or_insert(HeaderValue::from_static("no-store"));
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -102,6 +96,19 @@ async fn security_headers(req: Request, next: Next) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
+}
+
+/// Headers every API answer carries: nothing is cached (tokens and personal data; handlers that allow caching set
+/// their own `Cache-Control`), no MIME sniffing, HTTPS only once seen over HTTPS, no framing, no referrer; HTML gets
+/// the restrictive [`HTML_CSP`].
+async fn security_headers(req: Request, next: Next) -> Response {
+    use axum::http::header;
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    insert_transport_headers(headers);
     let is_html = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
