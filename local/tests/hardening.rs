@@ -335,17 +335,7 @@ async fn a_password_reset_ends_every_older_session_on_dynamodb() {
 #[tokio::test]
 async fn a_phone_change_ends_every_older_session() {
     let tp = start(Backend::Local).await;
-    tp.call(
-        "POST",
-        "/v1/accounts",
-        None,
-        Some(
-            json!({"login_name": "phone_co", "password": PASSWORD, "phone": phone_for("phone_co"),
-            "email": "owner@phone-co.example"}),
-        ),
-    )
-    .await
-    .expect(201);
+    account_with_email(&tp, "phone_co", "owner@phone-co.example").await;
     let before = tp.login("phone_co", PASSWORD).await;
     let change = tp
         .call(
