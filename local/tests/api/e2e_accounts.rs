@@ -1,8 +1,7 @@
 //! End to end: the real `sme-local` binary on a free port, a fresh data folder, spoken to over HTTP.
 
-mod support;
 
-use support::runner::{Runner, fresh_dir};
+use crate::support::runner::{Runner, fresh_dir};
 
 use base64::Engine;
 use reqwest::StatusCode;

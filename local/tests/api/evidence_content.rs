@@ -2,12 +2,11 @@
 //! becomes evidence when its whole structure is what it claims and safe to open, and every download is an
 //! attachment saved under a cleaned name with the checked type's extension.
 
-mod support;
 
 use serde_json::{Value, json};
 use shared::rules::file_content::samples;
-use support::fixtures::*;
-use support::*;
+use crate::support::fixtures::*;
+use crate::support::*;
 
 const DURING: &str = "2026-04-20T10:00:00+08:00";
 

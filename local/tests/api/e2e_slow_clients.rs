@@ -2,14 +2,13 @@
 //! from stopping, stalled connections beyond the connection limit do not make `/healthz` time out, idle kept-alive
 //! connections and stalled bodies are closed, and the dev clock refuses instants its date arithmetic cannot handle.
 
-mod support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::runner::fresh_dir;
+use crate::support::runner::fresh_dir;
 
 /// The binary with the given settings (on top of a free port, a fresh data folder and development mode).
 struct Server {

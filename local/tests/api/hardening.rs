@@ -1,10 +1,9 @@
 //! Hardening (issue 11): each test reproduces an attack or a misuse through the real HTTP surface (the whole
 //! router on a real socket) and checks the platform now refuses it cleanly.
 
-mod support;
 
 use serde_json::{Value, json};
-use support::*;
+use crate::support::*;
 
 const USCC_A: &str = "91350100M000100Y43";
 

@@ -4,14 +4,13 @@
 //! counts; results by SMS in the dev outbox; and the reminders fire once each as the dev clock moves past their
 //! dates.
 
-mod support;
 
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use support::fixtures::*;
-use support::runner::{Runner, fresh_dir};
-use support::*;
+use crate::support::fixtures::*;
+use crate::support::runner::{Runner, fresh_dir};
+use crate::support::*;
 
 const YEAR: i32 = 2026;
 

@@ -3,11 +3,10 @@
 //! Zhejiang county (province decides) — with a return and resubmission on the way; the qualification dates and
 //! the audit trail are checked. Also: who may create officials, publicity objections, the public list.
 
-mod support;
 
 use serde_json::{Value, json};
-use support::fixtures::*;
-use support::*;
+use crate::support::fixtures::*;
+use crate::support::*;
 
 const YEAR: i32 = 2026;
 

@@ -2,11 +2,10 @@
 //! subset over DynamoDB + S3 on moto. Every error code of the declaration flow, every withdrawal rule, the
 //! digital-level gate, duplicates, the snapshot's immutability, evidence uploads on both blob adapters.
 
-mod support;
 
 use serde_json::{Value, json};
-use support::fixtures::*;
-use support::*;
+use crate::support::fixtures::*;
+use crate::support::*;
 
 const YEAR: i32 = 2026;
 /// Inside the Zhejiang window below (China time).

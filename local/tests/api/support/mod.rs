@@ -24,7 +24,7 @@ use shared::ports::{SharedBlobs, SharedStore};
 use shared::services::{Policy, VerificationMode};
 use sme_local::{LocalConfig, Overrides};
 
-const TEMPLATE: &str = include_str!("../../../template.yaml");
+const TEMPLATE: &str = include_str!("../../../../template.yaml");
 
 pub const OPERATOR: (&str, &str) = ("ops_admin", "Operator2026");
 pub const PASSWORD: &str = "Passw0rd2026";

@@ -3,11 +3,10 @@
 //! named missing profile items, and the contract's answers for resubmission, unfiltered lists, statistics by
 //! kind and per-official read state.
 
-mod support;
 
 use serde_json::{Value, json};
-use support::fixtures::*;
-use support::*;
+use crate::support::fixtures::*;
+use crate::support::*;
 
 const YEAR: i32 = 2026;
 

@@ -6,11 +6,10 @@
 //! (a) the enterprise withdraws (撤回) while the county official starts the review (开始审核);
 //! (b) two county officials decide the same declaration under review, one passing, one returning it.
 
-mod support;
 
 use serde_json::json;
-use support::fixtures::*;
-use support::*;
+use crate::support::fixtures::*;
+use crate::support::*;
 
 const YEAR: i32 = 2026;
 const DURING: &str = "2026-05-10T10:00:00+08:00";

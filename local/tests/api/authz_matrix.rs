@@ -9,14 +9,13 @@
 //! Rows expecting a success change state (start a review, decide, publish, object, close, decide a manual
 //! check); each of those uses a fixture of its own, prepared up front, so the order of the rows does not matter.
 
-mod support;
 
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 use shared::http::routes::{ROUTES, RouteId};
-use support::fixtures::*;
-use support::*;
+use crate::support::fixtures::*;
+use crate::support::*;
 
 const YEAR: i32 = 2026;
 /// Fixtures are prepared here (inside the Zhejiang window)…
@@ -405,7 +404,7 @@ async fn submitted_firm(tp: &TestPlatform, n: u32, region: &str) -> (String, Str
     let firm = tp
         .firm(
             &format!("firm{n}"),
-            &support::uscc(n, region),
+            &crate::support::uscc(n, region),
             &format!("测试紧固件有限公司{n}"),
             &profile(region, &LAST_THREE_YEARS),
             None,
@@ -596,7 +595,7 @@ async fn prepare(tp: &TestPlatform) -> Fixtures {
     let phone_change = change.body["id"].as_str().unwrap().to_owned();
 
     let pilot = tp.unverified("pilot_firm").await;
-    let mut code = support::uscc(900, RECORD_REGION);
+    let mut code = crate::support::uscc(900, RECORD_REGION);
     let wrong = if code.ends_with('0') { '1' } else { '0' };
     code.pop();
     code.push(wrong);

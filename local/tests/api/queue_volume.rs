@@ -10,7 +10,6 @@
 //! Every read under test goes through HTTP: `GET /v1/admin/queue` paged with `limit=37` and cursors, and
 //! `GET /v1/admin/statistics` (JSON and CSV).
 
-mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
@@ -32,8 +31,8 @@ use shared::ports::{Cond, Item, TxOp};
 use shared::rules::industry::IndustryCode;
 use shared::rules::region::RegionCode;
 use shared::services::declarations::{DECL_SK, decl_pk, index_ops};
-use support::fixtures::*;
-use support::*;
+use crate::support::fixtures::*;
+use crate::support::*;
 
 const YEAR: i32 = 2026;
 /// How many declarations are written straight through the store.
