@@ -11,11 +11,9 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use shared::adapters::clock::MovableClock;
-use shared::adapters::identity::verifier_for;
 use shared::adapters::local_blobs::LocalBlobs;
-use shared::adapters::outbox::StoreOutbox;
 use shared::adapters::sqlite_store::SqliteStore;
+use shared::clock::MovableClock;
 use shared::error::{AppError, AppResult, ErrorCode};
 use shared::http::app::{self, Handlers};
 use shared::http::auth::{TokenKeys, generate_key_pair};
@@ -24,6 +22,8 @@ use shared::http::routes::Function;
 use shared::http::state::AppState;
 use shared::ports::{Clock, SharedStore};
 use shared::services::application::signing::DocumentKeys;
+use shared::services::identity::verifier_for;
+use shared::services::outbox::StoreOutbox;
 use shared::services::{Platform, VerificationMode, accounts, reminders, stream};
 
 pub mod serve;
@@ -434,7 +434,7 @@ pub async fn build_with(
         ),
     };
     // Pagination cursors handed to clients are sealed (HMAC) and checked when they come back.
-    let store: SharedStore = Arc::new(shared::adapters::sealed_cursors::SealedCursors::new(
+    let store: SharedStore = Arc::new(shared::ports::sealed_cursors::SealedCursors::new(
         store,
         load_secret(&config.data_dir, "cursor-secret")?,
     ));

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use shared::adapters::clock::SystemClock;
 use shared::adapters::sqlite_store::SqliteStore;
+use shared::clock::SystemClock;
 use shared::domain::enterprise::{EnterpriseProfile, ProfileInput};
 use shared::domain::tier::Tier;
 use shared::ports::{Cond, Item, Query, SharedClock, Store, TxOp};

@@ -2,17 +2,17 @@
 
 use std::sync::Arc;
 
-use crate::adapters::clock::SystemClock;
 use crate::adapters::dynamo_store::DynamoStore;
-use crate::adapters::identity::verifier_for;
 use crate::adapters::notify_aws::AwsNotifier;
-use crate::adapters::outbox::StoreOutbox;
 use crate::adapters::s3_blobs::S3Blobs;
-use crate::adapters::sealed_cursors::SealedCursors;
+use crate::clock::SystemClock;
 use crate::http::auth::TokenKeys;
 use crate::http::routes::Function;
 use crate::http::state::AppState;
+use crate::ports::sealed_cursors::SealedCursors;
 use crate::ports::{SharedBlobs, SharedClock, SharedNotifier, SharedStore};
+use crate::services::identity::verifier_for;
+use crate::services::outbox::StoreOutbox;
 use crate::services::{Platform, Policy, VerificationMode};
 
 #[derive(Debug, thiserror::Error)]

@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use shared::adapters::blobs_conformance::{self, Enforcement, Harness, HttpClient, HttpReply};
-use shared::adapters::clock::MovableClock;
 use shared::adapters::local_blobs::LocalBlobs;
 use shared::adapters::s3_blobs::S3Blobs;
 use shared::adapters::{aws, moto};
+use shared::clock::MovableClock;
 use time::macros::datetime;
 
 /// `reqwest` sending exactly what the suite asks for.

@@ -8,16 +8,16 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use time::macros::datetime;
 
-use shared::adapters::clock::MovableClock;
-use shared::adapters::identity::verifier_for;
-use shared::adapters::outbox::StoreOutbox;
 use shared::adapters::sqlite_store::SqliteStore;
+use shared::clock::MovableClock;
 use shared::domain::account::{Account, RealNameSubject, Verification};
 use shared::domain::principal::Level;
 use shared::ports::{Cond, Item, SharedClock, SharedStore};
 use shared::rules::region::RegionCode;
 use shared::services::events::Event;
+use shared::services::identity::verifier_for;
 use shared::services::messages::{self, Message};
+use shared::services::outbox::StoreOutbox;
 use shared::services::stream::{self, FeedDispatcher};
 use shared::services::{Platform, Policy, VerificationMode};
 

@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use shared::adapters::aws::local_client;
 use shared::adapters::dynamo_store::{DynamoStore, create_table_from_template};
 use shared::adapters::moto::moto_endpoint;
-use shared::adapters::sealed_cursors::SealedCursors;
 use shared::adapters::sqlite_store::SqliteStore;
 use shared::adapters::store_conformance::{check_survives_reopen, run_all};
+use shared::ports::sealed_cursors::SealedCursors;
 use shared::ports::{SharedClock, SharedStore};
 
 const TEMPLATE: &str = include_str!("../../template.yaml");

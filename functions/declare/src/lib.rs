@@ -26,7 +26,7 @@ use shared::http::routes::{Function, RouteId};
 use shared::http::state::AppState;
 use shared::http::views::declaration_view;
 use shared::rules::{industry, region};
-use shared::services::accounts::Versioned;
+use shared::services::common::Versioned;
 use shared::services::declarations::{self, NewDeclaration};
 use shared::services::enterprise;
 use shared::services::{application, change_reports, info_updates, rereviews};

@@ -9,13 +9,12 @@
 //! Rows expecting a success change state (start a review, decide, publish, object, close, decide a manual
 //! check); each of those uses a fixture of its own, prepared up front, so the order of the rows does not matter.
 
-
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
-use shared::http::routes::{ROUTES, RouteId};
 use crate::support::fixtures::*;
 use crate::support::*;
+use serde_json::{Value, json};
+use shared::http::routes::{ROUTES, RouteId};
 
 const YEAR: i32 = 2026;
 /// Fixtures are prepared here (inside the Zhejiang window)…

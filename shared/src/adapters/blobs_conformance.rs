@@ -17,7 +17,7 @@ use async_trait::async_trait;
 use percent_encoding::percent_decode_str;
 use sha2::{Digest, Sha256};
 
-use crate::adapters::clock::MovableClock;
+use crate::clock::MovableClock;
 use crate::ports::{BlobError, BlobMeta, Clock, PresignedRequest, SharedBlobs, UploadSpec};
 
 /// An HTTP reply as the suite needs it.

@@ -26,7 +26,7 @@ use aws_sdk_dynamodb::types::{
 };
 use serde_yaml_ng::Value as Yaml;
 
-use super::store_common::{
+use crate::ports::store_common::{
     Cursor, check_item, check_key, check_query, check_transaction, normalised_range,
 };
 use crate::ports::{

@@ -877,7 +877,7 @@ async fn serve_get(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::adapters::clock::MovableClock;
+    use crate::clock::MovableClock;
     use axum::http::Request;
     use time::macros::datetime;
     use tower::ServiceExt;

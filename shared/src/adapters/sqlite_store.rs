@@ -29,7 +29,7 @@ use async_trait::async_trait;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
 
-use super::store_common::{
+use crate::ports::store_common::{
     Cursor, check_item, check_key, check_query, check_transaction, cond_holds, normalised_range,
 };
 use crate::ports::{Cond, Index, Item, Page, Query, SharedClock, SkRange, Store, StoreError, TxOp};

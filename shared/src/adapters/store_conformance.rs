@@ -19,7 +19,7 @@ use std::time::Duration;
 use serde_json::json;
 use time::OffsetDateTime;
 
-use super::clock::MovableClock;
+use crate::clock::MovableClock;
 use crate::ports::{
     Cond, Item, MAX_TX_OPS, Query, SharedClock, SharedStore, SkRange, StoreError, TxOp,
 };

@@ -5,8 +5,6 @@ use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use ed25519_dalek::SigningKey;
-use ed25519_dalek::pkcs8::{EncodePrivateKey, EncodePublicKey, spki::der::pem::LineEnding};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -41,30 +39,7 @@ pub enum KeyError {
     Invalid(String),
 }
 
-/// An Ed25519 key pair as PKCS#8 / SPKI PEM text.
-pub struct KeyPairPem {
-    pub private_pem: String,
-    pub public_pem: String,
-}
-
-/// Generate a fresh Ed25519 key pair (local runner's first start; `sme-local keygen` for deployments).
-pub fn generate_key_pair() -> KeyPairPem {
-    let mut secret = [0u8; 32];
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut secret);
-    let key = SigningKey::from_bytes(&secret);
-    let private_pem = key
-        .to_pkcs8_pem(LineEnding::LF)
-        .expect("ed25519 PKCS#8 encodes")
-        .to_string();
-    let public_pem = key
-        .verifying_key()
-        .to_public_key_pem(LineEnding::LF)
-        .expect("ed25519 SPKI encodes");
-    KeyPairPem {
-        private_pem,
-        public_pem,
-    }
-}
+pub use crate::keys::{KeyPairPem, generate_key_pair};
 
 /// Signing (register only) and verification keys, built once at start-up.
 pub struct TokenKeys {

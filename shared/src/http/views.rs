@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 use crate::domain::declaration::Declaration;
 use crate::domain::timestamp::rfc3339;
-use crate::services::accounts::Versioned;
+use crate::services::common::Versioned;
 
 /// How a declaration is shown (to its enterprise and its reviewers).
 pub fn declaration_view(d: &Versioned<Declaration>) -> Value {

@@ -1,6 +1,7 @@
 //! Account use cases: registration, real-name verification, login with lock-out, password reset, phone change,
 //! operators' manual checks. Every state change is one transaction that also appends an event.
 
+use crate::services::common::{PageOf, Versioned};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::OffsetDateTime;
@@ -53,12 +54,6 @@ struct Pointer {
 }
 
 // ---- loading -----------------------------------------------------------------------------------------------------
-
-/// An account with the version it was read at.
-pub struct Versioned<T> {
-    pub value: T,
-    pub version: u64,
-}
 
 pub async fn load_account(p: &Platform, id: &str) -> AppResult<Option<Versioned<Account>>> {
     match p.store.get(&account_pk(id), PROFILE).await? {
@@ -585,12 +580,6 @@ fn require_operator(caller: &Principal) -> AppResult<()> {
     } else {
         Err(AppError::forbidden("仅平台运维人员可以执行人工核验"))
     }
-}
-
-/// One page of a queue, oldest first.
-pub struct PageOf<T> {
-    pub items: Vec<T>,
-    pub next_cursor: Option<String>,
 }
 
 pub async fn list_real_name_reviews(

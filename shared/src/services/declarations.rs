@@ -24,7 +24,7 @@ use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 use crate::ports::{Cond, Item, Query, TxOp};
 use crate::rules::region::RegionCode;
 use crate::services::Platform;
-use crate::services::accounts::Versioned;
+use crate::services::common::Versioned;
 use crate::services::enterprise;
 use crate::services::events::{EVENT_PREFIX, Event, new_id};
 use crate::services::windows;

@@ -23,7 +23,7 @@ use crate::ports::{
 use crate::rules::file_content::{self, ContentError};
 use crate::rules::file_type::{self, FileKind};
 use crate::services::Platform;
-use crate::services::accounts::Versioned;
+use crate::services::common::Versioned;
 use crate::services::declarations::{self, decl_pk};
 use crate::services::enterprise;
 use crate::services::events::{Event, new_id};

@@ -21,7 +21,7 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::ports::{Cond, Item, Query, StoreError, TxOp};
 use crate::rules::region::RegionCode;
 use crate::services::Platform;
-use crate::services::accounts::Versioned;
+use crate::services::common::Versioned;
 use crate::services::declarations::{check_if_match, queue_entry_op, require_enterprise};
 use crate::services::enterprise::{self, ent_pk};
 use crate::services::events::{EVENT_PREFIX, Event, new_id};

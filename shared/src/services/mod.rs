@@ -4,14 +4,17 @@
 pub mod accounts;
 pub mod application;
 pub mod change_reports;
+pub mod common;
 pub mod declarations;
 pub mod enterprise;
 pub mod events;
 pub mod evidence;
+pub mod identity;
 pub mod imports;
 pub mod info_updates;
 pub mod limits;
 pub mod messages;
+pub mod outbox;
 pub mod passwords;
 pub mod publicity;
 pub mod reminders;

@@ -23,7 +23,7 @@ use crate::domain::timestamp::rfc3339;
 use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 use crate::ports::{Cond, Item, Query, TxOp, query_all};
 use crate::services::Platform;
-use crate::services::accounts::Versioned;
+use crate::services::common::Versioned;
 use crate::services::declarations::{self, Summary, decl_item_ops, transition_error};
 use crate::services::enterprise::qualification_ops;
 use crate::services::events::{Event, new_id};

@@ -18,7 +18,7 @@ use crate::domain::tier::Tier;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::ports::{Cond, Item, TxOp};
 use crate::services::Platform;
-use crate::services::accounts::Versioned;
+use crate::services::common::Versioned;
 use crate::services::declarations::{self, NewDeclaration};
 use crate::services::enterprise::{self, ent_pk, qualification_ops};
 use crate::services::events::Event;

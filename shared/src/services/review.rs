@@ -11,7 +11,8 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::ports::Query;
 use crate::rules::region::{RegionCode, RegionLevel};
 use crate::services::Platform;
-use crate::services::accounts::{self, Registration, Versioned};
+use crate::services::accounts::{self, Registration};
+use crate::services::common::Versioned;
 use crate::services::declarations::{
     self, Summary, check_if_match, save_transition, transition_error,
 };
@@ -326,11 +327,7 @@ pub async fn queue(
             ));
         }
     };
-    let limit = crate::http::pagination::PageParams {
-        limit: params.limit.clone(),
-        cursor: None,
-    }
-    .limit()?;
+    let limit = super::common::page_limit(params.limit.as_deref())?;
     let now = p.clock.now();
     let pk = format!("QUEUE#{kind}#{}#{scope}", declarations::level_name(level));
     let mut items = Vec::new();

@@ -110,12 +110,12 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::adapters::clock::MovableClock;
-    use crate::adapters::identity::verifier_for;
-    use crate::adapters::outbox::StoreOutbox;
     use crate::adapters::sqlite_store::SqliteStore;
+    use crate::clock::MovableClock;
     use crate::ports::{Cond, Item, SharedClock, SharedStore};
     use crate::services::accounts::account_pk;
+    use crate::services::identity::verifier_for;
+    use crate::services::outbox::StoreOutbox;
     use crate::services::{Policy, VerificationMode};
 
     fn account(generation: u32) -> Account {

@@ -10,11 +10,11 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::adapters::outbox::{OUTBOX_PK, OutboxEntry};
 use crate::error::{AppError, AppResult};
 use crate::ports::{Cond, Item, OutgoingMessage, Query};
 use crate::services::Platform;
 use crate::services::events::{EVENT_PREFIX, Event, feed_partitions};
+use crate::services::outbox::{OUTBOX_PK, OutboxEntry};
 use crate::services::{messages, reminders};
 
 /// Handle one event: its messages, and what the reminders keep from it.

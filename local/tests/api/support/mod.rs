@@ -16,10 +16,10 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::Digest;
 
-use shared::adapters::clock::MovableClock;
 use shared::adapters::dynamo_store::{DynamoStore, create_table_from_template};
 use shared::adapters::s3_blobs::S3Blobs;
 use shared::adapters::{aws, moto};
+use shared::clock::MovableClock;
 use shared::ports::{SharedBlobs, SharedStore};
 use shared::services::{Policy, VerificationMode};
 use sme_local::{LocalConfig, Overrides};

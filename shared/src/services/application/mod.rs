@@ -183,7 +183,7 @@ mod tests {
     use time::macros::datetime;
 
     fn keys() -> DocumentKeys {
-        let pair = crate::http::auth::generate_key_pair();
+        let pair = crate::keys::generate_key_pair();
         DocumentKeys::from_pem(&pair.private_pem, "http://127.0.0.1:9").unwrap()
     }
 

@@ -93,7 +93,7 @@ mod tests {
 
     #[test]
     fn the_signature_is_deterministic_and_verifies_with_the_public_key_only() {
-        let pair = crate::http::auth::generate_key_pair();
+        let pair = crate::keys::generate_key_pair();
         let keys = DocumentKeys::from_pem(&pair.private_pem, "http://127.0.0.1:1/").unwrap();
         let sig = keys.sign("01ABC", "ab".repeat(32).as_str());
         assert_eq!(sig, keys.sign("01ABC", "ab".repeat(32).as_str()));

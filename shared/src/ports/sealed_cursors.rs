@@ -105,8 +105,8 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::adapters::clock::MovableClock;
     use crate::adapters::sqlite_store::SqliteStore;
+    use crate::clock::MovableClock;
 
     async fn store_with_two_partitions() -> SealedCursors {
         let clock = Arc::new(MovableClock::frozen_at(

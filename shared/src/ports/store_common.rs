@@ -13,14 +13,14 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use crate::ports::{Cond, Index, Item, MAX_TX_OPS, Query, SkRange, StoreError, TxOp};
 
 /// DynamoDB's limits on key attributes (bytes of UTF-8), honoured by every store.
-pub(crate) const MAX_PARTITION_KEY_BYTES: usize = 2048;
-pub(crate) const MAX_SORT_KEY_BYTES: usize = 1024;
+pub const MAX_PARTITION_KEY_BYTES: usize = 2048;
+pub const MAX_SORT_KEY_BYTES: usize = 1024;
 
 /// The largest page a query may ask for.
-pub(crate) const MAX_QUERY_LIMIT: u32 = 1000;
+pub const MAX_QUERY_LIMIT: u32 = 1000;
 
 /// Whether `cond` holds for an item whose live version is `current` (`None`: absent or expired).
-pub(crate) fn cond_holds(cond: Cond, current: Option<u64>) -> bool {
+pub fn cond_holds(cond: Cond, current: Option<u64>) -> bool {
     match cond {
         Cond::Always => true,
         Cond::Absent => current.is_none(),
@@ -42,13 +42,13 @@ fn check_key_part(what: &str, value: &str, max: usize) -> Result<(), StoreError>
 }
 
 /// Keys must be non-empty and within DynamoDB's size limits.
-pub(crate) fn check_key(pk: &str, sk: &str) -> Result<(), StoreError> {
+pub fn check_key(pk: &str, sk: &str) -> Result<(), StoreError> {
     check_key_part("pk", pk, MAX_PARTITION_KEY_BYTES)?;
     check_key_part("sk", sk, MAX_SORT_KEY_BYTES)
 }
 
 /// An item's base key and (when present) secondary-index key must be valid keys.
-pub(crate) fn check_item(item: &Item) -> Result<(), StoreError> {
+pub fn check_item(item: &Item) -> Result<(), StoreError> {
     check_key(&item.pk, &item.sk)?;
     if let Some((gpk, gsk)) = &item.gsi1 {
         check_key_part("gsi1pk", gpk, MAX_PARTITION_KEY_BYTES)?;
@@ -58,7 +58,7 @@ pub(crate) fn check_item(item: &Item) -> Result<(), StoreError> {
 }
 
 /// A transaction holds 1..=MAX_TX_OPS actions on distinct, valid keys.
-pub(crate) fn check_transaction(ops: &[TxOp]) -> Result<(), StoreError> {
+pub fn check_transaction(ops: &[TxOp]) -> Result<(), StoreError> {
     if ops.is_empty() {
         return Err(StoreError::Invalid(
             "a transaction needs at least one action".into(),
@@ -88,7 +88,7 @@ pub(crate) fn check_transaction(ops: &[TxOp]) -> Result<(), StoreError> {
 }
 
 /// The sort-key condition of a valid query: `BeginsWith("")` means `All`; `Between` needs `from <= to`.
-pub(crate) fn normalised_range(sk: &SkRange) -> Result<SkRange, StoreError> {
+pub fn normalised_range(sk: &SkRange) -> Result<SkRange, StoreError> {
     match sk {
         SkRange::BeginsWith(prefix) if prefix.is_empty() => Ok(SkRange::All),
         SkRange::Between(from, to) if from > to => Err(StoreError::Invalid(format!(
@@ -99,7 +99,7 @@ pub(crate) fn normalised_range(sk: &SkRange) -> Result<SkRange, StoreError> {
 }
 
 /// Validate a query's limit and partition key, and decode its cursor.
-pub(crate) fn check_query(query: &Query) -> Result<Option<Cursor>, StoreError> {
+pub fn check_query(query: &Query) -> Result<Option<Cursor>, StoreError> {
     if query.limit == 0 || query.limit > MAX_QUERY_LIMIT {
         return Err(StoreError::Invalid(format!(
             "query limit must be 1..={MAX_QUERY_LIMIT}, not {}",
@@ -118,7 +118,7 @@ pub(crate) fn check_query(query: &Query) -> Result<Option<Cursor>, StoreError> {
 
 /// The key of the last item a page evaluated: where the next page starts (exclusive).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Cursor {
+pub struct Cursor {
     pub pk: String,
     pub sk: String,
     /// `(gsi1pk, gsi1sk)` for queries on the secondary index.

@@ -2,6 +2,9 @@
 //!
 //! Every port is object-safe (`Arc<dyn Port>`), so one binary can pick its adapters from configuration.
 
+pub mod sealed_cursors;
+pub mod store_common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
