@@ -11,64 +11,73 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use shared::adapters::local_blobs::LocalBlobs;
-use shared::adapters::sqlite_store::SqliteStore;
 use shared::clock::MovableClock;
-use shared::error::{AppError, AppResult, ErrorCode};
-use shared::http::app::{self, Handlers};
-use shared::http::auth::{TokenKeys, generate_key_pair};
-use shared::http::error::JsonBody;
-use shared::http::routes::Function;
-use shared::http::state::AppState;
+use shared::error::{AppError, ErrorCode};
 use shared::ports::{Clock, SharedStore};
 use shared::services::application::signing::DocumentKeys;
 use shared::services::identity::verifier_for;
 use shared::services::outbox::StoreOutbox;
-use shared::services::{Platform, VerificationMode, accounts, reminders, stream};
+use shared::services::{Platform, accounts, reminders, stream};
+use sme_embedded::local_blobs::LocalBlobs;
+use sme_embedded::sqlite_store::SqliteStore;
+use sme_http::app::{self, Handlers};
+use sme_http::auth::{TokenKeys, generate_key_pair};
+use sme_http::error::ApiResult;
+use sme_http::error::JsonBody;
+use sme_http::routes::Function;
+use sme_http::settings::Settings;
+use sme_http::state::AppState;
 
 pub mod serve;
 pub use serve::ServeLimits;
 
 /// `GET /healthz`: 200 while the background dispatcher completes its passes, 503 `UNAVAILABLE` when it has not
 /// completed one for longer than its limit ([`DISPATCH_STALE_AFTER`]).
-async fn healthz(State(d): State<Arc<DispatchInner>>) -> Result<Json<Value>, AppError> {
+async fn healthz(State(d): State<Arc<DispatchInner>>) -> ApiResult<Json<Value>> {
     match d.stale_for() {
         None => Ok(Json(json!({"status": "ok"}))),
         Some(since) => Err(AppError::new(
             ErrorCode::Unavailable,
             format!("消息分发已 {} 秒未完成一轮，请查看日志", since.as_secs()),
-        )),
+        )
+        .into()),
     }
 }
 pub mod web;
 
-/// Configuration of the local runner: environment first, then flags.
+/// Configuration of the local runner: the platform's [`Settings`] and the runner's own (address, data folder,
+/// development mode, bootstrap operator, web folder, connection limits), from the environment first, then flags.
 #[derive(Clone, Debug)]
 pub struct LocalConfig {
     pub listen: String,
     pub data_dir: PathBuf,
     pub dev: bool,
     pub bootstrap_operator: Option<String>,
-    pub verification_mode: VerificationMode,
     /// The built web front end served at `/` (`web/dist`; a notice page when it is missing).
     pub web_dir: PathBuf,
-}
-
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+    /// What every function reads (verification mode, policy); the local runner keeps its keys in `data_dir`.
+    pub settings: Settings,
+    /// Timeouts and the connection limit of the HTTP server.
+    pub limits: ServeLimits,
 }
 
 impl LocalConfig {
-    /// From `SME_LISTEN`, `SME_DATA_DIR`, `SME_DEV`, `SME_BOOTSTRAP_OPERATOR`, `SME_VERIFICATION_MODE`,
-    /// `SME_WEB_DIR`, then the flags `--listen ADDR`, `--data-dir DIR`, `--dev`, `--web-dir DIR`.
-    pub fn from_env_and_args(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
+    /// From `SME_LISTEN`, `SME_DATA_DIR`, `SME_DEV`, `SME_BOOTSTRAP_OPERATOR`, `SME_WEB_DIR`, the platform
+    /// settings ([`Settings::from_lookup`]) and the server limits ([`ServeLimits::from_lookup`]) in `lookup` (the
+    /// environment, read by `main`), then the flags `--listen ADDR`, `--data-dir DIR`, `--dev`, `--web-dir DIR`.
+    pub fn from_lookup_and_args(
+        lookup: impl Fn(&str) -> Option<String>,
+        args: impl IntoIterator<Item = String>,
+    ) -> Result<Self, String> {
+        let env = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let mut config = LocalConfig {
             listen: env("SME_LISTEN").unwrap_or_else(|| "127.0.0.1:3000".into()),
             data_dir: PathBuf::from(env("SME_DATA_DIR").unwrap_or_else(|| "./data".into())),
             dev: matches!(env("SME_DEV").as_deref(), Some("1" | "true" | "yes")),
             bootstrap_operator: env("SME_BOOTSTRAP_OPERATOR"),
-            verification_mode: shared::config::verification_mode().map_err(|e| e.to_string())?,
             web_dir: PathBuf::from(env("SME_WEB_DIR").unwrap_or_else(|| "web/dist".into())),
+            settings: Settings::from_lookup(&lookup).map_err(|e| e.to_string())?,
+            limits: ServeLimits::from_lookup(&lookup)?,
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -363,7 +372,7 @@ async fn get_clock(State(d): State<DevState>) -> Json<Value> {
 async fn set_clock(
     State(d): State<DevState>,
     JsonBody(b): JsonBody<ClockBody>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     // Inside the range every date computation supports (1970–9000, China time): a 422, never a panic later.
     let at = shared::domain::calendar::parse_instant("now", &b.now)?;
     d.clock.set(at);
@@ -380,7 +389,7 @@ struct OutboxParams {
 async fn dev_outbox(
     State(d): State<DevState>,
     Query(q): Query<OutboxParams>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     let items = d
         .outbox
         .recent(q.limit.unwrap_or(100).clamp(1, 1000))
@@ -462,11 +471,10 @@ pub async fn build_with(
         }),
         clock: shared_clock,
         notifier: outbox.clone(),
-        verifier: verifier_for(config.verification_mode),
-        policy: match overrides.policy {
-            Some(policy) => policy,
-            None => shared::config::policy().map_err(|e| e.to_string())?,
-        },
+        verifier: verifier_for(config.settings.verification_mode),
+        policy: overrides
+            .policy
+            .unwrap_or_else(|| config.settings.policy.clone()),
     };
     let state = AppState::new(platform, load_keys(&config.data_dir)?)
         .with_documents(load_document_key(&config.data_dir, public_base_url)?);
@@ -519,7 +527,7 @@ pub async fn build_with(
 
 /// Start serving; prints `sme-local listening on http://ADDR` on standard output once ready.
 pub async fn run(config: LocalConfig) -> Result<(), String> {
-    let limits = ServeLimits::from_env()?;
+    let limits = config.limits.clone();
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;

@@ -5,7 +5,7 @@
 async fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("keygen") {
-        let pair = shared::http::auth::generate_key_pair();
+        let pair = sme_http::auth::generate_key_pair();
         print!("{}{}", pair.private_pem, pair.public_pem);
         return std::process::ExitCode::SUCCESS;
     }
@@ -23,10 +23,11 @@ async fn main() -> std::process::ExitCode {
             .with_writer(std::io::stderr)
             .init();
     }
-    let result = match sme_local::LocalConfig::from_env_and_args(args) {
-        Ok(config) => sme_local::run(config).await,
-        Err(e) => Err(e),
-    };
+    let result =
+        match sme_local::LocalConfig::from_lookup_and_args(|name| std::env::var(name).ok(), args) {
+            Ok(config) => sme_local::run(config).await,
+            Err(e) => Err(e),
+        };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

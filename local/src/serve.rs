@@ -62,12 +62,8 @@ impl Default for ServeLimits {
 
 impl ServeLimits {
     /// From `SME_HEADER_TIMEOUT_SECS`, `SME_BODY_TIMEOUT_SECS`, `SME_IDLE_TIMEOUT_SECS`, `SME_MAX_CONNECTIONS` and
-    /// `SME_SHUTDOWN_GRACE_SECS` (the defaults when unset); each must be a whole number of at least 1.
-    pub fn from_env() -> Result<Self, String> {
-        Self::from_lookup(|name| std::env::var(name).ok())
-    }
-
-    /// [`ServeLimits::from_env`] over any source of settings.
+    /// `SME_SHUTDOWN_GRACE_SECS` in named settings (the environment, read by `main`); the defaults when unset; each
+    /// must be a whole number of at least 1.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
         let number = |name: &str, default: u64| -> Result<u64, String> {
             match lookup(name).filter(|v| !v.trim().is_empty()) {

@@ -101,7 +101,7 @@ impl WebFiles {
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-        shared::http::app::insert_transport_headers(headers);
+        sme_http::app::insert_transport_headers(headers);
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(WEB_CSP),

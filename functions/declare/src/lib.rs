@@ -14,22 +14,23 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use shared::domain::declaration::Kind;
-use shared::error::{AppError, AppResult};
-use shared::http::app::Handlers;
-use shared::http::auth::Caller;
-use shared::http::common::health;
-use shared::http::dto::{SaveDeclarationBody, TierBody};
-use shared::http::error::JsonBody;
-use shared::http::extract::{IfMatch, QueryParams, etag};
-use shared::http::pagination::{PageParams, Paged};
-use shared::http::routes::{Function, RouteId};
-use shared::http::state::AppState;
-use shared::http::views::declaration_view;
+use shared::error::AppError;
 use shared::rules::{industry, region};
 use shared::services::common::Versioned;
 use shared::services::declarations::{self, NewDeclaration};
 use shared::services::enterprise;
 use shared::services::{application, change_reports, info_updates, rereviews};
+use sme_http::app::Handlers;
+use sme_http::auth::Caller;
+use sme_http::common::health;
+use sme_http::dto::{SaveDeclarationBody, TierBody};
+use sme_http::error::ApiResult;
+use sme_http::error::JsonBody;
+use sme_http::extract::{IfMatch, QueryParams, etag};
+use sme_http::pagination::{PageParams, Paged};
+use sme_http::routes::{Function, RouteId};
+use sme_http::state::AppState;
+use sme_http::views::declaration_view;
 
 pub const FUNCTION: Function = Function::Declare;
 
@@ -73,7 +74,7 @@ struct ParentParams {
     parent: Option<String>,
 }
 
-async fn catalog_regions(QueryParams(q): QueryParams<ParentParams>) -> AppResult<Json<Value>> {
+async fn catalog_regions(QueryParams(q): QueryParams<ParentParams>) -> ApiResult<Json<Value>> {
     let parent = match q.parent.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(raw) => Some(
@@ -84,7 +85,7 @@ async fn catalog_regions(QueryParams(q): QueryParams<ParentParams>) -> AppResult
     Ok(Json(json!({ "items": region::children(parent.as_ref()) })))
 }
 
-async fn catalog_industries(QueryParams(q): QueryParams<ParentParams>) -> AppResult<Json<Value>> {
+async fn catalog_industries(QueryParams(q): QueryParams<ParentParams>) -> ApiResult<Json<Value>> {
     let parent = q.parent.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if let Some(code) = parent
         && industry::lookup(code).is_none()
@@ -93,7 +94,8 @@ async fn catalog_industries(QueryParams(q): QueryParams<ParentParams>) -> AppRes
             "parent",
             "INVALID_INDUSTRY",
             format!("行业代码 {code} 不存在"),
-        ));
+        )
+        .into());
     }
     Ok(Json(json!({ "items": industry::children(parent) })))
 }
@@ -108,7 +110,7 @@ fn versioned_json(value: Value, version: u64) -> Response {
     ([etag(version)], Json(body)).into_response()
 }
 
-async fn get_enterprise(State(s): State<AppState>, Caller(c): Caller) -> AppResult<Response> {
+async fn get_enterprise(State(s): State<AppState>, Caller(c): Caller) -> ApiResult<Response> {
     let (view, version) = enterprise::view(&s, &c).await?;
     Ok(versioned_json(view, version))
 }
@@ -118,12 +120,12 @@ async fn put_enterprise(
     Caller(c): Caller,
     IfMatch(if_match): IfMatch,
     JsonBody(body): JsonBody<Value>,
-) -> AppResult<Response> {
+) -> ApiResult<Response> {
     let (view, version) = enterprise::save(&s, &c, if_match, body).await?;
     Ok(versioned_json(view, version))
 }
 
-async fn get_advice(State(s): State<AppState>, Caller(c): Caller) -> AppResult<Json<Value>> {
+async fn get_advice(State(s): State<AppState>, Caller(c): Caller) -> ApiResult<Json<Value>> {
     Ok(Json(enterprise::advice(&s, &c).await?))
 }
 
@@ -136,15 +138,15 @@ async fn create_assessment(
     State(s): State<AppState>,
     Caller(c): Caller,
     JsonBody(body): JsonBody<Value>,
-) -> AppResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<Value>)> {
     let result = enterprise::submit_digital_assessment(&s, &c, body).await?;
     Ok((StatusCode::CREATED, Json(result)))
 }
 
-async fn latest_assessment(State(s): State<AppState>, Caller(c): Caller) -> AppResult<Json<Value>> {
+async fn latest_assessment(State(s): State<AppState>, Caller(c): Caller) -> ApiResult<Json<Value>> {
     match enterprise::latest_digital_assessment_of(&s, &c).await? {
         Some(v) => Ok(Json(v)),
-        None => Err(AppError::not_found("尚未进行数字化水平自评测")),
+        None => Err(AppError::not_found("尚未进行数字化水平自评测").into()),
     }
 }
 
@@ -154,7 +156,7 @@ async fn list_declarations(
     State(s): State<AppState>,
     Caller(c): Caller,
     QueryParams(q): QueryParams<PageParams>,
-) -> AppResult<Json<Paged<Value>>> {
+) -> ApiResult<Json<Paged<Value>>> {
     let (items, next_cursor) = declarations::list(&s, &c, q.limit()?, q.cursor()).await?;
     Ok(Json(Paged {
         items: items.iter().map(declaration_view).collect(),
@@ -166,7 +168,7 @@ async fn create_declaration(
     State(s): State<AppState>,
     Caller(c): Caller,
     JsonBody(body): JsonBody<NewDeclaration>,
-) -> AppResult<Response> {
+) -> ApiResult<Response> {
     let d = declarations::create(&s, &c, &body).await?;
     let mut view = declaration_view(&d);
     view["form_spec"] = enterprise::form_spec_json(&d.value);
@@ -185,7 +187,7 @@ async fn get_declaration(
     State(s): State<AppState>,
     Caller(c): Caller,
     Path(id): Path<String>,
-) -> AppResult<Response> {
+) -> ApiResult<Response> {
     let d = declarations::load_visible(&s, &c, &id).await?;
     let mut view = declaration_view(&d);
     view["form_spec"] = enterprise::form_spec_json(&d.value);
@@ -199,7 +201,7 @@ async fn save_declaration(
     Path(id): Path<String>,
     IfMatch(if_match): IfMatch,
     JsonBody(body): JsonBody<SaveDeclarationBody>,
-) -> AppResult<Response> {
+) -> ApiResult<Response> {
     let saved = declarations::save(&s, &c, &id, if_match, body.form).await?;
     let mut view = declaration_view(&saved.declaration);
     view["form_problems"] = json!(saved.problems);
@@ -211,7 +213,7 @@ async fn submit_declaration(
     Caller(c): Caller,
     Path(id): Path<String>,
     IfMatch(if_match): IfMatch,
-) -> AppResult<Response> {
+) -> ApiResult<Response> {
     let d = declarations::submit(&s, &c, &id, if_match).await?;
     Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
 }
@@ -229,7 +231,7 @@ async fn get_application(
     Path(id): Path<String>,
     QueryParams(q): QueryParams<FormatParams>,
     headers: HeaderMap,
-) -> AppResult<Response> {
+) -> ApiResult<Response> {
     let format = application::Format::negotiate(
         q.format.as_deref(),
         headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()),
@@ -284,7 +286,7 @@ async fn verify_application(
     State(s): State<AppState>,
     id: Result<Path<String>, PathRejection>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
-) -> AppResult<Response> {
+) -> ApiResult<Response> {
     let keys = s.document_keys()?;
     let id = id.map(|Path(id)| id).unwrap_or_default();
     let digest = query.ok().and_then(|Query(mut q)| q.remove("digest"));
@@ -292,7 +294,7 @@ async fn verify_application(
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(answer)).into_response())
 }
 
-async fn verify_key(State(s): State<AppState>) -> AppResult<Json<Value>> {
+async fn verify_key(State(s): State<AppState>) -> ApiResult<Json<Value>> {
     Ok(Json(application::verify_key(s.document_keys()?)))
 }
 
@@ -301,7 +303,7 @@ async fn get_history(
     Caller(c): Caller,
     Path(id): Path<String>,
     QueryParams(q): QueryParams<PageParams>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     let (items, next_cursor) = declarations::history(&s, &c, &id, q.limit()?, q.cursor()).await?;
     Ok(Json(json!({"items": items, "next_cursor": next_cursor})))
 }
@@ -315,7 +317,7 @@ fn update_view(u: &Versioned<info_updates::InfoUpdate>) -> Value {
     v
 }
 
-async fn create_info_update(State(s): State<AppState>, Caller(c): Caller) -> AppResult<Response> {
+async fn create_info_update(State(s): State<AppState>, Caller(c): Caller) -> ApiResult<Response> {
     let u = info_updates::create(&s, &c).await?;
     Ok((
         StatusCode::CREATED,
@@ -329,7 +331,7 @@ async fn list_info_updates(
     State(s): State<AppState>,
     Caller(c): Caller,
     QueryParams(q): QueryParams<PageParams>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     let (items, next_cursor) = info_updates::list(&s, &c, q.limit()?, q.cursor()).await?;
     let items: Vec<Value> = items.iter().map(update_view).collect();
     Ok(Json(json!({"items": items, "next_cursor": next_cursor})))
@@ -341,7 +343,7 @@ async fn save_info_update(
     Path(id): Path<String>,
     IfMatch(if_match): IfMatch,
     JsonBody(body): JsonBody<Value>,
-) -> AppResult<Response> {
+) -> ApiResult<Response> {
     let u = info_updates::save_draft(&s, &c, &id, if_match, body).await?;
     Ok(([etag(u.version)], Json(update_view(&u))).into_response())
 }
@@ -351,7 +353,7 @@ async fn submit_info_update(
     Caller(c): Caller,
     Path(id): Path<String>,
     IfMatch(if_match): IfMatch,
-) -> AppResult<Response> {
+) -> ApiResult<Response> {
     let u = info_updates::submit(&s, &c, &id, if_match).await?;
     Ok(([etag(u.version)], Json(update_view(&u))).into_response())
 }
@@ -362,7 +364,7 @@ async fn create_re_review(
     State(s): State<AppState>,
     Caller(c): Caller,
     JsonBody(body): JsonBody<TierBody>,
-) -> AppResult<Response> {
+) -> ApiResult<Response> {
     let d = rereviews::create(&s, &c, &body.tier).await?;
     let mut view = declaration_view(&d);
     view["form_spec"] = enterprise::form_spec_json(&d.value);
@@ -373,7 +375,7 @@ async fn list_re_reviews(
     State(s): State<AppState>,
     Caller(c): Caller,
     QueryParams(q): QueryParams<PageParams>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     let (items, next_cursor) = declarations::list(&s, &c, q.limit()?, q.cursor()).await?;
     let items: Vec<Value> = items
         .iter()
@@ -389,7 +391,7 @@ async fn save_re_review(
     Path(id): Path<String>,
     IfMatch(if_match): IfMatch,
     JsonBody(body): JsonBody<SaveDeclarationBody>,
-) -> AppResult<Response> {
+) -> ApiResult<Response> {
     rereviews::load_own(&s, &c, &id).await?;
     let saved = declarations::save(&s, &c, &id, if_match, body.form).await?;
     let mut view = declaration_view(&saved.declaration);
@@ -402,7 +404,7 @@ async fn submit_re_review(
     Caller(c): Caller,
     Path(id): Path<String>,
     IfMatch(if_match): IfMatch,
-) -> AppResult<Response> {
+) -> ApiResult<Response> {
     let d = rereviews::submit(&s, &c, &id, if_match).await?;
     Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
 }
@@ -413,7 +415,7 @@ async fn create_change_report(
     State(s): State<AppState>,
     Caller(c): Caller,
     JsonBody(body): JsonBody<change_reports::NewChangeReport>,
-) -> AppResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<Value>)> {
     let r = change_reports::create(&s, &c, &body).await?;
     Ok((StatusCode::CREATED, Json(change_reports::view(&r))))
 }
@@ -422,7 +424,7 @@ async fn list_change_reports(
     State(s): State<AppState>,
     Caller(c): Caller,
     QueryParams(q): QueryParams<PageParams>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     let (items, next_cursor) = change_reports::list(&s, &c, q.limit()?, q.cursor()).await?;
     let items: Vec<Value> = items.iter().map(change_reports::view).collect();
     Ok(Json(json!({"items": items, "next_cursor": next_cursor})))

@@ -1,14 +1,16 @@
-//! Lambda entry point: build the adapters once, then serve requests through the shared router.
-
-use shared::http::{app, lambda};
+//! Lambda entry point: read the settings, build the adapters this function uses once, then serve its routes.
 
 #[tokio::main]
-async fn main() -> Result<(), lambda::Error> {
-    lambda::init_tracing();
-    let state = shared::config::lambda_state(declare::FUNCTION).await?;
-    lambda::serve(app::finish(
-        app::function_router(declare::FUNCTION, declare::handlers()),
-        state,
-    ))
-    .await
+async fn main() -> Result<(), sme_lambda::Error> {
+    let start = sme_lambda::start().await?;
+    let (blobs, tokens, documents) = (
+        start.blobs()?,
+        start.verifying_keys()?,
+        start.document_keys()?,
+    );
+    let outbox = start.outbox();
+    let state = start
+        .state(Some(blobs), outbox, tokens)
+        .with_documents(documents);
+    sme_lambda::serve(declare::FUNCTION, declare::handlers(), state).await
 }

@@ -11,17 +11,17 @@ use lambda_http::tower::{Service, ServiceBuilder};
 use lambda_http::{Adapter, RequestExt};
 use serde_json::{Value, json};
 
-use shared::error::AppResult;
-use shared::http::app::{self, ClientAddr, Handlers};
-use shared::http::auth::Caller;
-use shared::http::common::health;
-use shared::http::extract::QueryParams;
-use shared::http::pagination::PageParams;
-use shared::http::routes::{Function, RouteId};
-use shared::http::state::AppState;
 use shared::services::messages::{self, MessagePage, MessageView};
 use shared::services::reminders;
 use shared::services::stream::{self, Invocation};
+use sme_http::app::{self, ClientAddr, Handlers};
+use sme_http::auth::Caller;
+use sme_http::common::health;
+use sme_http::error::ApiResult;
+use sme_http::extract::QueryParams;
+use sme_http::pagination::PageParams;
+use sme_http::routes::{Function, RouteId};
+use sme_http::state::AppState;
 
 pub const FUNCTION: Function = Function::Notify;
 
@@ -38,7 +38,7 @@ async fn list_messages(
     State(s): State<AppState>,
     Caller(caller): Caller,
     QueryParams(q): QueryParams<PageParams>,
-) -> AppResult<Json<MessagePage>> {
+) -> ApiResult<Json<MessagePage>> {
     Ok(Json(
         messages::list(&s, &caller, q.limit()?, q.cursor()).await?,
     ))
@@ -49,7 +49,7 @@ async fn read_message(
     State(s): State<AppState>,
     Caller(caller): Caller,
     Path(id): Path<String>,
-) -> AppResult<Json<MessageView>> {
+) -> ApiResult<Json<MessageView>> {
     Ok(Json(messages::mark_read(&s, &caller, &id).await?))
 }
 

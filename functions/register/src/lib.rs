@@ -10,20 +10,17 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use shared::domain::account::{Account, RealNameSubject, Verification};
-use shared::error::AppResult;
-use shared::http::app::{ClientAddr, Handlers};
-use shared::http::auth::{Caller, CallerSession};
-use shared::http::common::health;
-use shared::http::dto::{
-    CodeBody, CreateAccountBody, ResetConfirmBody, ResetRequestBody, SessionBody,
-};
-use shared::http::error::JsonBody;
-use shared::http::extract::QueryParams;
-use shared::http::routes::{Function, RouteId};
-use shared::http::state::AppState;
-use shared::services::accounts::{
-    self, PhoneChange, PhoneChangeRequest, RealNameRequest, Registration,
-};
+use shared::services::accounts::{self, PhoneChangeRequest, RealNameRequest, Registration};
+use sme_http::app::{ClientAddr, Handlers};
+use sme_http::auth::{Caller, CallerSession};
+use sme_http::common::health;
+use sme_http::dto::{CodeBody, CreateAccountBody, ResetConfirmBody, ResetRequestBody, SessionBody};
+use sme_http::error::ApiResult;
+use sme_http::error::JsonBody;
+use sme_http::extract::QueryParams;
+use sme_http::routes::{Function, RouteId};
+use sme_http::state::AppState;
+use sme_http::views::phone_change_view;
 
 pub const FUNCTION: Function = Function::Register;
 
@@ -48,7 +45,7 @@ pub fn handlers() -> Handlers {
 }
 
 async fn openapi() -> Json<Value> {
-    Json(shared::http::openapi::document())
+    Json(sme_http::openapi::document())
 }
 
 pub use shared::services::accounts::mask_phone;
@@ -116,7 +113,7 @@ pub fn rfc3339(t: time::OffsetDateTime) -> String {
 async fn create_account(
     State(s): State<AppState>,
     JsonBody(b): JsonBody<CreateAccountBody>,
-) -> AppResult<impl IntoResponse> {
+) -> ApiResult<impl IntoResponse> {
     let reg = Registration::parse(&b.login_name, &b.password, &b.phone, b.email.as_deref())?;
     let account = accounts::register(&s, reg, None, None, None).await?;
     Ok((
@@ -125,7 +122,7 @@ async fn create_account(
     ))
 }
 
-async fn get_me(State(s): State<AppState>, Caller(caller): Caller) -> AppResult<Json<Value>> {
+async fn get_me(State(s): State<AppState>, Caller(caller): Caller) -> ApiResult<Json<Value>> {
     Ok(Json(account_view(&accounts::me(&s, &caller).await?)))
 }
 
@@ -133,7 +130,7 @@ async fn real_name(
     State(s): State<AppState>,
     Caller(caller): Caller,
     JsonBody(b): JsonBody<RealNameRequest>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     let account = accounts::request_real_name(&s, &caller, &b).await?;
     let status = account.verification.status();
     let mut body = json!({"status": status, "account": account_view(&account)});
@@ -154,7 +151,7 @@ async fn create_session(
     State(s): State<AppState>,
     axum::Extension(addr): axum::Extension<ClientAddr>,
     JsonBody(b): JsonBody<SessionBody>,
-) -> AppResult<impl IntoResponse> {
+) -> ApiResult<impl IntoResponse> {
     let account = accounts::login(&s, &b.login, &b.password, &addr.0).await?;
     let (token, expires_at) = s.tokens.issue(
         &account.principal(),
@@ -172,7 +169,7 @@ async fn create_session(
 async fn logout(
     State(s): State<AppState>,
     CallerSession(claims): CallerSession,
-) -> AppResult<StatusCode> {
+) -> ApiResult<StatusCode> {
     accounts::logout(&s, &claims.sub, &claims.jti, claims.exp).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -181,7 +178,7 @@ async fn request_password_reset(
     State(s): State<AppState>,
     axum::Extension(addr): axum::Extension<ClientAddr>,
     JsonBody(b): JsonBody<ResetRequestBody>,
-) -> AppResult<impl IntoResponse> {
+) -> ApiResult<impl IntoResponse> {
     accounts::request_password_reset(&s, &b.login, &addr.0).await?;
     Ok((
         StatusCode::ACCEPTED,
@@ -193,29 +190,16 @@ async fn confirm_password_reset(
     State(s): State<AppState>,
     axum::Extension(addr): axum::Extension<ClientAddr>,
     JsonBody(b): JsonBody<ResetConfirmBody>,
-) -> AppResult<StatusCode> {
+) -> ApiResult<StatusCode> {
     accounts::confirm_password_reset(&s, &b.login, &b.code, &b.new_password, &addr.0).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// How a phone change is shown to its requester and to operators.
-pub fn phone_change_view(c: &PhoneChange) -> Value {
-    json!({
-        "id": c.id,
-        "method": c.method,
-        "status": c.status,
-        "new_phone": mask_phone(&c.new_phone),
-        "requested_at": rfc3339(c.requested_at),
-        "decided_at": c.decided_at.map(rfc3339),
-        "comment": c.comment,
-    })
 }
 
 async fn request_phone_change(
     State(s): State<AppState>,
     axum::Extension(addr): axum::Extension<ClientAddr>,
     JsonBody(b): JsonBody<PhoneChangeRequest>,
-) -> AppResult<impl IntoResponse> {
+) -> ApiResult<impl IntoResponse> {
     let (change, query_code) = accounts::request_phone_change(&s, &b, &addr.0).await?;
     let mut body = phone_change_view(&change);
     body["query_code"] = json!(query_code);
@@ -237,7 +221,7 @@ async fn get_phone_change(
     State(s): State<AppState>,
     Path(id): Path<String>,
     QueryParams(q): QueryParams<QueryCode>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     let change = accounts::get_phone_change(&s, &id, q.code.as_deref().unwrap_or("")).await?;
     Ok(Json(phone_change_view(&change)))
 }
@@ -247,7 +231,7 @@ async fn confirm_phone_change(
     Path(id): Path<String>,
     axum::Extension(addr): axum::Extension<ClientAddr>,
     JsonBody(b): JsonBody<CodeBody>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     let change = accounts::confirm_phone_change(&s, &id, &b.code, &addr.0).await?;
     Ok(Json(phone_change_view(&change)))
 }

@@ -1,14 +1,10 @@
-//! Lambda entry point: build the adapters once, then serve requests through the shared router.
-
-use shared::http::{app, lambda};
+//! Lambda entry point: read the settings, build the adapters this function uses once, then serve its routes.
 
 #[tokio::main]
-async fn main() -> Result<(), lambda::Error> {
-    lambda::init_tracing();
-    let state = shared::config::lambda_state(register::FUNCTION).await?;
-    lambda::serve(app::finish(
-        app::function_router(register::FUNCTION, register::handlers()),
-        state,
-    ))
-    .await
+async fn main() -> Result<(), sme_lambda::Error> {
+    let start = sme_lambda::start().await?;
+    let tokens = start.signing_keys()?;
+    let outbox = start.outbox();
+    let state = start.state(None, outbox, tokens);
+    sme_lambda::serve(register::FUNCTION, register::handlers(), state).await
 }

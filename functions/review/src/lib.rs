@@ -11,22 +11,23 @@ use axum::response::{IntoResponse, Response};
 use shared::domain::declaration::Kind;
 use shared::domain::tier::Tier;
 use shared::error::AppError;
-use shared::error::AppResult;
-use shared::http::app::Handlers;
-use shared::http::auth::Caller;
-use shared::http::common::health;
-use shared::http::dto::DecisionBody;
-use shared::http::error::JsonBody;
-use shared::http::extract::{IfMatch, QueryParams, etag};
-use shared::http::pagination::PageParams;
-use shared::http::routes::{Function, RouteId};
-use shared::http::state::AppState;
-use shared::http::views::declaration_view;
 use shared::services::accounts::{self, RealNameReview};
 use shared::services::windows::{self, NewWindow, Window};
 use shared::services::{change_reports, info_updates, publicity, rereviews, review, statistics};
+use sme_http::app::Handlers;
+use sme_http::auth::Caller;
+use sme_http::common::health;
+use sme_http::dto::DecisionBody;
+use sme_http::error::JsonBody;
+use sme_http::extract::{IfMatch, QueryParams, etag};
+use sme_http::pagination::PageParams;
+use sme_http::routes::{Function, RouteId};
+use sme_http::state::AppState;
+use sme_http::views::declaration_view;
 
-use register::{phone_change_view, rfc3339};
+use shared::domain::timestamp::rfc3339;
+use sme_http::error::ApiResult;
+use sme_http::views::phone_change_view;
 
 pub const FUNCTION: Function = Function::Review;
 
@@ -77,7 +78,7 @@ async fn list_phone_changes(
     State(s): State<AppState>,
     Caller(caller): Caller,
     QueryParams(q): QueryParams<PageParams>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     let page = accounts::list_phone_changes(&s, &caller, q.limit()?, q.cursor()).await?;
     Ok(Json(
         json!({"items": page.items.iter().map(operator_phone_change_view).collect::<Vec<_>>(), "next_cursor": page.next_cursor}),
@@ -89,7 +90,7 @@ async fn decide_phone_change(
     Caller(caller): Caller,
     Path(id): Path<String>,
     JsonBody(b): JsonBody<DecisionBody>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     let change = accounts::decide_phone_change(&s, &caller, &id, b.decision, b.comment).await?;
     Ok(Json(operator_phone_change_view(&change)))
 }
@@ -112,7 +113,7 @@ async fn list_real_name_reviews(
     State(s): State<AppState>,
     Caller(caller): Caller,
     QueryParams(q): QueryParams<PageParams>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     let page = accounts::list_real_name_reviews(&s, &caller, q.limit()?, q.cursor()).await?;
     Ok(Json(
         json!({"items": page.items.iter().map(review_view).collect::<Vec<_>>(), "next_cursor": page.next_cursor}),
@@ -124,7 +125,7 @@ async fn decide_real_name(
     Caller(caller): Caller,
     Path(id): Path<String>,
     JsonBody(b): JsonBody<DecisionBody>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     let review = accounts::decide_real_name(&s, &caller, &id, b.decision, b.comment).await?;
     Ok(Json(review_view(&review)))
 }
@@ -142,7 +143,7 @@ async fn list_windows(
     State(s): State<AppState>,
     Caller(c): Caller,
     QueryParams(q): QueryParams<WindowParams>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     let tier = match q.tier.as_deref() {
         None | Some("") => None,
         Some(raw) => Some(Tier::parse(raw).ok_or_else(|| {
@@ -173,7 +174,7 @@ async fn create_window(
     State(s): State<AppState>,
     Caller(c): Caller,
     JsonBody(body): JsonBody<NewWindow>,
-) -> AppResult<(StatusCode, Json<Window>)> {
+) -> ApiResult<(StatusCode, Json<Window>)> {
     Ok((
         StatusCode::CREATED,
         Json(windows::create(&s, &c, &body).await?),
@@ -184,7 +185,7 @@ async fn create_official(
     State(s): State<AppState>,
     Caller(c): Caller,
     JsonBody(body): JsonBody<review::NewOfficial>,
-) -> AppResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<Value>)> {
     let account = review::create_official(&s, &c, &body).await?;
     Ok((
         StatusCode::CREATED,
@@ -200,7 +201,7 @@ async fn start_review(
     Caller(c): Caller,
     Path(id): Path<String>,
     IfMatch(if_match): IfMatch,
-) -> AppResult<Response> {
+) -> ApiResult<Response> {
     let d = review::start(&s, &c, &id, if_match).await?;
     Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
 }
@@ -211,7 +212,7 @@ async fn decide_declaration(
     Path(id): Path<String>,
     IfMatch(if_match): IfMatch,
     JsonBody(body): JsonBody<review::DecisionRequest>,
-) -> AppResult<Response> {
+) -> ApiResult<Response> {
     let d = review::decide(&s, &c, &id, if_match, &body, Kind::Declaration).await?;
     Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
 }
@@ -220,7 +221,7 @@ async fn queue(
     State(s): State<AppState>,
     Caller(c): Caller,
     QueryParams(q): QueryParams<review::QueueParams>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     let (items, next_cursor) = review::queue(&s, &c, &q).await?;
     Ok(Json(json!({ "items": items, "next_cursor": next_cursor })))
 }
@@ -229,7 +230,7 @@ async fn publish_publicity(
     State(s): State<AppState>,
     Caller(c): Caller,
     JsonBody(body): JsonBody<publicity::NewPublicity>,
-) -> AppResult<(StatusCode, Json<publicity::PublicityList>)> {
+) -> ApiResult<(StatusCode, Json<publicity::PublicityList>)> {
     Ok((
         StatusCode::CREATED,
         Json(publicity::publish(&s, &c, &body).await?),
@@ -240,7 +241,7 @@ async fn get_publicity(
     State(s): State<AppState>,
     Caller(c): Caller,
     Path(id): Path<String>,
-) -> AppResult<Json<publicity::PublicityList>> {
+) -> ApiResult<Json<publicity::PublicityList>> {
     Ok(Json(publicity::get(&s, &c, &id).await?))
 }
 
@@ -249,7 +250,7 @@ async fn object_publicity(
     Caller(c): Caller,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<publicity::Objection>,
-) -> AppResult<Response> {
+) -> ApiResult<Response> {
     let d = publicity::object(&s, &c, &id, &body).await?;
     Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
 }
@@ -258,7 +259,7 @@ async fn close_publicity(
     State(s): State<AppState>,
     Caller(c): Caller,
     Path(id): Path<String>,
-) -> AppResult<Json<publicity::PublicityList>> {
+) -> ApiResult<Json<publicity::PublicityList>> {
     Ok(Json(publicity::close(&s, &c, &id).await?))
 }
 
@@ -266,7 +267,7 @@ async fn admin_enterprise(
     State(s): State<AppState>,
     Caller(c): Caller,
     Path(uscc): Path<String>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     Ok(Json(review::enterprise_view(&s, &c, &uscc).await?))
 }
 
@@ -274,7 +275,7 @@ async fn statistics(
     State(s): State<AppState>,
     Caller(c): Caller,
     QueryParams(q): QueryParams<statistics::StatsParams>,
-) -> AppResult<Response> {
+) -> ApiResult<Response> {
     let stats = statistics::statistics(&s, &c, &q).await?;
     match q.format.as_deref().map(str::trim) {
         None | Some("") | Some("json") => Ok(Json(stats).into_response()),
@@ -289,11 +290,9 @@ async fn statistics(
             stats.to_csv(),
         )
             .into_response()),
-        Some(_) => Err(AppError::field(
-            "format",
-            "INVALID_FORMAT",
-            "format 须为 json 或 csv",
-        )),
+        Some(_) => {
+            Err(AppError::field("format", "INVALID_FORMAT", "format 须为 json 或 csv").into())
+        }
     }
 }
 
@@ -307,7 +306,7 @@ struct RecognitionParams {
 async fn public_recognitions(
     State(s): State<AppState>,
     QueryParams(q): QueryParams<RecognitionParams>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     let tier = match q.tier.as_deref() {
         None | Some("") => None,
         Some(raw) => Some(Tier::parse(raw).ok_or_else(|| {
@@ -331,8 +330,8 @@ async fn decide_info_update(
     State(s): State<AppState>,
     Caller(c): Caller,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody<shared::http::dto::AcceptReturnBody>,
-) -> AppResult<Json<Value>> {
+    JsonBody(body): JsonBody<sme_http::dto::AcceptReturnBody>,
+) -> ApiResult<Json<Value>> {
     let u = info_updates::decide(&s, &c, &id, &body.decision, &body.comment).await?;
     let mut v = json!(u.value);
     v["version"] = json!(u.version);
@@ -345,7 +344,7 @@ async fn decide_re_review(
     Path(id): Path<String>,
     IfMatch(if_match): IfMatch,
     JsonBody(body): JsonBody<review::DecisionRequest>,
-) -> AppResult<Response> {
+) -> ApiResult<Response> {
     let d = review::decide(&s, &c, &id, if_match, &body, Kind::ReReview).await?;
     Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
 }
@@ -355,7 +354,7 @@ async fn re_review_eligibility(
     Caller(c): Caller,
     Path(uscc): Path<String>,
     JsonBody(body): JsonBody<rereviews::EligibilityRequest>,
-) -> AppResult<(StatusCode, Json<rereviews::Eligibility>)> {
+) -> ApiResult<(StatusCode, Json<rereviews::Eligibility>)> {
     Ok((
         StatusCode::CREATED,
         Json(rereviews::mark_eligible(&s, &c, &uscc, &body).await?),
@@ -366,8 +365,8 @@ async fn decide_change_report(
     State(s): State<AppState>,
     Caller(c): Caller,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody<shared::http::dto::AcceptReturnBody>,
-) -> AppResult<Json<Value>> {
+    JsonBody(body): JsonBody<sme_http::dto::AcceptReturnBody>,
+) -> ApiResult<Json<Value>> {
     let r = change_reports::decide(&s, &c, &id, &body.decision, &body.comment).await?;
     Ok(Json(change_reports::view(&r)))
 }
@@ -376,7 +375,7 @@ async fn import_recognitions(
     State(s): State<AppState>,
     Caller(c): Caller,
     JsonBody(body): JsonBody<shared::services::imports::ImportRequest>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     Ok(Json(
         shared::services::imports::import_recognitions(&s, &c, &body).await?,
     ))
@@ -387,6 +386,6 @@ async fn revoke(
     Caller(c): Caller,
     Path(uscc): Path<String>,
     JsonBody(body): JsonBody<review::RevocationRequest>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     Ok(Json(review::revoke(&s, &c, &uscc, &body).await?))
 }

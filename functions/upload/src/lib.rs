@@ -7,14 +7,14 @@ use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
 use serde_json::{Value, json};
 
-use shared::error::AppResult;
-use shared::http::app::Handlers;
-use shared::http::auth::Caller;
-use shared::http::common::health;
-use shared::http::error::JsonBody;
-use shared::http::routes::{Function, RouteId};
-use shared::http::state::AppState;
 use shared::services::evidence::{self, Evidence, OwnerKind, UploadRequest, UploadTicket};
+use sme_http::app::Handlers;
+use sme_http::auth::Caller;
+use sme_http::common::health;
+use sme_http::error::ApiResult;
+use sme_http::error::JsonBody;
+use sme_http::routes::{Function, RouteId};
+use sme_http::state::AppState;
 
 pub const FUNCTION: Function = Function::Upload;
 
@@ -37,7 +37,7 @@ async fn create(
     Caller(c): Caller,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<UploadRequest>,
-) -> AppResult<(StatusCode, Json<UploadTicket>)> {
+) -> ApiResult<(StatusCode, Json<UploadTicket>)> {
     let ticket = evidence::request_upload(&s, &c, OwnerKind::Declaration, &id, &body).await?;
     Ok((StatusCode::CREATED, Json(ticket)))
 }
@@ -46,7 +46,7 @@ async fn complete(
     State(s): State<AppState>,
     Caller(c): Caller,
     Path((id, evidence_id)): Path<(String, String)>,
-) -> AppResult<Json<Evidence>> {
+) -> ApiResult<Json<Evidence>> {
     Ok(Json(
         evidence::complete(&s, &c, OwnerKind::Declaration, &id, &evidence_id).await?,
     ))
@@ -56,7 +56,7 @@ async fn list(
     State(s): State<AppState>,
     Caller(c): Caller,
     Path(id): Path<String>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     let items = evidence::list(&s, &c, OwnerKind::Declaration, &id).await?;
     Ok(Json(json!({ "items": items, "next_cursor": null })))
 }
@@ -65,7 +65,7 @@ async fn remove(
     State(s): State<AppState>,
     Caller(c): Caller,
     Path((id, evidence_id)): Path<(String, String)>,
-) -> AppResult<StatusCode> {
+) -> ApiResult<StatusCode> {
     evidence::delete(&s, &c, OwnerKind::Declaration, &id, &evidence_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -77,7 +77,7 @@ async fn create_for_update(
     Caller(c): Caller,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<UploadRequest>,
-) -> AppResult<(StatusCode, Json<UploadTicket>)> {
+) -> ApiResult<(StatusCode, Json<UploadTicket>)> {
     let ticket = evidence::request_upload(&s, &c, OwnerKind::InfoUpdate, &id, &body).await?;
     Ok((StatusCode::CREATED, Json(ticket)))
 }
@@ -86,7 +86,7 @@ async fn complete_for_update(
     State(s): State<AppState>,
     Caller(c): Caller,
     Path((id, evidence_id)): Path<(String, String)>,
-) -> AppResult<Json<Evidence>> {
+) -> ApiResult<Json<Evidence>> {
     Ok(Json(
         evidence::complete(&s, &c, OwnerKind::InfoUpdate, &id, &evidence_id).await?,
     ))
@@ -96,7 +96,7 @@ async fn list_for_update(
     State(s): State<AppState>,
     Caller(c): Caller,
     Path(id): Path<String>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     let items = evidence::list(&s, &c, OwnerKind::InfoUpdate, &id).await?;
     Ok(Json(json!({ "items": items, "next_cursor": null })))
 }
@@ -105,7 +105,7 @@ async fn remove_for_update(
     State(s): State<AppState>,
     Caller(c): Caller,
     Path((id, evidence_id)): Path<(String, String)>,
-) -> AppResult<StatusCode> {
+) -> ApiResult<StatusCode> {
     evidence::delete(&s, &c, OwnerKind::InfoUpdate, &id, &evidence_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

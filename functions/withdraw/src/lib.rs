@@ -5,17 +5,17 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 
-use shared::error::AppResult;
-use shared::http::app::Handlers;
-use shared::http::auth::Caller;
-use shared::http::common::health;
-use shared::http::error::JsonBody;
-use shared::http::extract::{IfMatch, etag};
-use shared::http::routes::{Function, RouteId};
-use shared::http::state::AppState;
-use shared::http::views::declaration_view;
 use shared::services::declarations::{self, WithdrawRequest};
 use shared::services::{info_updates, rereviews};
+use sme_http::app::Handlers;
+use sme_http::auth::Caller;
+use sme_http::common::health;
+use sme_http::error::ApiResult;
+use sme_http::error::JsonBody;
+use sme_http::extract::{IfMatch, etag};
+use sme_http::routes::{Function, RouteId};
+use sme_http::state::AppState;
+use sme_http::views::declaration_view;
 
 pub const FUNCTION: Function = Function::Withdraw;
 
@@ -34,7 +34,7 @@ async fn withdraw(
     Path(id): Path<String>,
     IfMatch(if_match): IfMatch,
     JsonBody(body): JsonBody<WithdrawRequest>,
-) -> AppResult<Response> {
+) -> ApiResult<Response> {
     let d = declarations::withdraw(&s, &c, &id, if_match, &body).await?;
     Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
 }
@@ -45,7 +45,7 @@ async fn withdraw_info_update(
     Path(id): Path<String>,
     IfMatch(if_match): IfMatch,
     JsonBody(body): JsonBody<WithdrawRequest>,
-) -> AppResult<Response> {
+) -> ApiResult<Response> {
     let u = info_updates::withdraw(&s, &c, &id, if_match, body.mode).await?;
     let mut v = serde_json::json!(u.value);
     v["version"] = serde_json::json!(u.version);
@@ -58,7 +58,7 @@ async fn withdraw_re_review(
     Path(id): Path<String>,
     IfMatch(if_match): IfMatch,
     JsonBody(body): JsonBody<WithdrawRequest>,
-) -> AppResult<Response> {
+) -> ApiResult<Response> {
     rereviews::load_own(&s, &c, &id).await?;
     let d = declarations::withdraw(&s, &c, &id, if_match, &body).await?;
     Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use crate::support::fixtures::*;
 use crate::support::*;
 use serde_json::{Value, json};
-use shared::http::routes::{ROUTES, RouteId};
+use sme_http::routes::{ROUTES, RouteId};
 
 const YEAR: i32 = 2026;
 /// Fixtures are prepared here (inside the Zhejiang window)…

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use crate::support::runner::fresh_dir;
 use async_trait::async_trait;
-use shared::adapters::sqlite_store::SqliteStore;
 use shared::ports::{Cond, Index, Item, Page, Query, SharedStore, Store, StoreError, TxOp};
+use sme_embedded::sqlite_store::SqliteStore;
 use sme_local::{LocalConfig, Overrides, ServeLimits};
 
 const HEALTHY: u8 = 0;
@@ -92,7 +92,8 @@ async fn a_panicking_dispatcher_pass_is_survived_and_healthz_reports_a_stalled_d
         data_dir: dir.clone(),
         dev: true,
         bootstrap_operator: None,
-        verification_mode: shared::services::VerificationMode::Checks,
+        settings: Default::default(),
+        limits: Default::default(),
         web_dir: dir.join("web"),
     };
     let mode = Arc::new(AtomicU8::new(HEALTHY));

@@ -553,7 +553,7 @@ async fn the_openapi_document_and_unknown_routes_answer_as_documented() {
     let (status, doc) = api.get("/v1/openapi.json", None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
-    for route in shared::http::routes::ROUTES {
+    for route in sme_http::routes::ROUTES {
         assert!(
             doc["paths"][route.path][route.method.to_ascii_lowercase()].is_object(),
             "{} {}",
@@ -579,7 +579,7 @@ async fn the_openapi_document_and_unknown_routes_answer_as_documented() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    for f in shared::http::routes::Function::ALL {
+    for f in sme_http::routes::Function::ALL {
         let (status, body) = api.get(&format!("/v1/health/{}", f.name()), None).await;
         assert_eq!(
             (status, body["function"].as_str()),

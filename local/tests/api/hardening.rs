@@ -171,7 +171,7 @@ async fn validation_messages_are_chinese_and_name_the_field() {
 
 #[tokio::test]
 async fn every_route_the_table_marks_for_accounts_refuses_a_request_without_a_token() {
-    use shared::http::routes::{Access, ROUTES};
+    use sme_http::routes::{Access, ROUTES};
     let tp = start(Backend::Local).await;
     for route in ROUTES.iter().filter(|r| r.access != Access::Public) {
         let path = route

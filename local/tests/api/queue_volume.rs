@@ -861,11 +861,10 @@ impl Intercept for Operations {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn queues_and_statistics_hold_on_dynamodb_without_a_single_scan() {
-    let endpoint = shared::adapters::moto::moto_endpoint().await;
+    let endpoint = sme_testkit::moto::moto_endpoint().await;
     // The recorder itself sees a Scan (and names every operation).
     let probe = Operations::default();
-    let probing =
-        shared::adapters::aws::local_client_with_interceptor(&endpoint, probe.clone()).await;
+    let probing = sme_aws::aws::local_client_with_interceptor(&endpoint, probe.clone()).await;
     let _ = probing.list_tables().send().await;
     let _ = probing.scan().table_name("no-such-table").send().await;
     assert_eq!(
@@ -874,8 +873,7 @@ async fn queues_and_statistics_hold_on_dynamodb_without_a_single_scan() {
     );
 
     let operations = Operations::default();
-    let client =
-        shared::adapters::aws::local_client_with_interceptor(&endpoint, operations.clone()).await;
+    let client = sme_aws::aws::local_client_with_interceptor(&endpoint, operations.clone()).await;
     let tp = start_with_dynamo_client(client).await;
     volume(&tp, 6).await;
     let seen = operations.0.lock().unwrap().clone();

@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use reqwest::StatusCode;
-use shared::services::VerificationMode;
 use sme_local::LocalConfig;
 
 struct Served {
@@ -46,7 +45,8 @@ async fn serve(web_dir: PathBuf) -> Served {
         data_dir,
         dev: false,
         bootstrap_operator: None,
-        verification_mode: VerificationMode::Checks,
+        settings: Default::default(),
+        limits: Default::default(),
         web_dir,
     };
     let local = sme_local::build(&config, &base).await.unwrap();

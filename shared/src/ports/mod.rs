@@ -2,6 +2,7 @@
 //!
 //! Every port is object-safe (`Arc<dyn Port>`), so one binary can pick its adapters from configuration.
 
+pub mod blob_checks;
 pub mod sealed_cursors;
 pub mod store_common;
 

@@ -17,9 +17,8 @@ use time::OffsetDateTime;
 
 use crate::domain::principal::Principal;
 use crate::error::{AppError, AppResult, ErrorCode, FieldError};
-use crate::ports::{
-    BlobError, Cond, Item, PresignedRequest, Query, SharedBlobs, TxOp, UploadSpec, query_all,
-};
+use crate::ports::{Cond, Item, PresignedRequest, Query, SharedBlobs, TxOp, UploadSpec, query_all};
+#[cfg(feature = "file-checks")]
 use crate::rules::file_content::{self, ContentError};
 use crate::rules::file_type::{self, FileKind};
 use crate::services::Platform;
@@ -381,6 +380,7 @@ async fn load_evidence(
     }
 }
 
+#[cfg(feature = "file-checks")]
 /// Check the uploaded object; on success it becomes the slot's current file.
 pub async fn complete(
     p: &Platform,
@@ -399,13 +399,13 @@ pub async fn complete(
     let sha = parse_sha256(&ev.value.sha256).unwrap_or_default();
     match blobs.complete(&ev.value.key, ev.value.size, &sha).await {
         Ok(_) => {}
-        Err(BlobError::Missing) => {
+        Err(crate::ports::BlobError::Missing) => {
             return Err(AppError::new(
                 ErrorCode::UploadIncomplete,
                 "尚未收到文件，请先使用上传地址上传文件后再确认",
             ));
         }
-        Err(BlobError::SizeMismatch { expected, actual }) => {
+        Err(crate::ports::BlobError::SizeMismatch { expected, actual }) => {
             blobs.delete(&ev.value.key).await?;
             return Err(AppError::new(
                 ErrorCode::ChecksumMismatch,
@@ -414,7 +414,7 @@ pub async fn complete(
                 ),
             ));
         }
-        Err(BlobError::ChecksumMismatch) => {
+        Err(crate::ports::BlobError::ChecksumMismatch) => {
             blobs.delete(&ev.value.key).await?;
             return Err(AppError::new(
                 ErrorCode::ChecksumMismatch,

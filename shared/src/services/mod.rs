@@ -30,9 +30,10 @@ use std::sync::Arc;
 use crate::ports::{SharedBlobs, SharedClock, SharedNotifier, SharedStore, SharedVerifier};
 
 /// Real-name verification mode (configuration `SME_VERIFICATION_MODE`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum VerificationMode {
     /// Format and checksums; uniqueness by the store. Codes failing only their check character go to an operator.
+    #[default]
     Checks,
     /// Every request waits for an operator's decision.
     Manual,

@@ -16,13 +16,14 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::Digest;
 
-use shared::adapters::dynamo_store::{DynamoStore, create_table_from_template};
-use shared::adapters::s3_blobs::S3Blobs;
-use shared::adapters::{aws, moto};
 use shared::clock::MovableClock;
 use shared::ports::{SharedBlobs, SharedStore};
-use shared::services::{Policy, VerificationMode};
+use shared::services::Policy;
+use sme_aws::aws;
+use sme_aws::dynamo_store::{DynamoStore, create_table_from_template};
+use sme_aws::s3_blobs::S3Blobs;
 use sme_local::{LocalConfig, Overrides};
+use sme_testkit::moto;
 
 const TEMPLATE: &str = include_str!("../../../../template.yaml");
 
@@ -112,9 +113,8 @@ pub async fn start_with_store_wrapper(
     let dir_probe = fresh_dir("wrapped");
     let path = dir_probe.join("sme.sqlite3");
     let factory: sme_local::StoreFactory = Box::new(move |clock| {
-        let inner: SharedStore = Arc::new(
-            shared::adapters::sqlite_store::SqliteStore::open(&path, clock).expect("sqlite"),
-        );
+        let inner: SharedStore =
+            Arc::new(sme_embedded::sqlite_store::SqliteStore::open(&path, clock).expect("sqlite"));
         (wrap.take().expect("store built once"))(inner)
     });
     start_overridden(Backend::Local, test_policy(), None, Some(factory)).await
@@ -152,7 +152,8 @@ async fn start_overridden(
         data_dir: dir.clone(),
         dev: true,
         bootstrap_operator: Some(format!("{}:{}", OPERATOR.0, OPERATOR.1)),
-        verification_mode: VerificationMode::Checks,
+        settings: Default::default(),
+        limits: Default::default(),
         web_dir: dir.join("web"),
     };
     let mut overrides = Overrides {

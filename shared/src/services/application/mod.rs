@@ -4,8 +4,10 @@
 //! of that digest ([`signing`]) and a QR code to the public verification route, which answers "一致" or "不一致"
 //! ([`verify`]).
 
+#[cfg(feature = "documents")]
 pub mod html;
 pub mod model;
+#[cfg(feature = "documents")]
 pub mod pdf;
 pub mod signing;
 
@@ -17,6 +19,7 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::services::Platform;
 use crate::services::declarations;
 
+#[cfg(feature = "documents")]
 pub use html::escape;
 use signing::DocumentKeys;
 
@@ -87,11 +90,13 @@ pub fn document(d: &Declaration, keys: &DocumentKeys) -> AppResult<model::Docume
 }
 
 /// The document as an HTML page.
+#[cfg(feature = "documents")]
 pub fn render_html(d: &Declaration, keys: &DocumentKeys) -> AppResult<String> {
     Ok(html::render(&document(d, keys)?))
 }
 
 /// The document as a PDF.
+#[cfg(feature = "documents")]
 pub fn render_pdf(d: &Declaration, keys: &DocumentKeys) -> AppResult<Vec<u8>> {
     pdf::render(&document(d, keys)?)
 }
