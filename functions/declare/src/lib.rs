@@ -18,8 +18,8 @@ use shared::error::AppError;
 use shared::rules::{industry, region};
 use shared::services::common::Versioned;
 use shared::services::declarations::{self, NewDeclaration};
-use shared::services::enterprise;
 use shared::services::{application, change_reports, info_updates, rereviews};
+use shared::services::{eligibility, enterprise, records};
 use sme_http::app::Handlers;
 use sme_http::auth::Caller;
 use sme_http::common::health;
@@ -144,7 +144,7 @@ async fn create_assessment(
 }
 
 async fn latest_assessment(State(s): State<AppState>, Caller(c): Caller) -> ApiResult<Json<Value>> {
-    match enterprise::latest_digital_assessment_of(&s, &c).await? {
+    match records::latest_digital_assessment_of(&s, &c).await? {
         Some(v) => Ok(Json(v)),
         None => Err(AppError::not_found("尚未进行数字化水平自评测").into()),
     }
@@ -171,7 +171,7 @@ async fn create_declaration(
 ) -> ApiResult<Response> {
     let d = declarations::create(&s, &c, &body).await?;
     let mut view = declaration_view(&d);
-    view["form_spec"] = enterprise::form_spec_json(&d.value);
+    view["form_spec"] = eligibility::form_spec_json(&d.value);
     Ok((
         StatusCode::CREATED,
         [
@@ -188,10 +188,10 @@ async fn get_declaration(
     Caller(c): Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let d = declarations::load_visible(&s, &c, &id).await?;
+    let d = records::load_visible(&s, &c, &id).await?;
     let mut view = declaration_view(&d);
-    view["form_spec"] = enterprise::form_spec_json(&d.value);
-    view["form_problems"] = json!(enterprise::form_problems(&d.value));
+    view["form_spec"] = eligibility::form_spec_json(&d.value);
+    view["form_problems"] = json!(eligibility::form_problems(&d.value));
     Ok(([etag(d.version)], Json(view)).into_response())
 }
 
@@ -237,7 +237,7 @@ async fn get_application(
         headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()),
     )?;
     let keys = s.document_keys()?;
-    let d = declarations::load_visible(&s, &c, &id).await?;
+    let d = records::load_visible(&s, &c, &id).await?;
     let sha = d
         .value
         .snapshot
@@ -367,7 +367,7 @@ async fn create_re_review(
 ) -> ApiResult<Response> {
     let d = rereviews::create(&s, &c, &body.tier).await?;
     let mut view = declaration_view(&d);
-    view["form_spec"] = enterprise::form_spec_json(&d.value);
+    view["form_spec"] = eligibility::form_spec_json(&d.value);
     Ok((StatusCode::CREATED, [etag(d.version)], Json(view)).into_response())
 }
 

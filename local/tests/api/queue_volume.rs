@@ -31,7 +31,7 @@ use shared::domain::tier::Tier;
 use shared::ports::{Cond, Item, TxOp};
 use shared::rules::industry::IndustryCode;
 use shared::rules::region::RegionCode;
-use shared::services::declarations::{DECL_SK, decl_pk, index_ops};
+use shared::services::records::{DECL_SK, decl_pk, index_ops};
 
 const YEAR: i32 = 2026;
 /// How many declarations are written straight through the store.

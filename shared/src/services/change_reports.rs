@@ -6,20 +6,19 @@
 //!
 //! Records: `pk = CHG#<id>, sk = CHG` (`gsi1 = (ENT#<uscc>#CHG, <id>)`), its queue entry while submitted, events.
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-use time::{Date, OffsetDateTime};
-
 use crate::domain::calendar::china_date;
 use crate::domain::principal::{Level, Principal, Role};
 use crate::domain::timestamp::rfc3339;
 use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 use crate::ports::{Cond, Item, Query, StoreError, TxOp};
 use crate::rules::region::{RegionCode, RegionLevel};
-use crate::services::Platform;
-use crate::services::declarations::{queue_entry_op, require_enterprise};
-use crate::services::enterprise::{self, ent_pk};
+use crate::services::common::require_enterprise;
 use crate::services::events::{Event, new_id};
+use crate::services::records::{ent_pk, queue_entry_op};
+use crate::services::{Platform, records};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use time::{Date, OffsetDateTime};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -162,7 +161,7 @@ pub async fn create(
     let uscc = require_enterprise(caller)?.to_owned();
     let now = p.clock.now();
     let today = china_date(now);
-    let profile = enterprise::load_profile(p, &uscc)
+    let profile = records::load_profile(p, &uscc)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::ProfileIncomplete, "请先填写企业基本信息"))?
         .value;
@@ -356,7 +355,7 @@ pub async fn decide(
         "accept" => {
             next.status = ReportStatus::Accepted;
             if next.new_name.is_some() || next.new_region.is_some() {
-                let current = enterprise::load_profile(p, &next.uscc)
+                let current = records::load_profile(p, &next.uscc)
                     .await?
                     .ok_or_else(|| AppError::internal("profile of a reporting enterprise"))?;
                 let mut profile = current.value.clone();

@@ -9,350 +9,30 @@
 //! - `pk = ENT#<uscc>, sk = ACTIVE#<tier>#<year>` — the one active declaration of a tier and year: created with
 //!   the draft under `Absent`, removed when the declaration is withdrawn or rejected.
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
-use time::OffsetDateTime;
-
-use crate::domain::calendar::china_year;
+use crate::domain::calendar::{china_date, china_year};
 use crate::domain::declaration::{
-    Action, Declaration, Kind, Snapshot, Status, Transition, TransitionError, WithdrawMode,
-    review_chain,
+    Action, Declaration, Kind, Snapshot, Status, TransitionError, WithdrawMode, review_chain,
 };
-use crate::domain::principal::{Level, Principal, Role};
+use crate::domain::enterprise::EnterpriseProfile;
+use crate::domain::principal::Principal;
 use crate::domain::tier::Tier;
 use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 use crate::ports::{Cond, Item, Query, TxOp};
-use crate::rules::region::RegionCode;
-use crate::services::Platform;
-use crate::services::common::Versioned;
-use crate::services::enterprise;
+use crate::rules::tiers;
+use crate::services::common::{Versioned, check_if_match, require_enterprise};
+use crate::services::eligibility::{
+    assess_tier, check_not_banned, check_prerequisites, check_sme, facts_for, size_of, valid_tiers,
+};
 use crate::services::events::{EVENT_PREFIX, Event, new_id};
-use crate::services::windows;
-
-pub fn decl_pk(id: &str) -> String {
-    format!("DECL#{id}")
-}
-
-pub const DECL_SK: &str = "DECL";
-
-fn list_pk(uscc: &str) -> String {
-    format!("ENT#{uscc}#DECL")
-}
-
-fn active_key(kind: Kind, uscc: &str, tier: Tier, year: i32) -> (String, String) {
-    let sk = match kind {
-        Kind::Declaration => format!("ACTIVE#{}#{year}", tier.as_str()),
-        Kind::ReReview => format!("ACTIVE#re_review#{}#{year}", tier.as_str()),
-    };
-    (enterprise::ent_pk(uscc), sk)
-}
-
-/// The verified USCC of an enterprise caller, or the right refusal for other roles.
-pub fn require_enterprise(caller: &Principal) -> AppResult<&str> {
-    match (caller.role, caller.uscc.as_deref()) {
-        (Role::Enterprise, Some(uscc)) => Ok(uscc),
-        (Role::NaturalPerson, _) => Err(AppError::new(
-            ErrorCode::NaturalPersonNotAllowed,
-            "自然人账户不能申报，请使用完成法人实名认证的企业账户",
-        )),
-        (Role::Unverified, _) => Err(AppError::new(
-            ErrorCode::NotVerified,
-            "请先完成法人实名认证（统一社会信用代码、企业名称、法定代表人）",
-        )),
-        _ => Err(AppError::forbidden("仅企业账户可以执行此操作")),
-    }
-}
-
-fn not_found() -> AppError {
-    AppError::not_found("申报不存在")
-}
-
-/// Load a declaration with its version (no access check).
-pub async fn load(p: &Platform, id: &str) -> AppResult<Option<Versioned<Declaration>>> {
-    if !crate::services::events::is_valid_id(id) {
-        return Ok(None);
-    }
-    Ok(match p.store.get(&decl_pk(id), DECL_SK).await? {
-        Some(item) => Some(Versioned {
-            value: item.decode()?,
-            version: item.version,
-        }),
-        None => None,
-    })
-}
-
-/// The declaration if the caller owns it (enterprise). Everyone else: 404.
-pub async fn load_owned(
-    p: &Platform,
-    caller: &Principal,
-    id: &str,
-) -> AppResult<Versioned<Declaration>> {
-    let uscc = require_enterprise(caller)?;
-    match load(p, id).await? {
-        Some(d) if d.value.uscc == uscc => Ok(d),
-        _ => Err(not_found()),
-    }
-}
-
-/// The declaration if the caller owns it or reviews it (an official with jurisdiction over its region, or an
-/// operator). Everyone else: 404 — existence is never leaked.
-pub async fn load_visible(
-    p: &Platform,
-    caller: &Principal,
-    id: &str,
-) -> AppResult<Versioned<Declaration>> {
-    let found = load(p, id).await?.ok_or_else(not_found)?;
-    let d = &found.value;
-    let visible = match caller.role {
-        Role::Enterprise => caller.uscc.as_deref() == Some(d.uscc.as_str()),
-        Role::Official => caller.has_jurisdiction_over(&d.region) && d.status != Status::Draft,
-        Role::Operator => true,
-        _ => false,
-    };
-    if visible { Ok(found) } else { Err(not_found()) }
-}
-
-/// What officials' indexes keep of a declaration (queue entries and the jurisdiction registry).
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Summary {
-    pub id: String,
-    /// A first declaration or a re-review (older entries without it are first declarations).
-    #[serde(default)]
-    pub kind: Kind,
-    pub uscc: String,
-    pub enterprise_name: String,
-    pub tier: Tier,
-    pub year: i32,
-    pub region: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub industry: Option<String>,
-    pub status: Status,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<Level>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub publicity_id: Option<String>,
-    #[serde(with = "crate::domain::timestamp")]
-    pub waiting_since: OffsetDateTime,
-    pub submissions: u32,
-}
-
-impl Summary {
-    pub fn of(d: &Declaration) -> Summary {
-        Summary {
-            id: d.id.clone(),
-            kind: d.kind,
-            uscc: d.uscc.clone(),
-            enterprise_name: d.enterprise_name.clone(),
-            tier: d.tier,
-            year: d.year,
-            region: format!("{:06}", d.region.value()),
-            industry: d.industry.map(|i| i.as_str().to_owned()),
-            status: d.status,
-            level: d.level,
-            publicity_id: d.publicity_id.clone(),
-            waiting_since: d.waiting_since,
-            submissions: d.submissions,
-        }
-    }
-}
-
-pub const REGISTRY_SK: &str = "REG";
-pub const QUEUE_SK: &str = "QUEUE";
-
-/// The registry partition of a province (`REG#33`): every declaration officials may see, by region.
-pub fn registry_pk(province_prefix: u32) -> String {
-    format!("REG#{province_prefix:02}")
-}
-
-/// The queue partition of a kind at a level for the part of a region that level covers: `QUEUE#declaration#
-/// county#330106`, `…#city#3301`, `…#province#33`, `…#ministry#CN`.
-pub fn queue_pk(kind: &str, level: Level, region: RegionCode) -> String {
-    let code = format!("{:06}", region.value());
-    let scope = match level {
-        Level::County => code,
-        Level::City => code[..4].to_owned(),
-        Level::Province => code[..2].to_owned(),
-        Level::Ministry => "CN".to_owned(),
-    };
-    format!("QUEUE#{kind}#{}#{scope}", level_name(level))
-}
-
-pub fn level_name(level: Level) -> &'static str {
-    match level {
-        Level::County => "county",
-        Level::City => "city",
-        Level::Province => "province",
-        Level::Ministry => "ministry",
-    }
-}
-
-/// The level a declaration waits at: its current level while submitted or under review; the final level while in
-/// publicity and not yet on a published list.
-pub fn waiting_level(d: &Declaration) -> Option<Level> {
-    match d.status {
-        Status::Submitted | Status::UnderReview => d.level,
-        Status::Publicity if d.publicity_id.is_none() && d.kind == Kind::Declaration => {
-            d.chain.last().copied()
-        }
-        _ => None,
-    }
-}
-
-/// Index maintenance for a declaration's new state: the registry entry (officials' lists and statistics, by
-/// region) and the queue entry (present only while it waits at a level). Written in the same transaction as the
-/// declaration, so the indexes never disagree with it.
-pub fn index_ops(d: &Declaration) -> Vec<TxOp> {
-    let summary = Summary::of(d);
-    let mut ops = vec![TxOp::Put {
-        item: Item::new(decl_pk(&d.id), REGISTRY_SK, &summary).with_gsi1(
-            registry_pk(d.region.province_prefix()),
-            format!("{:06}#{}", d.region.value(), d.id),
-        ),
-        cond: Cond::Always,
-    }];
-    let waiting = waiting_level(d).map(|level| (level, d.region, d.waiting_since));
-    ops.push(queue_entry_op(
-        &decl_pk(&d.id),
-        d.kind.as_str(),
-        &d.id,
-        waiting,
-        &summary,
-    ));
-    ops
-}
-
-/// The queue entry of any reviewed record (declaration, re-review, yearly update, change report), beside it
-/// under `sk = QUEUE`: put while it waits at a level (`waiting` = level, region, since when), deleted otherwise.
-/// `entry` is what the queue shows (its `tier`/`status` fields are what the queue filters on).
-pub fn queue_entry_op<T: Serialize>(
-    owner_pk: &str,
-    kind: &str,
-    id: &str,
-    waiting: Option<(Level, RegionCode, OffsetDateTime)>,
-    entry: &T,
-) -> TxOp {
-    match waiting {
-        Some((level, region, since)) => TxOp::Put {
-            item: Item::new(owner_pk.to_owned(), QUEUE_SK, entry).with_gsi1(
-                queue_pk(kind, level, region),
-                format!("{}#{id}", crate::domain::calendar::sortable(since)),
-            ),
-            cond: Cond::Always,
-        },
-        None => TxOp::Delete {
-            pk: owner_pk.to_owned(),
-            sk: QUEUE_SK.into(),
-            cond: Cond::Always,
-        },
-    }
-}
-
-fn decl_item(d: &Declaration, version: u64) -> Item {
-    Item::new(decl_pk(&d.id), DECL_SK, d)
-        .with_gsi1(list_pk(&d.uscc), d.id.clone())
-        .with_version(version)
-}
-
-/// The audit event of a transition.
-fn transition_event(
-    d: &Declaration,
-    t: &Transition,
-    caller: &Principal,
-    now: OffsetDateTime,
-) -> Event {
-    Event::new(
-        &format!("declaration.{}", t.action),
-        &decl_pk(&d.id),
-        Some(&caller.account_id),
-        now,
-        json!({
-            "declaration_id": d.id,
-            "kind": d.kind,
-            "uscc": d.uscc,
-            "tier": d.tier,
-            "year": d.year,
-            "region": format!("{:06}", d.region.value()),
-            "actor_role": caller.role,
-            "actor_level": caller.level,
-            "transition": t,
-        }),
-    )
-}
-
-/// The declaration's new state under the version read, with its index entries (no event).
-pub fn decl_item_ops(before: &Versioned<Declaration>, next: &Declaration) -> Vec<TxOp> {
-    let mut ops = vec![TxOp::Put {
-        item: decl_item(next, before.version + 1),
-        cond: Cond::VersionIs(before.version),
-    }];
-    ops.extend(index_ops(next));
-    ops
-}
-
-/// Save a transition: the record under its version, the audit event, and any extra actions, all or nothing.
-pub async fn save_transition(
-    p: &Platform,
-    before: &Versioned<Declaration>,
-    next: &Declaration,
-    transition: &Transition,
-    caller: &Principal,
-    mut extra: Vec<TxOp>,
-) -> AppResult<u64> {
-    let now = next.updated_at;
-    let version = before.version + 1;
-    let mut ops = vec![TxOp::Put {
-        item: decl_item(next, version),
-        cond: Cond::VersionIs(before.version),
-    }];
-    // Leaving the active set frees the tier and year for a new declaration.
-    if before.value.status.is_active() && !next.status.is_active() {
-        let (pk, sk) = active_key(next.kind, &next.uscc, next.tier, next.year);
-        ops.push(TxOp::Delete {
-            pk,
-            sk,
-            cond: Cond::Always,
-        });
-    }
-    ops.extend(index_ops(next));
-    ops.append(&mut extra);
-    ops.push(transition_event(next, transition, caller, now).tx_op());
-    p.store.transact(ops).await.map_err(|e| match e {
-        crate::ports::StoreError::ConditionFailed { index: 0 } => AppError::new(
-            ErrorCode::VersionConflict,
-            "申报已被他人同时修改（例如主管部门已开始审核），请刷新后重试",
-        ),
-        other => AppError::from(other),
-    })?;
-    Ok(version)
-}
-
-/// Map a refused transition to its stable error.
-pub fn transition_error(e: TransitionError) -> AppError {
-    let code = match e {
-        TransitionError::InvalidState(_) | TransitionError::WrongLevel => ErrorCode::InvalidState,
-        TransitionError::WindowClosed => ErrorCode::WindowClosed,
-        TransitionError::ResubmitNotAllowed => ErrorCode::ResubmitNotAllowed,
-        TransitionError::NotWithdrawable => ErrorCode::NotWithdrawable,
-        TransitionError::AcknowledgementRequired => ErrorCode::AcknowledgementRequired,
-        TransitionError::CommentRequired => {
-            return AppError::field("comment", "REQUIRED", e.to_string());
-        }
-        TransitionError::NoChain => ErrorCode::Internal,
-    };
-    AppError::new(code, e.to_string())
-}
-
-/// Check `If-Match` against the version read.
-pub fn check_if_match(if_match: Option<u64>, version: u64) -> AppResult<()> {
-    match if_match {
-        Some(expected) if expected != version => Err(AppError::new(
-            ErrorCode::VersionConflict,
-            format!("数据已被修改（当前版本 {version}），请刷新后重试"),
-        )
-        .with_extra("current_version", json!(version))),
-        _ => Ok(()),
-    }
-}
+use crate::services::records::{
+    active_key, decl_item, decl_pk, digital_level_of, index_ops, latest_digital_assessment,
+    list_pk, load_owned, load_profile, load_visible, qualifications, save_transition,
+    transition_error,
+};
+use crate::services::{Platform, eligibility, evidence, records, windows};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+use time::OffsetDateTime;
 
 // ---- create, list, read ------------------------------------------------------------------------------------------
 
@@ -399,7 +79,7 @@ pub async fn create_of_kind(
             format!("申报年度须为 {current} 或 {}", current + 1),
         ));
     }
-    let profile = enterprise::load_profile(p, &uscc).await?;
+    let profile = records::load_profile(p, &uscc).await?;
     let industry = profile.as_ref().and_then(|v| v.value.industry);
     let (name, region) = match profile
         .as_ref()
@@ -415,7 +95,7 @@ pub async fn create_of_kind(
         }
     };
     if kind == Kind::Declaration {
-        enterprise::check_may_declare(p, &uscc, tier, now).await?;
+        eligibility::check_may_declare(p, &uscc, tier, now).await?;
     }
     let mut declaration = Declaration::new_draft(
         new_id(now),
@@ -549,7 +229,7 @@ pub async fn save(
 ) -> AppResult<Saved> {
     let before = load_owned(p, caller, id).await?;
     check_if_match(if_match, before.version)?;
-    let structural = enterprise::form_structure_errors(&before.value, &form);
+    let structural = eligibility::form_structure_errors(&before.value, &form);
     if !structural.is_empty() {
         return Err(AppError::validation(structural));
     }
@@ -559,7 +239,7 @@ pub async fn save(
         .apply(Action::Save { form }, now)
         .map_err(transition_error)?;
     let version = save_transition(p, &before, &next, &t, caller, Vec::new()).await?;
-    let problems = enterprise::form_problems(&next);
+    let problems = eligibility::form_problems(&next);
     Ok(Saved {
         declaration: Versioned {
             value: next,
@@ -601,7 +281,7 @@ pub async fn submit(
         // Returned declarations may be resubmitted after the window closed.
         windows::is_open(p, d.tier, d.year, d.region, now).await?
     };
-    let package = enterprise::submission_package(p, d, now).await?;
+    let package = submission_package(p, d, now).await?;
     let industry = package.industry;
     let snapshot = Snapshot::freeze(now, &package.rule_version, package.content);
     let (mut next, t) = d
@@ -663,6 +343,136 @@ pub async fn withdraw(
     Ok(Versioned {
         value: next,
         version,
+    })
+}
+
+// ---- the submission package --------------------------------------------------------------------------------------
+
+/// What a submission freezes.
+pub struct Package {
+    pub rule_version: String,
+    pub content: Value,
+    /// The industry at submission (kept on the declaration for statistics).
+    pub industry: Option<crate::rules::industry::IndustryCode>,
+}
+
+/// Every check of a submission (issue 3 item 6, in this order: prerequisites, SME size, profile completeness,
+/// form, evidence, digital level), then the content to freeze with the score computed by the same engine the
+/// advisor uses.
+pub async fn submission_package(
+    p: &Platform,
+    d: &Declaration,
+    now: OffsetDateTime,
+) -> AppResult<Package> {
+    let today = china_date(now);
+    let rule_set = tiers::rule_set_for(today);
+    let quals = qualifications(p, &d.uscc).await?;
+    if d.kind == crate::domain::declaration::Kind::Declaration {
+        check_not_banned(&quals, d.tier, today)?;
+        check_prerequisites(&quals, d.tier, today)?;
+    }
+    let profile = load_profile(p, &d.uscc)
+        .await?
+        .map(|v| v.value)
+        .unwrap_or_else(|| EnterpriseProfile::new(d.enterprise_name.clone(), d.uscc.clone()));
+    let missing = profile.missing_for(d.tier, d.year);
+    if !missing.is_empty() {
+        let labels: Vec<String> = missing
+            .iter()
+            .map(|m| EnterpriseProfile::missing_label(m))
+            .collect();
+        let mut e = AppError::new(
+            ErrorCode::ProfileIncomplete,
+            format!(
+                "企业基本信息尚缺 {} 项：{}，请补充后再提交",
+                missing.len(),
+                labels.join("、")
+            ),
+        )
+        .with_extra("missing", json!(missing));
+        e.errors = missing
+            .iter()
+            .zip(&labels)
+            .map(|(path, label)| {
+                FieldError::new(path.clone(), "REQUIRED", format!("缺少“{label}”"))
+            })
+            .collect();
+        return Err(e);
+    }
+    check_sme(&profile, d.year)?;
+    let form = tiers::form_for(rule_set, d.tier);
+    let problems = form.validate(&d.form);
+    if !problems.is_empty() {
+        return Err(AppError::validation(problems));
+    }
+    let files = evidence::current_files(p, &crate::services::records::decl_pk(&d.id)).await?;
+    let missing_slots: Vec<Value> = form
+        .evidence
+        .iter()
+        .filter(|s| s.required && !files.iter().any(|f| f.slot == s.id))
+        .map(|s| json!({"slot": s.id, "label": s.label}))
+        .collect();
+    if !missing_slots.is_empty() {
+        let labels: Vec<&str> = missing_slots
+            .iter()
+            .filter_map(|s| s["label"].as_str())
+            .collect();
+        return Err(AppError::new(
+            ErrorCode::EvidenceMissing,
+            format!("尚缺证明材料：{}", labels.join("、")),
+        )
+        .with_extra("missing_slots", json!(missing_slots)));
+    }
+    let digital = latest_digital_assessment(p, &d.uscc).await?;
+    let level = digital_level_of(&digital);
+    if (d.tier == Tier::Specialized || tiers::needs_digital_level(rule_set, d.tier))
+        && level.is_none()
+    {
+        return Err(AppError::new(
+            ErrorCode::DigitalAssessmentRequired,
+            "申报专精特新中小企业须先完成数字化水平自评测",
+        ));
+    }
+    let held = valid_tiers(&quals, today);
+    // A re-review is not assessed on growth (2026 小巨人) and passes the score on an earlier one of the last 2
+    // years.
+    let re_review = match d.kind {
+        crate::domain::declaration::Kind::ReReview => {
+            Some(crate::services::declarations::recent_scores(p, &d.uscc, d.year - 2).await?)
+        }
+        crate::domain::declaration::Kind::Declaration => None,
+    };
+    let facts = facts_for(&profile, d.year, level, held, today, re_review);
+    let assessment = assess_tier(rule_set, d.tier, &facts);
+    let view = profile.view();
+    let mut profile_json = serde_json::to_value(&profile).unwrap_or_default();
+    profile_json["region_name"] = json!(view.region_name);
+    profile_json["industry_name"] = json!(view.industry_name);
+    let size = size_of(&profile, d.year);
+    profile_json["size_class"] = json!(size.as_ref().map(|s| s.class.label()));
+    let evidence: Vec<Value> = files
+        .iter()
+        .map(|f| json!({"slot": f.slot, "file_name": f.file_name, "size": f.size, "sha256": f.sha256, "evidence_id": f.id}))
+        .collect();
+    let content = json!({
+        "declaration_id": d.id,
+        "tier": d.tier,
+        "year": d.year,
+        "profile": profile_json,
+        "form": d.form,
+        "evidence": evidence,
+        "digital": digital.as_ref().map(|r| json!({"assessment_id": r["id"], "level": r["result"]["level"], "score": r["result"]["score"]})),
+        "assessment": assessment,
+        "assessment_summary": {
+            "rule_version": rule_set.version,
+            "eligible": assessment.eligible,
+            "score": assessment.score,
+        },
+    });
+    Ok(Package {
+        rule_version: rule_set.version.clone(),
+        content,
+        industry: profile.industry,
     })
 }
 

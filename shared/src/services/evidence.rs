@@ -9,23 +9,20 @@
 //! kept for display only, and a download is saved as its cleaned stem plus the checked type's extension.
 //! `complete` checks the whole file's structure (`rules::file_content`), not only its first bytes. A new completed upload replaces the slot's previous file.
 
-use std::time::Duration;
-
-use serde::{Deserialize, Serialize};
-use serde_json::json;
-use time::OffsetDateTime;
-
 use crate::domain::principal::Principal;
 use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 use crate::ports::{Cond, Item, PresignedRequest, Query, SharedBlobs, TxOp, UploadSpec, query_all};
 #[cfg(feature = "file-checks")]
 use crate::rules::file_content::{self, ContentError};
 use crate::rules::file_type::{self, FileKind};
-use crate::services::Platform;
 use crate::services::common::Versioned;
-use crate::services::declarations::{self, decl_pk};
-use crate::services::enterprise;
 use crate::services::events::{Event, new_id};
+use crate::services::records::decl_pk;
+use crate::services::{Platform, eligibility, records};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::time::Duration;
+use time::OffsetDateTime;
 
 const EVIDENCE_PREFIX: &str = "EVID#";
 const SLOT_PREFIX: &str = "SLOT#";
@@ -143,16 +140,16 @@ pub async fn owned(
 ) -> AppResult<Owner> {
     match kind {
         OwnerKind::Declaration => {
-            let d = declarations::load_owned(p, caller, id).await?;
+            let d = records::load_owned(p, caller, id).await?;
             Ok(Owner {
                 kind,
                 id: d.value.id.clone(),
                 pk: decl_pk(&d.value.id),
-                sk: declarations::DECL_SK,
+                sk: records::DECL_SK,
                 version: d.version,
                 editable: d.value.status.is_editable(),
                 status_label: d.value.status.label(),
-                slots: enterprise::evidence_slots(&d.value),
+                slots: eligibility::evidence_slots(&d.value),
             })
         }
         OwnerKind::InfoUpdate => {
@@ -171,16 +168,16 @@ pub async fn visible(
 ) -> AppResult<Owner> {
     match kind {
         OwnerKind::Declaration => {
-            let d = declarations::load_visible(p, caller, id).await?;
+            let d = records::load_visible(p, caller, id).await?;
             Ok(Owner {
                 kind,
                 id: d.value.id.clone(),
                 pk: decl_pk(&d.value.id),
-                sk: declarations::DECL_SK,
+                sk: records::DECL_SK,
                 version: d.version,
                 editable: d.value.status.is_editable(),
                 status_label: d.value.status.label(),
-                slots: enterprise::evidence_slots(&d.value),
+                slots: eligibility::evidence_slots(&d.value),
             })
         }
         OwnerKind::InfoUpdate => {

@@ -10,10 +10,6 @@
 //! [`MAX_ROWS`] rows. Re-uploading the same file changes nothing (rows already recorded identically count as
 //! `unchanged`); every upload is audited (`recognitions.imported` under `IMPORT#<id>`).
 
-use serde::Deserialize;
-use serde_json::{Value, json};
-use time::Date;
-
 use crate::domain::calendar::china_date;
 use crate::domain::principal::{Level, Principal, Role};
 use crate::domain::qualification::Qualification;
@@ -22,8 +18,11 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::ports::MAX_TX_OPS;
 use crate::rules::uscc::Uscc;
 use crate::services::Platform;
-use crate::services::enterprise::{qualification_ops, qualifications};
 use crate::services::events::{Event, new_id};
+use crate::services::records::{qualification_ops, qualifications};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use time::Date;
 
 /// Rows one file may hold: two actions each (qualification and its event) and the import's audit event in one
 /// transaction.

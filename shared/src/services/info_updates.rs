@@ -8,10 +8,6 @@
 //! its queue entry `sk = QUEUE` while submitted, its events beside it; `pk = ENT#<uscc>, sk = UPDATE#<year>` holds
 //! the one update of a year.
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-use time::{Date, Month, OffsetDateTime};
-
 use crate::domain::calendar::{china_date, china_year};
 use crate::domain::enterprise::{EnterpriseProfile, ProfileInput};
 use crate::domain::principal::{Level, Principal, Role};
@@ -20,11 +16,13 @@ use crate::domain::timestamp::rfc3339;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::ports::{Cond, Item, Query, StoreError, TxOp};
 use crate::rules::region::RegionCode;
-use crate::services::Platform;
-use crate::services::common::Versioned;
-use crate::services::declarations::{check_if_match, queue_entry_op, require_enterprise};
-use crate::services::enterprise::{self, ent_pk};
+use crate::services::common::{Versioned, check_if_match, require_enterprise};
 use crate::services::events::{EVENT_PREFIX, Event, new_id};
+use crate::services::records::{ent_pk, queue_entry_op};
+use crate::services::{Platform, records};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use time::{Date, Month, OffsetDateTime};
 
 /// The yearly period, as (month, day) pairs, inclusive, China dates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -392,11 +390,7 @@ async fn check_digital_assessment_first(
             && q.is_valid_on(today)
             && q.valid_from < DIGITAL_ASSESSMENT_BEFORE
     });
-    if !early
-        || enterprise::latest_digital_assessment(p, uscc)
-            .await?
-            .is_some()
-    {
+    if !early || records::latest_digital_assessment(p, uscc).await?.is_some() {
         return Ok(());
     }
     Err(AppError::new(
@@ -412,7 +406,7 @@ async fn check_digital_assessment_first(
 
 /// The region an enterprise is registered in (its profile's), if known.
 async fn region_of(p: &Platform, uscc: &str) -> AppResult<Option<RegionCode>> {
-    Ok(enterprise::load_profile(p, uscc)
+    Ok(records::load_profile(p, uscc)
         .await?
         .and_then(|v| v.value.region))
 }
@@ -427,10 +421,10 @@ pub async fn create(p: &Platform, caller: &Principal) -> AppResult<Versioned<Inf
     if !period.contains(today) {
         return Err(not_in_period(&period, year));
     }
-    let quals = enterprise::qualifications(p, &uscc).await?;
+    let quals = records::qualifications(p, &uscc).await?;
     due_for(&quals, year, today).map_err(|why| AppError::new(ErrorCode::UpdateNotRequired, why))?;
     check_digital_assessment_first(p, &uscc, &quals, today).await?;
-    let profile = enterprise::load_profile(p, &uscc)
+    let profile = records::load_profile(p, &uscc)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::ProfileIncomplete, "请先填写企业基本信息"))?
         .value;
@@ -703,7 +697,7 @@ pub async fn decide(
     match decision {
         "accept" => {
             next.status = UpdateStatus::Accepted;
-            let current = enterprise::load_profile(p, &next.uscc).await?;
+            let current = records::load_profile(p, &next.uscc).await?;
             let (version, cond) = match &current {
                 Some(c) => (c.version + 1, Cond::VersionIs(c.version)),
                 None => (1, Cond::Absent),

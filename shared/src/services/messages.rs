@@ -17,18 +17,16 @@
 //! went (`notified`), so redelivery does not send them twice (at least once: a crash between sending and
 //! recording may repeat one).
 
-use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
-
 use crate::domain::message::{MessageDraft, Recipient, messages_for};
 use crate::domain::principal::{Level, Principal, Role};
 use crate::error::{AppError, AppResult};
 use crate::ports::{Channel, Cond, Item, OutgoingMessage, Query, StoreError, TxOp};
 use crate::rules::region::RegionCode;
-use crate::services::Platform;
-use crate::services::accounts;
-use crate::services::declarations::level_name;
 use crate::services::events::Event;
+use crate::services::records::level_name;
+use crate::services::{Platform, accounts};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
 const MSG_PREFIX: &str = "MSG#";
 const UNREAD_SK: &str = "UNREAD";

@@ -10,10 +10,6 @@
 //! event); the list record says which declarations it holds, so a close interrupted half-way can simply be run
 //! again: it recognises the ones still in publicity on this list.
 
-use serde::{Deserialize, Serialize};
-use serde_json::json;
-use time::{Duration, OffsetDateTime};
-
 use crate::domain::calendar::china_date;
 use crate::domain::declaration::{Action, Declaration, Status, final_level};
 use crate::domain::principal::{Level, Principal};
@@ -22,12 +18,14 @@ use crate::domain::tier::Tier;
 use crate::domain::timestamp::rfc3339;
 use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 use crate::ports::{Cond, Item, Query, TxOp, query_all};
-use crate::services::Platform;
 use crate::services::common::Versioned;
-use crate::services::declarations::{self, Summary, decl_item_ops, transition_error};
-use crate::services::enterprise::qualification_ops;
 use crate::services::events::{Event, new_id};
+use crate::services::records::{Summary, decl_item_ops, qualification_ops, transition_error};
 use crate::services::review::scope_of;
+use crate::services::{Platform, records};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use time::{Duration, OffsetDateTime};
 
 /// Default length of a publicity period (days; RULES.md §1.8: local practice 3–7 days, national UNCONFIRMED).
 pub const DEFAULT_DAYS: i64 = 7;
@@ -151,10 +149,7 @@ pub async fn publish(
         ));
     }
     // Everything that waits for publicity in the caller's scope.
-    let pk = format!(
-        "QUEUE#declaration#{}#{scope}",
-        declarations::level_name(level)
-    );
+    let pk = format!("QUEUE#declaration#{}#{scope}", records::level_name(level));
     let mut waiting = Vec::new();
     for item in query_all(p.store.as_ref(), Query::gsi1(pk)).await? {
         let s: Summary = item.decode()?;
@@ -259,7 +254,7 @@ async fn mark_listed(
     list_id: &str,
     now: OffsetDateTime,
 ) -> AppResult<()> {
-    let before = declarations::load(p, id)
+    let before = records::load(p, id)
         .await?
         .ok_or_else(|| AppError::not_found("申报不存在"))?;
     if before.value.status != Status::Publicity || before.value.publicity_id.is_some() {
@@ -272,7 +267,7 @@ async fn mark_listed(
     ops.push(
         Event::new(
             "declaration.publicity_listed",
-            &declarations::decl_pk(id),
+            &records::decl_pk(id),
             Some(&caller.account_id),
             now,
             json!({"declaration_id": id, "publicity_id": list_id, "uscc": next.uscc, "tier": next.tier,
@@ -302,7 +297,7 @@ pub async fn object(
     if req.reason.trim().is_empty() {
         return Err(AppError::field("reason", "REQUIRED", "请填写异议理由"));
     }
-    let before = declarations::load(p, &req.declaration_id)
+    let before = records::load(p, &req.declaration_id)
         .await?
         .filter(|d| d.value.publicity_id.as_deref() == Some(list_id))
         .ok_or_else(|| AppError::not_found("该申报不在本公示名单中"))?;
@@ -328,7 +323,7 @@ pub async fn object(
         item: list_item(&shown, list.version + 1),
         cond: Cond::VersionIs(list.version),
     }];
-    let version = declarations::save_transition(p, &before, &next, &t, caller, extra).await?;
+    let version = records::save_transition(p, &before, &next, &t, caller, extra).await?;
     Ok(Versioned {
         value: next,
         version,
@@ -356,7 +351,7 @@ pub async fn close(p: &Platform, caller: &Principal, list_id: &str) -> AppResult
     let mut recognized = list.value.recognized.clone();
     let mut objected = list.value.objected.clone();
     for entry in &list.value.entries {
-        let Some(before) = declarations::load(p, &entry.id).await? else {
+        let Some(before) = records::load(p, &entry.id).await? else {
             continue;
         };
         if before.value.publicity_id.as_deref() != Some(list_id) {
@@ -370,7 +365,7 @@ pub async fn close(p: &Platform, caller: &Principal, list_id: &str) -> AppResult
                     .map_err(transition_error)?;
                 let q = Qualification::new(next.tier, valid_from, next.id.clone());
                 let extra = qualification_ops(&next.uscc, &q, Some(&caller.account_id), now);
-                declarations::save_transition(p, &before, &next, &t, caller, extra).await?;
+                records::save_transition(p, &before, &next, &t, caller, extra).await?;
                 recognized.push(next.id.clone());
             }
             Status::Recognized if !recognized.contains(&entry.id) => {

@@ -13,18 +13,17 @@
 //! Which enterprises to look at comes from a projection the notify consumer keeps from the qualification events
 //! (no `Scan`): `pk = REMINDER#HOLDERS, sk = <uscc>#<tier>` holds each tier's current qualification.
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-use time::{Date, Duration};
-
 use crate::domain::calendar::china_date;
 use crate::domain::qualification::Qualification;
 use crate::domain::tier::Tier;
 use crate::error::AppResult;
 use crate::ports::{Cond, Item, Query, StoreError, TxOp};
 use crate::services::Platform;
-use crate::services::enterprise::ent_pk;
 use crate::services::events::Event;
+use crate::services::records::ent_pk;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use time::{Date, Duration};
 
 const HOLDERS_PK: &str = "REMINDER#HOLDERS";
 
@@ -218,7 +217,7 @@ async fn remind_enterprise(
         return Ok(());
     };
     // The update period of the enterprise's province this year.
-    let region = crate::services::enterprise::load_profile(p, &uscc)
+    let region = crate::services::records::load_profile(p, &uscc)
         .await?
         .and_then(|v| v.value.region);
     let period = p.policy.update_period.of(today.year(), region);

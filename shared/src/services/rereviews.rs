@@ -6,10 +6,6 @@
 //!
 //! Records: `pk = ENT#<uscc>, sk = REREVIEW_ELIGIBLE#<tier>` — the flag, removed when the renewal is recorded.
 
-use serde::{Deserialize, Serialize};
-use serde_json::json;
-use time::OffsetDateTime;
-
 use crate::domain::calendar::{china_date, china_year};
 use crate::domain::declaration::{Declaration, Kind, Status};
 use crate::domain::principal::{Level, Principal, Role};
@@ -17,12 +13,14 @@ use crate::domain::qualification::Qualification;
 use crate::domain::tier::Tier;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::ports::{Cond, Item, TxOp};
-use crate::services::Platform;
 use crate::services::common::Versioned;
 use crate::services::declarations::{self, NewDeclaration};
-use crate::services::enterprise::{self, ent_pk, qualification_ops};
 use crate::services::events::Event;
-use crate::services::info_updates;
+use crate::services::records::{ent_pk, qualification_ops};
+use crate::services::{Platform, common, info_updates, records};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use time::OffsetDateTime;
 
 fn flag_sk(tier: Tier) -> String {
     format!("REREVIEW_ELIGIBLE#{}", tier.as_str())
@@ -64,7 +62,7 @@ pub async fn mark_eligible(
     }
     let uscc = uscc.trim().to_ascii_uppercase();
     let not_found = || AppError::not_found("企业不存在或不在本辖区");
-    let profile = enterprise::load_profile(p, &uscc)
+    let profile = records::load_profile(p, &uscc)
         .await?
         .ok_or_else(not_found)?;
     if caller.role == Role::Official
@@ -75,7 +73,7 @@ pub async fn mark_eligible(
     {
         return Err(not_found());
     }
-    let held = enterprise::qualifications(p, &uscc).await?;
+    let held = records::qualifications(p, &uscc).await?;
     if !held
         .iter()
         .any(|q| q.tier == tier && q.revoked_on.is_none())
@@ -128,7 +126,7 @@ pub async fn ineligibility(
             tier.label()
         )));
     }
-    let held = enterprise::qualifications(p, uscc).await?;
+    let held = records::qualifications(p, uscc).await?;
     let Some(q) = held
         .iter()
         .find(|q| q.tier == tier && q.revoked_on.is_none())
@@ -152,7 +150,7 @@ pub async fn create(
     caller: &Principal,
     tier_raw: &str,
 ) -> AppResult<Versioned<Declaration>> {
-    let uscc = declarations::require_enterprise(caller)?.to_owned();
+    let uscc = common::require_enterprise(caller)?.to_owned();
     let tier = Tier::parse(tier_raw).ok_or_else(|| {
         AppError::field(
             "tier",
@@ -196,7 +194,7 @@ pub async fn load_own(
     caller: &Principal,
     id: &str,
 ) -> AppResult<Versioned<Declaration>> {
-    let d = declarations::load_owned(p, caller, id).await?;
+    let d = records::load_owned(p, caller, id).await?;
     if d.value.kind != Kind::ReReview {
         return Err(AppError::not_found("复核申请不存在"));
     }

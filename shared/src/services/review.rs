@@ -1,8 +1,6 @@
 //! Officials (主管部门) and their actions on declarations: creating official accounts, starting a review, and
 //! deciding at the official's own level. Jurisdiction is enforced here: outside it a declaration is 404.
 
-use serde::Deserialize;
-
 use crate::domain::account::{Account, OfficialScope};
 use crate::domain::declaration::{Action, Decision, Declaration, Status};
 use crate::domain::principal::{Level, Principal, Role};
@@ -10,12 +8,11 @@ use crate::domain::tier::Tier;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ports::Query;
 use crate::rules::region::{RegionCode, RegionLevel};
-use crate::services::Platform;
 use crate::services::accounts::{self, Registration};
-use crate::services::common::Versioned;
-use crate::services::declarations::{
-    self, Summary, check_if_match, save_transition, transition_error,
-};
+use crate::services::common::{Versioned, check_if_match};
+use crate::services::records::{Summary, save_transition, transition_error};
+use crate::services::{Platform, records};
+use serde::Deserialize;
 use time::OffsetDateTime;
 
 /// `POST /v1/admin/officials` body.
@@ -135,7 +132,7 @@ async fn load_for_review(
     caller: &Principal,
     id: &str,
 ) -> AppResult<Versioned<Declaration>> {
-    let d = declarations::load(p, id)
+    let d = records::load(p, id)
         .await?
         .ok_or_else(|| AppError::not_found("申报不存在"))?;
     if !caller.has_jurisdiction_over(&d.value.region)
@@ -218,7 +215,7 @@ pub async fn decide(
         )
         .map_err(transition_error)?;
     let extra = if crate::services::rereviews::is_acceptance(&before.value, &next) {
-        let held = crate::services::enterprise::qualifications(p, &next.uscc).await?;
+        let held = crate::services::records::qualifications(p, &next.uscc).await?;
         crate::services::rereviews::renewal_ops(&next, &held, &caller.account_id, now)
     } else {
         Vec::new()
@@ -329,7 +326,7 @@ pub async fn queue(
     };
     let limit = super::common::page_limit(params.limit.as_deref())?;
     let now = p.clock.now();
-    let pk = format!("QUEUE#{kind}#{}#{scope}", declarations::level_name(level));
+    let pk = format!("QUEUE#{kind}#{}#{scope}", records::level_name(level));
     let mut items = Vec::new();
     let mut cursor = params.cursor.clone().filter(|c| !c.is_empty());
     // Filters are applied while paging; each read asks only for what is still missing, so the cursor returned
@@ -384,7 +381,6 @@ pub async fn enterprise_view(
     caller: &Principal,
     uscc: &str,
 ) -> AppResult<serde_json::Value> {
-    use crate::services::enterprise;
     if !matches!(caller.role, Role::Official | Role::Operator) {
         return Err(AppError::forbidden("仅主管部门可以查看企业信息"));
     }
@@ -393,7 +389,7 @@ pub async fn enterprise_view(
     if uscc.len() != 18 || !uscc.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(not_found());
     }
-    let profile = enterprise::load_profile(p, &uscc)
+    let profile = records::load_profile(p, &uscc)
         .await?
         .ok_or_else(not_found)?;
     let visible = caller.role == Role::Operator
@@ -405,7 +401,7 @@ pub async fn enterprise_view(
         return Err(not_found());
     }
     let today = crate::domain::calendar::china_date(p.clock.now());
-    let quals = enterprise::qualifications(p, &uscc).await?;
+    let quals = records::qualifications(p, &uscc).await?;
     let mut declarations_out = Vec::new();
     let query = Query::gsi1(format!("ENT#{uscc}#DECL")).backward();
     for item in crate::ports::query_all(p.store.as_ref(), query).await? {
@@ -446,7 +442,6 @@ pub async fn revoke(
     uscc: &str,
     req: &RevocationRequest,
 ) -> AppResult<serde_json::Value> {
-    use crate::services::enterprise;
     let tier = Tier::parse(&req.tier).ok_or_else(|| {
         AppError::field(
             "tier",
@@ -467,7 +462,7 @@ pub async fn revoke(
     }
     let uscc = uscc.trim().to_ascii_uppercase();
     let not_found = || AppError::not_found("企业不存在或不在本辖区");
-    let profile = enterprise::load_profile(p, &uscc)
+    let profile = records::load_profile(p, &uscc)
         .await?
         .ok_or_else(not_found)?;
     if caller.role == Role::Official
@@ -480,7 +475,7 @@ pub async fn revoke(
     }
     let now = p.clock.now();
     let today = crate::domain::calendar::china_date(now);
-    let mut q = enterprise::qualifications(p, &uscc)
+    let mut q = records::qualifications(p, &uscc)
         .await?
         .into_iter()
         .find(|q| q.tier == tier && q.is_valid_on(today))
@@ -492,11 +487,11 @@ pub async fn revoke(
         })?;
     q.revoked_on = Some(today);
     q.revocation_reason = Some(req.reason.trim().to_owned());
-    let mut ops = enterprise::qualification_ops(&uscc, &q, Some(&caller.account_id), now);
+    let mut ops = records::qualification_ops(&uscc, &q, Some(&caller.account_id), now);
     ops.push(
         crate::services::events::Event::new(
             "enterprise.qualification_revoked",
-            &enterprise::ent_pk(&uscc),
+            &records::ent_pk(&uscc),
             Some(&caller.account_id),
             now,
             serde_json::json!({"uscc": uscc, "tier": tier, "reason": q.revocation_reason, "revoked_on": today.to_string(),

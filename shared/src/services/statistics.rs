@@ -2,10 +2,6 @@
 //! status × sub-region × industry section inside the caller's jurisdiction, and backlog ageing per level (waiting more than 7, 14, 30 days). Read from
 //! the jurisdiction registry (`REG#<province>` on the secondary index, ranged by region prefix) — never a scan.
 
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
-
 use crate::domain::declaration::{Kind, Status};
 use crate::domain::principal::{Level, Principal, Role};
 use crate::domain::tier::Tier;
@@ -13,9 +9,11 @@ use crate::error::{AppError, AppResult};
 use crate::ports::Query;
 use crate::rules::industry::IndustryCode;
 use crate::rules::region::{self, RegionCode};
-use crate::services::Platform;
-use crate::services::declarations::{self, Summary, registry_pk};
+use crate::services::records::{Summary, registry_pk};
 use crate::services::review::scope_of;
+use crate::services::{Platform, records};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct StatsParams {
@@ -167,7 +165,7 @@ pub async fn statistics(
         {
             let days = (now - s.waiting_since).whole_days();
             let b = backlog.entry(waiting_level).or_insert_with(|| Backlog {
-                level: declarations::level_name(waiting_level).to_owned(),
+                level: records::level_name(waiting_level).to_owned(),
                 ..Backlog::default()
             });
             b.waiting += 1;

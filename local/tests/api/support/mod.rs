@@ -500,7 +500,7 @@ impl TestPlatform {
         )
         .unwrap();
         let q = Qualification::new(Tier::parse(tier).unwrap(), from, "TEST".into());
-        shared::services::enterprise::record_qualification(
+        shared::services::records::record_qualification(
             self.store.as_ref(),
             uscc,
             &q,

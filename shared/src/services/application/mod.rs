@@ -11,17 +11,12 @@ pub mod model;
 pub mod pdf;
 pub mod signing;
 
-use serde_json::{Value, json};
-use time::format_description::well_known::Rfc3339;
-
 use crate::domain::declaration::Declaration;
 use crate::error::{AppError, AppResult, ErrorCode};
-use crate::services::Platform;
-use crate::services::declarations;
-
-#[cfg(feature = "documents")]
-pub use html::escape;
+use crate::services::{Platform, records};
+use serde_json::{Value, json};
 use signing::DocumentKeys;
+use time::format_description::well_known::Rfc3339;
 
 /// How the document is wanted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,7 +133,7 @@ pub async fn verify(
     let Some(digest) = digest.and_then(normalise_digest) else {
         return Ok(mismatch());
     };
-    let Some(found) = declarations::load(p, id).await? else {
+    let Some(found) = records::load(p, id).await? else {
         return Ok(mismatch());
     };
     let d = found.value;
