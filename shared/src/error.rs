@@ -6,192 +6,87 @@ use serde_json::{Map, Value};
 
 use crate::ports::{BlobError, StoreError};
 
-/// Stable error codes (API.md "Stable error codes"), each with its HTTP status and a Chinese title.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ErrorCode {
-    ValidationFailed,
-    Unauthenticated,
-    Forbidden,
-    NotFound,
-    MethodNotAllowed,
-    VersionConflict,
-    RateLimited,
-    LoginTaken,
-    UsccTaken,
-    InvalidUscc,
-    BadCredentials,
-    AccountLocked,
-    NaturalPersonNotAllowed,
-    NotVerified,
-    AlreadyVerified,
-    InvalidCode,
-    InvalidState,
-    ProfileIncomplete,
-    ProfileLocked,
-    NotSme,
-    WindowClosed,
-    DuplicateDeclaration,
-    PrerequisiteMissing,
-    DigitalAssessmentRequired,
-    EvidenceMissing,
-    NotWithdrawable,
-    AcknowledgementRequired,
-    ResubmitNotAllowed,
-    NotInUpdatePeriod,
-    UpdateNotRequired,
-    ReReviewNotEligible,
-    DeclarationBanned,
-    UploadIncomplete,
-    FileTypeNotAllowed,
-    /// The file is of an allowed type but broken or unsafe to open (scripts, macros, embedded files, zip bombs).
-    FileContentInvalid,
-    FileTooLarge,
-    ChecksumMismatch,
-    IdempotencyKeyReused,
-    RequestInProgress,
-    PayloadTooLarge,
-    UnsupportedMediaType,
-    Unavailable,
-    Internal,
+/// Declares [`ErrorCode`] from one table: each code's variant, HTTP status, stable string and Chinese title.
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $variant:ident = ($status:literal, $code:literal, $title:literal),)*) => {
+        /// Stable error codes (API.md "Stable error codes"), each with its HTTP status and a Chinese title.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in the table's order.
+            pub const ALL: &[ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            pub fn status(self) -> u16 {
+                match self {
+                    $(ErrorCode::$variant => $status,)*
+                }
+            }
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code,)*
+                }
+            }
+
+            /// A short Chinese title for people.
+            pub fn title(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $title,)*
+                }
+            }
+        }
+    };
 }
 
-impl ErrorCode {
-    pub fn status(self) -> u16 {
-        use ErrorCode::*;
-        match self {
-            ValidationFailed | InvalidUscc | InvalidCode | IdempotencyKeyReused => 422,
-            ProfileIncomplete
-            | DigitalAssessmentRequired
-            | EvidenceMissing
-            | FileTypeNotAllowed
-            | FileContentInvalid
-            | FileTooLarge
-            | ChecksumMismatch => 422,
-            ProfileLocked
-            | NotSme
-            | WindowClosed
-            | DuplicateDeclaration
-            | PrerequisiteMissing
-            | NotWithdrawable
-            | AcknowledgementRequired
-            | ResubmitNotAllowed
-            | NotInUpdatePeriod
-            | UpdateNotRequired
-            | ReReviewNotEligible
-            | DeclarationBanned
-            | UploadIncomplete => 409,
-            Unauthenticated | BadCredentials => 401,
-            Forbidden | NaturalPersonNotAllowed | NotVerified => 403,
-            NotFound => 404,
-            MethodNotAllowed => 405,
-            VersionConflict | LoginTaken | UsccTaken | AlreadyVerified | InvalidState
-            | RequestInProgress => 409,
-            PayloadTooLarge => 413,
-            UnsupportedMediaType => 415,
-            RateLimited | AccountLocked => 429,
-            Unavailable => 503,
-            Internal => 500,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        use ErrorCode::*;
-        match self {
-            ValidationFailed => "VALIDATION_FAILED",
-            Unauthenticated => "UNAUTHENTICATED",
-            Forbidden => "FORBIDDEN",
-            NotFound => "NOT_FOUND",
-            MethodNotAllowed => "METHOD_NOT_ALLOWED",
-            VersionConflict => "VERSION_CONFLICT",
-            RateLimited => "RATE_LIMITED",
-            LoginTaken => "LOGIN_TAKEN",
-            UsccTaken => "USCC_TAKEN",
-            InvalidUscc => "INVALID_USCC",
-            BadCredentials => "BAD_CREDENTIALS",
-            AccountLocked => "ACCOUNT_LOCKED",
-            NaturalPersonNotAllowed => "NATURAL_PERSON_NOT_ALLOWED",
-            NotVerified => "NOT_VERIFIED",
-            AlreadyVerified => "ALREADY_VERIFIED",
-            InvalidCode => "INVALID_CODE",
-            InvalidState => "INVALID_STATE",
-            ProfileIncomplete => "PROFILE_INCOMPLETE",
-            ProfileLocked => "PROFILE_LOCKED",
-            NotSme => "NOT_SME",
-            WindowClosed => "WINDOW_CLOSED",
-            DuplicateDeclaration => "DUPLICATE_DECLARATION",
-            PrerequisiteMissing => "PREREQUISITE_MISSING",
-            DigitalAssessmentRequired => "DIGITAL_ASSESSMENT_REQUIRED",
-            EvidenceMissing => "EVIDENCE_MISSING",
-            NotWithdrawable => "NOT_WITHDRAWABLE",
-            AcknowledgementRequired => "ACKNOWLEDGEMENT_REQUIRED",
-            ResubmitNotAllowed => "RESUBMIT_NOT_ALLOWED",
-            NotInUpdatePeriod => "NOT_IN_UPDATE_PERIOD",
-            UpdateNotRequired => "UPDATE_NOT_REQUIRED",
-            ReReviewNotEligible => "RE_REVIEW_NOT_ELIGIBLE",
-            DeclarationBanned => "DECLARATION_BANNED",
-            UploadIncomplete => "UPLOAD_INCOMPLETE",
-            FileTypeNotAllowed => "FILE_TYPE_NOT_ALLOWED",
-            FileContentInvalid => "FILE_CONTENT_INVALID",
-            FileTooLarge => "FILE_TOO_LARGE",
-            ChecksumMismatch => "CHECKSUM_MISMATCH",
-            IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
-            RequestInProgress => "REQUEST_IN_PROGRESS",
-            PayloadTooLarge => "PAYLOAD_TOO_LARGE",
-            UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
-            Unavailable => "UNAVAILABLE",
-            Internal => "INTERNAL",
-        }
-    }
-
-    /// A short Chinese title for people.
-    pub fn title(self) -> &'static str {
-        use ErrorCode::*;
-        match self {
-            ValidationFailed => "提交的信息有误",
-            Unauthenticated => "请先登录",
-            Forbidden => "无权执行此操作",
-            NotFound => "未找到",
-            MethodNotAllowed => "不支持的请求方法",
-            VersionConflict => "数据已被修改，请刷新后重试",
-            RateLimited => "操作过于频繁，请稍后再试",
-            LoginTaken => "登录名已被使用",
-            UsccTaken => "该统一社会信用代码已被其他账户认证",
-            InvalidUscc => "统一社会信用代码无效",
-            BadCredentials => "登录名或密码错误",
-            AccountLocked => "账户已被临时锁定",
-            NaturalPersonNotAllowed => "自然人账户不能执行此操作",
-            NotVerified => "请先完成法人实名认证",
-            AlreadyVerified => "账户已完成实名认证",
-            InvalidCode => "验证码错误或已失效",
-            InvalidState => "当前状态下不能执行此操作",
-            ProfileIncomplete => "企业基本信息不完整",
-            ProfileLocked => "已认定企业仅可在信息更新期内修改基本信息",
-            NotSme => "企业不符合中小企业划型标准",
-            WindowClosed => "不在申报时间内",
-            DuplicateDeclaration => "该梯度本年度已有申报",
-            PrerequisiteMissing => "不具备申报该梯度的前置资质",
-            DigitalAssessmentRequired => "请先完成数字化水平自评测",
-            EvidenceMissing => "证明材料不齐全",
-            NotWithdrawable => "审核已开始，不能撤回",
-            AcknowledgementRequired => "请确认撤回后果",
-            ResubmitNotAllowed => "申报截止后撤回的申报不能再次提交",
-            NotInUpdatePeriod => "不在信息更新期内",
-            UpdateNotRequired => "本年度无需信息更新",
-            ReReviewNotEligible => "不具备复核资格",
-            DeclarationBanned => "资质被撤销未满三年，不能申报该梯度",
-            UploadIncomplete => "文件尚未上传完成",
-            FileTypeNotAllowed => "文件类型不允许",
-            FileContentInvalid => "文件内容无效或不安全",
-            FileTooLarge => "文件过大",
-            ChecksumMismatch => "文件校验值不符",
-            IdempotencyKeyReused => "幂等键已用于不同的请求",
-            RequestInProgress => "相同的请求正在处理中",
-            PayloadTooLarge => "请求内容过大",
-            UnsupportedMediaType => "请求内容类型不受支持",
-            Unavailable => "服务暂时不可用，请稍后再试",
-            Internal => "服务内部错误",
-        }
-    }
+// The one table: code, HTTP status, stable string (never changes once published), Chinese title.
+error_codes! {
+    ValidationFailed = (422, "VALIDATION_FAILED", "提交的信息有误"),
+    Unauthenticated = (401, "UNAUTHENTICATED", "请先登录"),
+    Forbidden = (403, "FORBIDDEN", "无权执行此操作"),
+    NotFound = (404, "NOT_FOUND", "未找到"),
+    MethodNotAllowed = (405, "METHOD_NOT_ALLOWED", "不支持的请求方法"),
+    VersionConflict = (409, "VERSION_CONFLICT", "数据已被修改，请刷新后重试"),
+    RateLimited = (429, "RATE_LIMITED", "操作过于频繁，请稍后再试"),
+    LoginTaken = (409, "LOGIN_TAKEN", "登录名已被使用"),
+    UsccTaken = (409, "USCC_TAKEN", "该统一社会信用代码已被其他账户认证"),
+    InvalidUscc = (422, "INVALID_USCC", "统一社会信用代码无效"),
+    BadCredentials = (401, "BAD_CREDENTIALS", "登录名或密码错误"),
+    AccountLocked = (429, "ACCOUNT_LOCKED", "账户已被临时锁定"),
+    NaturalPersonNotAllowed = (403, "NATURAL_PERSON_NOT_ALLOWED", "自然人账户不能执行此操作"),
+    NotVerified = (403, "NOT_VERIFIED", "请先完成法人实名认证"),
+    AlreadyVerified = (409, "ALREADY_VERIFIED", "账户已完成实名认证"),
+    InvalidCode = (422, "INVALID_CODE", "验证码错误或已失效"),
+    InvalidState = (409, "INVALID_STATE", "当前状态下不能执行此操作"),
+    ProfileIncomplete = (422, "PROFILE_INCOMPLETE", "企业基本信息不完整"),
+    ProfileLocked = (409, "PROFILE_LOCKED", "已认定企业仅可在信息更新期内修改基本信息"),
+    NotSme = (409, "NOT_SME", "企业不符合中小企业划型标准"),
+    WindowClosed = (409, "WINDOW_CLOSED", "不在申报时间内"),
+    DuplicateDeclaration = (409, "DUPLICATE_DECLARATION", "该梯度本年度已有申报"),
+    PrerequisiteMissing = (409, "PREREQUISITE_MISSING", "不具备申报该梯度的前置资质"),
+    DigitalAssessmentRequired = (422, "DIGITAL_ASSESSMENT_REQUIRED", "请先完成数字化水平自评测"),
+    EvidenceMissing = (422, "EVIDENCE_MISSING", "证明材料不齐全"),
+    NotWithdrawable = (409, "NOT_WITHDRAWABLE", "审核已开始，不能撤回"),
+    AcknowledgementRequired = (409, "ACKNOWLEDGEMENT_REQUIRED", "请确认撤回后果"),
+    ResubmitNotAllowed = (409, "RESUBMIT_NOT_ALLOWED", "申报截止后撤回的申报不能再次提交"),
+    NotInUpdatePeriod = (409, "NOT_IN_UPDATE_PERIOD", "不在信息更新期内"),
+    UpdateNotRequired = (409, "UPDATE_NOT_REQUIRED", "本年度无需信息更新"),
+    ReReviewNotEligible = (409, "RE_REVIEW_NOT_ELIGIBLE", "不具备复核资格"),
+    DeclarationBanned = (409, "DECLARATION_BANNED", "资质被撤销未满三年，不能申报该梯度"),
+    UploadIncomplete = (409, "UPLOAD_INCOMPLETE", "文件尚未上传完成"),
+    FileTypeNotAllowed = (422, "FILE_TYPE_NOT_ALLOWED", "文件类型不允许"),
+    /// The file is of an allowed type but broken or unsafe to open (scripts, macros, embedded files, zip bombs).
+    FileContentInvalid = (422, "FILE_CONTENT_INVALID", "文件内容无效或不安全"),
+    FileTooLarge = (422, "FILE_TOO_LARGE", "文件过大"),
+    ChecksumMismatch = (422, "CHECKSUM_MISMATCH", "文件校验值不符"),
+    IdempotencyKeyReused = (422, "IDEMPOTENCY_KEY_REUSED", "幂等键已用于不同的请求"),
+    RequestInProgress = (409, "REQUEST_IN_PROGRESS", "相同的请求正在处理中"),
+    PayloadTooLarge = (413, "PAYLOAD_TOO_LARGE", "请求内容过大"),
+    UnsupportedMediaType = (415, "UNSUPPORTED_MEDIA_TYPE", "请求内容类型不受支持"),
+    Unavailable = (503, "UNAVAILABLE", "服务暂时不可用，请稍后再试"),
+    Internal = (500, "INTERNAL", "服务内部错误"),
 }
 
 /// One invalid field of a request.
@@ -331,5 +226,26 @@ impl From<BlobError> for AppError {
                 AppError::internal("文件处理失败，请联系平台运维")
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_one_unique_stable_string_an_error_status_and_a_chinese_title() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            let text = code.as_str();
+            assert!(seen.insert(text), "{text} twice");
+            assert!(
+                text.chars().all(|c| c.is_ascii_uppercase() || c == '_'),
+                "{text}"
+            );
+            assert!((400..600).contains(&code.status()), "{text}");
+            assert!(code.title().chars().any(|c| c > '\u{2e80}'), "{text}");
+        }
+        assert_eq!(ErrorCode::ALL.len(), 43);
     }
 }
