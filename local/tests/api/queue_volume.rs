@@ -10,7 +10,6 @@
 //! Every read under test goes through HTTP: `GET /v1/admin/queue` paged with `limit=37` and cursors, and
 //! `GET /v1/admin/statistics` (JSON and CSV).
 
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
@@ -22,6 +21,8 @@ use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 
+use crate::support::fixtures::*;
+use crate::support::*;
 use shared::domain::declaration::{
     Action, Decision, Declaration, Snapshot, WithdrawMode, review_chain,
 };
@@ -31,8 +32,6 @@ use shared::ports::{Cond, Item, TxOp};
 use shared::rules::industry::IndustryCode;
 use shared::rules::region::RegionCode;
 use shared::services::declarations::{DECL_SK, decl_pk, index_ops};
-use crate::support::fixtures::*;
-use crate::support::*;
 
 const YEAR: i32 = 2026;
 /// How many declarations are written straight through the store.
