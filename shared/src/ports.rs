@@ -381,6 +381,12 @@ pub enum IdentityCheck {
 #[async_trait]
 pub trait IdentityVerifier: Send + Sync {
     async fn check(&self, subject: &crate::domain::account::RealNameSubject) -> IdentityCheck;
+
+    /// Whether [`IdentityVerifier::check`] consults an authoritative register (the ministry's unified login, the
+    /// 电子营业执照 service); operators are shown it beside a USCC claim. See docs/identity.md.
+    fn authoritative(&self) -> bool {
+        false
+    }
 }
 
 pub type SharedVerifier = Arc<dyn IdentityVerifier>;

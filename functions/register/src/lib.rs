@@ -25,10 +25,12 @@ use shared::services::accounts::{
     self, PhoneChange, PhoneChangeRequest, RealNameRequest, Registration,
 };
 
+mod claims;
+
 pub const FUNCTION: Function = Function::Register;
 
 pub fn handlers() -> Handlers {
-    vec![
+    let mut all = vec![
         (
             RouteId::Health(Function::Register),
             health(Function::Register),
@@ -44,7 +46,9 @@ pub fn handlers() -> Handlers {
         (RouteId::RequestPhoneChange, post(request_phone_change)),
         (RouteId::GetPhoneChange, get(get_phone_change)),
         (RouteId::ConfirmPhoneChange, post(confirm_phone_change)),
-    ]
+    ];
+    all.extend(claims::handlers());
+    all
 }
 
 async fn openapi() -> Json<Value> {

@@ -28,10 +28,12 @@ use shared::services::{change_reports, info_updates, publicity, rereviews, revie
 
 use register::{phone_change_view, rfc3339};
 
+mod recovery;
+
 pub const FUNCTION: Function = Function::Review;
 
 pub fn handlers() -> Handlers {
-    vec![
+    let mut all = vec![
         (RouteId::Health(FUNCTION), health(FUNCTION)),
         (RouteId::ListPhoneChanges, get(list_phone_changes)),
         (RouteId::DecidePhoneChange, post(decide_phone_change)),
@@ -56,7 +58,9 @@ pub fn handlers() -> Handlers {
         (RouteId::DecideChangeReport, post(decide_change_report)),
         (RouteId::Revoke, post(revoke)),
         (RouteId::ImportRecognitions, post(import_recognitions)),
-    ]
+    ];
+    all.extend(recovery::handlers());
+    all
 }
 
 /// What an operator sees of a manual phone change: enough to check the identity.

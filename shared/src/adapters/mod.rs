@@ -5,6 +5,7 @@ pub mod blobs_conformance;
 pub mod clock;
 pub mod dynamo_store;
 pub mod identity;
+pub mod identity_registry;
 pub mod local_blobs;
 pub mod moto;
 pub mod notify_aws;

@@ -57,6 +57,9 @@ fn body_schema(id: RouteId) -> Option<&'static str> {
         CreateChangeReport => "NewChangeReport",
         Revoke => "RevocationRequest",
         ImportRecognitions => "ImportRequest",
+        CreatePhoneChangeDocument | CreateClaimDocument => "UploadRequest",
+        CreateUsccClaim => "UsccClaimRequest",
+        DecideUsccClaim => "DecisionBody",
         _ => return None,
     })
 }
@@ -94,6 +97,7 @@ fn schemas() -> Vec<(String, RefOr<Schema>)> {
         entry::<NewChangeReport>(),
         entry::<RevocationRequest>(),
         entry::<crate::services::imports::ImportRequest>(),
+        entry::<crate::services::uscc_claims::UsccClaimRequest>(),
     ]);
     let mut nested = Vec::new();
     <DecisionBody as ToSchema>::schemas(&mut nested);

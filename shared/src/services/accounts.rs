@@ -20,7 +20,7 @@ use crate::services::{Platform, passwords};
 
 // ---- keys of the records this module owns -------------------------------------------------------------------
 
-const PROFILE: &str = "PROFILE";
+pub(crate) const PROFILE: &str = "PROFILE";
 
 pub fn account_pk(id: &str) -> String {
     format!("ACCOUNT#{id}")
@@ -28,7 +28,7 @@ pub fn account_pk(id: &str) -> String {
 fn login_pk(normalized: &str) -> String {
     format!("LOGIN#{normalized}")
 }
-fn uscc_pk(uscc: &str) -> String {
+pub(crate) fn uscc_pk(uscc: &str) -> String {
     format!("USCC#{uscc}")
 }
 fn lock_pk(subject: &str) -> String {
@@ -37,7 +37,7 @@ fn lock_pk(subject: &str) -> String {
 fn reset_pk(account_id: &str) -> String {
     format!("RESET#{account_id}")
 }
-fn phone_change_pk(id: &str) -> String {
+pub(crate) fn phone_change_pk(id: &str) -> String {
     format!("PHONECHANGE#{id}")
 }
 fn real_name_review_pk(id: &str) -> String {
@@ -48,8 +48,8 @@ const QUEUE_REAL_NAME: &str = "QUEUE#REAL_NAME#pending";
 
 /// An index record pointing at an account (login names, USCCs).
 #[derive(Serialize, Deserialize)]
-struct Pointer {
-    account_id: String,
+pub(crate) struct Pointer {
+    pub(crate) account_id: String,
 }
 
 // ---- loading -----------------------------------------------------------------------------------------------------
@@ -107,11 +107,11 @@ pub async fn account_for_uscc(p: &Platform, uscc: &str) -> AppResult<Option<Vers
     follow(p, &uscc_pk(uscc)).await
 }
 
-fn account_item(account: &Account, version: u64) -> Item {
+pub(crate) fn account_item(account: &Account, version: u64) -> Item {
     Item::new(account_pk(&account.id), PROFILE, account).with_version(version)
 }
 
-fn pointer_item(pk: String, account_id: &str) -> Item {
+pub(crate) fn pointer_item(pk: String, account_id: &str) -> Item {
     Item::new(
         pk,
         "POINTER",
@@ -140,7 +140,7 @@ async fn save_account(
     Ok(())
 }
 
-async fn send(p: &Platform, channel: Channel, to: &str, body: String) -> AppResult<()> {
+pub(crate) async fn send(p: &Platform, channel: Channel, to: &str, body: String) -> AppResult<()> {
     p.notifier
         .send(OutgoingMessage {
             channel,
@@ -307,7 +307,7 @@ fn required(
 }
 
 /// Parse a request into a subject; the flag tells that the USCC failed only its check character.
-fn parse_subject(req: &RealNameRequest) -> AppResult<(RealNameSubject, bool)> {
+pub(crate) fn parse_subject(req: &RealNameRequest) -> AppResult<(RealNameSubject, bool)> {
     let mut errors = Vec::new();
     match req.subject_type.as_str() {
         "legal_person" => {
@@ -419,7 +419,8 @@ fn uscc_taken(uscc: &str) -> AppError {
         json!([
             {"step": "login_with_uscc", "message": "使用统一社会信用代码作为登录名登录已认证的账户", "href": "/v1/sessions"},
             {"step": "reset_password", "message": "忘记密码时，通过绑定手机号接收验证码重置密码", "href": "/v1/password-resets"},
-            {"step": "change_phone", "message": "绑定手机号已不可用时，可通过邮箱验证或人工核验更换手机号", "href": "/v1/phone-changes", "methods": ["email", "manual"]}
+            {"step": "change_phone", "message": "绑定手机号已不可用时，可通过邮箱验证或人工核验更换手机号", "href": "/v1/phone-changes", "methods": ["email", "manual"]},
+            {"step": "claim_uscc", "message": "该代码被其他单位或个人冒用时，可提交营业执照和法定代表人信息申请认领，经平台人工核验后转入本账户", "href": "/v1/uscc-claims"}
         ]),
     )
 }
@@ -579,7 +580,7 @@ pub struct RealNameReview {
     pub comment: Option<String>,
 }
 
-fn require_operator(caller: &Principal) -> AppResult<()> {
+pub(crate) fn require_operator(caller: &Principal) -> AppResult<()> {
     if caller.role == Role::Operator {
         Ok(())
     } else {
@@ -615,7 +616,7 @@ pub async fn list_real_name_reviews(
     })
 }
 
-fn cursor_error(e: StoreError) -> AppError {
+pub(crate) fn cursor_error(e: StoreError) -> AppError {
     match e {
         StoreError::Invalid(_) | StoreError::BadCursor => {
             AppError::field("cursor", "INVALID_CURSOR", "分页游标无效")
@@ -1089,6 +1090,9 @@ pub struct PhoneChange {
     pub decided_at: Option<OffsetDateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The operator who decided a manual check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -1109,7 +1113,7 @@ pub struct PhoneChangeRequest {
     pub reason: Option<String>,
 }
 
-fn sha_hex(s: &str) -> String {
+pub(crate) fn sha_hex(s: &str) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(s.as_bytes()))
 }
@@ -1202,6 +1206,7 @@ pub async fn request_phone_change(
         requested_at: now,
         decided_at: None,
         comment: None,
+        decided_by: None,
     };
     let mut ops = Vec::new();
     let mut code_mail = None;
@@ -1275,7 +1280,7 @@ pub async fn request_phone_change(
     Ok((change, query_code))
 }
 
-async fn load_phone_change(p: &Platform, id: &str) -> AppResult<(PhoneChange, u64)> {
+pub(crate) async fn load_phone_change(p: &Platform, id: &str) -> AppResult<(PhoneChange, u64)> {
     let item = p
         .store
         .get(&phone_change_pk(id), PROFILE)
@@ -1421,8 +1426,13 @@ pub async fn decide_phone_change(
         .clone()
         .filter(|c| !c.trim().is_empty())
         .or(change.comment);
+    change.decided_by = Some(caller.account_id.clone());
     match decision {
         Decision::Approve => {
+            crate::services::recovery_documents::require_phone_change_documents(
+                p, &change, version,
+            )
+            .await?;
             complete_phone_change(p, change, version, Vec::new(), Some(&caller.account_id)).await
         }
         Decision::Reject => {

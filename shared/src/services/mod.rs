@@ -14,12 +14,14 @@ pub mod limits;
 pub mod messages;
 pub mod passwords;
 pub mod publicity;
+pub mod recovery_documents;
 pub mod reminders;
 pub mod rereviews;
 pub mod review;
 pub mod sessions;
 pub mod statistics;
 pub mod stream;
+pub mod uscc_claims;
 pub mod windows;
 
 use std::sync::Arc;
