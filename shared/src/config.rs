@@ -53,6 +53,11 @@ pub fn policy() -> Result<Policy, ConfigError> {
             ConfigError("SME_EVIDENCE_MAX_BYTES must be a positive number of bytes".into())
         })?;
     }
+    if let Some(v) = var("SME_RECOVERY_MIN_MS") {
+        policy.recovery_min_millis = v.parse().map_err(|_| {
+            ConfigError("SME_RECOVERY_MIN_MS must be a number of milliseconds".into())
+        })?;
+    }
     if let Some(v) = var("SME_UPDATE_PERIOD") {
         policy.update_period = crate::services::info_updates::UpdatePeriods::parse(&v).map_err(|e| {
             ConfigError(format!(

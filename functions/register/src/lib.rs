@@ -186,7 +186,9 @@ async fn request_password_reset(
     axum::Extension(addr): axum::Extension<ClientAddr>,
     JsonBody(b): JsonBody<ResetRequestBody>,
 ) -> AppResult<impl IntoResponse> {
-    accounts::request_password_reset(&s, &b.login, &addr.0).await?;
+    let started = std::time::Instant::now();
+    let outcome = accounts::request_password_reset(&s, &b.login, &addr.0).await;
+    shared::services::limits::answer_no_sooner_than(&s, started, outcome).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({"message": "如该账户存在，验证码已发送至其绑定手机号，10 分钟内有效"})),
@@ -220,7 +222,10 @@ async fn request_phone_change(
     axum::Extension(addr): axum::Extension<ClientAddr>,
     JsonBody(b): JsonBody<PhoneChangeRequest>,
 ) -> AppResult<impl IntoResponse> {
-    let (change, query_code) = accounts::request_phone_change(&s, &b, &addr.0).await?;
+    let started = std::time::Instant::now();
+    let outcome = accounts::request_phone_change(&s, &b, &addr.0).await;
+    let (change, query_code) =
+        shared::services::limits::answer_no_sooner_than(&s, started, outcome).await?;
     let mut body = phone_change_view(&change);
     body["query_code"] = json!(query_code);
     body["message"] = json!(match change.method {

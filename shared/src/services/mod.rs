@@ -76,6 +76,10 @@ pub struct Policy {
     /// The yearly information-update periods (`SME_UPDATE_PERIOD`, default `01-01/04-30`; per year and province
     /// too, see [`info_updates::UpdatePeriods`]).
     pub update_period: info_updates::UpdatePeriods,
+    /// The least time a recovery request (`POST /v1/password-resets`, `POST /v1/phone-changes`) takes to answer
+    /// (milliseconds; `SME_RECOVERY_MIN_MS`, default 300), so that the sends a known login causes (SMS, e-mail
+    /// through a provider) do not tell it apart from an unknown one by timing.
+    pub recovery_min_millis: u64,
 }
 
 impl Default for Policy {
@@ -93,6 +97,7 @@ impl Default for Policy {
             upload_url_seconds: 15 * 60,
             download_url_seconds: 5 * 60,
             update_period: info_updates::UpdatePeriods::default(),
+            recovery_min_millis: 300,
         }
     }
 }
