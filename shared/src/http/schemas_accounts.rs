@@ -120,23 +120,55 @@ pub struct UsccClaimPage {
     pub next_cursor: Option<String>,
 }
 
-/// `GET /v1/enterprise` and `PUT /v1/enterprise`: the profile (the members of `ProfileInput`), its
-/// qualifications and derived size class, with the version to send in `If-Match`.
+/// `GET /v1/enterprise` and `PUT /v1/enterprise`: the stored profile (the members of `ProfileInput`), names of its
+/// codes, the size class, the qualifications (with expiry and re-review state) and the version for `If-Match`.
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct EnterpriseView {
+    pub region_name: Option<String>,
+    /// The industry's path from section to class (`{code, name}` each).
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub industry_path: Option<Vec<AnyJson>>,
+    pub industry_name: Option<String>,
+    /// `{class, label, category, basis, year}`, `null` while the figures are missing.
+    #[schema(value_type = Option<Object>)]
+    pub size: Option<AnyJson>,
+    #[schema(value_type = Vec<Object>)]
+    pub qualifications: Vec<AnyJson>,
+    /// The tiers recognised now, in Chinese, or `未认定`.
+    pub recognition: String,
     pub version: u64,
 }
 
 /// `GET /v1/enterprise/advice`: per tier, the conditions, the score and what is missing.
 #[derive(ToSchema)]
 #[allow(dead_code)]
-pub struct AdviceView {}
+pub struct AdviceView {
+    pub rule_version: String,
+    pub year: i32,
+    /// `{class, label, basis}`, `null` while the figures are missing.
+    #[schema(value_type = Option<Object>)]
+    pub size: Option<AnyJson>,
+    /// The latest self-assessed digital level (1–4), if any.
+    pub digital_level: Option<u8>,
+    /// One entry per tier: `tier, tier_label, prerequisites, profile_missing, digital_assessment_required,
+    /// eligible, blockers, assessment`.
+    #[schema(value_type = Vec<Object>)]
+    pub tiers: Vec<AnyJson>,
+}
 
-/// `POST /v1/digital-assessments`, `GET /v1/digital-assessments/latest`: a digital-level self-assessment's result.
+/// `POST /v1/digital-assessments`, `GET /v1/digital-assessments/latest`: a digital-level self-assessment.
 #[derive(ToSchema)]
 #[allow(dead_code)]
-pub struct DigitalAssessmentView {}
+pub struct DigitalAssessmentView {
+    pub id: String,
+    pub assessed_at: String,
+    /// The score, the level and the per-dimension breakdown.
+    #[schema(value_type = Object)]
+    pub result: AnyJson,
+    #[schema(value_type = Object)]
+    pub answers: AnyJson,
+}
 
 /// A yearly information update (信息更新).
 #[derive(ToSchema)]

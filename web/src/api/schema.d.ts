@@ -1417,7 +1417,23 @@ export interface components {
             verification: components["schemas"]["VerificationView"];
         };
         /** @description `GET /v1/enterprise/advice`: per tier, the conditions, the score and what is missing. */
-        AdviceView: Record<string, never>;
+        AdviceView: {
+            /**
+             * Format: int32
+             * @description The latest self-assessed digital level (1–4), if any.
+             */
+            digital_level?: number | null;
+            rule_version: string;
+            /** @description `{class, label, basis}`, `null` while the figures are missing. */
+            size?: Record<string, never> | null;
+            /**
+             * @description One entry per tier: `tier, tier_label, prerequisites, profile_missing, digital_assessment_required,
+             *     eligible, blockers, assessment`.
+             */
+            tiers: Record<string, never>[];
+            /** Format: int32 */
+            year: number;
+        };
         /** @description One option of a question. */
         AnswerOption: {
             /** @description Unique within its question. */
@@ -1596,8 +1612,14 @@ export interface components {
         DigitalAssessmentBody: {
             answers: Record<string, never>;
         };
-        /** @description `POST /v1/digital-assessments`, `GET /v1/digital-assessments/latest`: a digital-level self-assessment's result. */
-        DigitalAssessmentView: Record<string, never>;
+        /** @description `POST /v1/digital-assessments`, `GET /v1/digital-assessments/latest`: a digital-level self-assessment. */
+        DigitalAssessmentView: {
+            answers: Record<string, never>;
+            assessed_at: string;
+            id: string;
+            /** @description The score, the level and the per-dimension breakdown. */
+            result: Record<string, never>;
+        };
         /** @description One of the four dimensions. */
         Dimension: {
             id: string;
@@ -1614,10 +1636,19 @@ export interface components {
             tier: string;
         };
         /**
-         * @description `GET /v1/enterprise` and `PUT /v1/enterprise`: the profile (the members of `ProfileInput`), its
-         *     qualifications and derived size class, with the version to send in `If-Match`.
+         * @description `GET /v1/enterprise` and `PUT /v1/enterprise`: the stored profile (the members of `ProfileInput`), names of its
+         *     codes, the size class, the qualifications (with expiry and re-review state) and the version for `If-Match`.
          */
         EnterpriseView: {
+            industry_name?: string | null;
+            /** @description The industry's path from section to class (`{code, name}` each). */
+            industry_path?: Record<string, never>[] | null;
+            qualifications: Record<string, never>[];
+            /** @description The tiers recognised now, in Chinese, or `未认定`. */
+            recognition: string;
+            region_name?: string | null;
+            /** @description `{class, label, category, basis, year}`, `null` while the figures are missing. */
+            size?: Record<string, never> | null;
             /** Format: int64 */
             version: number;
         };
