@@ -14,6 +14,7 @@ use utoipa::openapi::{
 use utoipa::{PartialSchema, ToSchema};
 
 use crate::dto::*;
+use crate::openapi_params;
 use crate::response_schemas::{self, response_schema};
 use crate::routes::{Access, ROUTES, RouteId};
 use shared::domain::enterprise::ProfileInput;
@@ -57,8 +58,16 @@ fn body_schema(id: RouteId) -> Option<&'static str> {
         CreateChangeReport => "NewChangeReport",
         Revoke => "RevocationRequest",
         ImportRecognitions => "ImportRequest",
+        CreatePhoneChangeDocument | CreateClaimDocument => "UploadRequest",
+        CreateUsccClaim => "UsccClaimRequest",
+        DecideUsccClaim => "DecisionBody",
         _ => return None,
     })
+}
+
+/// Whether the route takes a JSON request body.
+pub(crate) fn has_body(id: RouteId) -> bool {
+    body_schema(id).is_some()
 }
 
 fn schemas() -> Vec<(String, RefOr<Schema>)> {
@@ -94,6 +103,7 @@ fn schemas() -> Vec<(String, RefOr<Schema>)> {
         entry::<NewChangeReport>(),
         entry::<RevocationRequest>(),
         entry::<shared::services::imports::ImportRequest>(),
+        entry::<shared::services::uscc_claims::UsccClaimRequest>(),
     ]);
     let mut nested = Vec::new();
     <DecisionBody as ToSchema>::schemas(&mut nested);
@@ -135,18 +145,9 @@ fn success(id: RouteId) -> utoipa::openapi::Response {
     r.build()
 }
 
-/// Query parameters a route documents beyond paging.
-fn query_params(id: RouteId) -> &'static [(&'static str, &'static str)] {
-    match id {
-        RouteId::GetApplication => &[(
-            "format",
-            "html | pdf（优先于 Accept 请求头；其他值 422 VALIDATION_FAILED）",
-        )],
-        RouteId::VerifyApplication => {
-            &[("digest", "申请书上印的快照校验值（SHA-256，64 位十六进制）")]
-        }
-        _ => &[],
-    }
+/// A schema written as JSON (the parameter tables are data).
+fn json_schema(v: serde_json::Value) -> RefOr<Schema> {
+    serde_json::from_value(v).expect("parameter schemas are valid")
 }
 
 fn method(m: &str) -> HttpMethod {
@@ -178,21 +179,20 @@ fn build() -> Value {
         let mut op = OperationBuilder::new()
             .operation_id(Some(format!("{:?}", route.id).replace(['(', ')'], "")))
             .summary(Some(route.summary))
-            .tag(route.function.name())
-            .response("2XX", success(route.id))
-            .response("422", problem("请求内容有误（VALIDATION_FAILED 等）"))
-            .response(
-                "429",
-                problem("操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED）"),
-            );
-        if route.access != Access::Public {
-            op = op
-                .security(SecurityRequirement::new("bearer", Vec::<String>::new()))
-                .response("401", problem("未登录或令牌无效（UNAUTHENTICATED）"))
-                .response("403", problem("无权操作（FORBIDDEN）"));
+            .tag(route.function.name());
+        op = if openapi_params::no_content(route.id) {
+            op.response(
+                "204",
+                ResponseBuilder::new().description("成功（无内容）").build(),
+            )
+        } else {
+            op.response("2XX", success(route.id))
+        };
+        for (status, description) in openapi_params::error_statuses(route) {
+            op = op.response(status, problem(description));
         }
-        if route.path.contains('{') {
-            op = op.response("404", problem("未找到，或不属于当前账户（NOT_FOUND）"));
+        if route.access != Access::Public {
+            op = op.security(SecurityRequirement::new("bearer", Vec::<String>::new()));
         }
         for segment in route.path.split('/') {
             if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
@@ -201,17 +201,19 @@ fn build() -> Value {
                         .name(name)
                         .parameter_in(ParameterIn::Path)
                         .required(Required::True)
+                        .schema(Some(json_schema(openapi_params::path_schema(name))))
                         .build(),
                 );
             }
         }
-        for (name, description) in query_params(route.id) {
+        for (name, schema, description) in openapi_params::query_params(route.id) {
             op = op.parameter(
                 ParameterBuilder::new()
-                    .name(*name)
+                    .name(name)
                     .parameter_in(ParameterIn::Query)
                     .required(Required::False)
-                    .description(Some(*description))
+                    .description(Some(description))
+                    .schema(Some(json_schema(schema)))
                     .build(),
             );
         }

@@ -307,7 +307,7 @@ pub fn response_schema(id: crate::routes::RouteId) -> Option<&'static str> {
         GetDigitalQuestionnaire => "Questionnaire",
         PublicRecognitions => "RecognitionPage",
         VerifyApplication => "VerificationAnswer",
-        _ => return None,
+        _ => return crate::schemas_accounts::response_schema(id),
     })
 }
 
@@ -334,5 +334,6 @@ pub fn schemas() -> Vec<(String, RefOr<Schema>)> {
     entry::<shared::services::evidence::Evidence>(&mut all);
     entry::<shared::services::messages::MessagePage>(&mut all);
     entry::<VerificationAnswer>(&mut all);
+    all.extend(crate::schemas_accounts::schemas());
     all
 }

@@ -143,6 +143,19 @@ pub enum RouteId {
     DecideChangeReport,
     Revoke,
     ImportRecognitions,
+    // documents of manual checks (人工核验) and USCC claims (issue 11 §1, §3)
+    CreatePhoneChangeDocument,
+    CompletePhoneChangeDocument,
+    ListPhoneChangeDocuments,
+    GetPhoneChangeReview,
+    CreateUsccClaim,
+    GetUsccClaim,
+    CreateClaimDocument,
+    CompleteClaimDocument,
+    ListClaimDocuments,
+    ListUsccClaims,
+    GetUsccClaimReview,
+    DecideUsccClaim,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -418,6 +431,19 @@ pub static ROUTES: &[Route] = &[
     route(DecideChangeReport, Review, "POST", "/v1/admin/change-reports/{id}/decision", Account, "重大变化报告：通过或退回 {decision: accept|return, comment}"),
     route(Revoke, Review, "POST", "/v1/admin/enterprises/{uscc}/revocation", Account, "撤销资质 {tier, reason}"),
     route(ImportRecognitions, Review, "POST", "/v1/admin/recognitions/import", Account, "导入平台上线前的认定名单 {csv}（省级）"),
+    // documents of manual checks and USCC claims
+    route(CreatePhoneChangeDocument, Upload, "POST", "/v1/phone-changes/{id}/documents", Public, "人工核验更换手机号：申请上传证明材料（?code= 查询码）"),
+    route(CompletePhoneChangeDocument, Upload, "POST", "/v1/phone-changes/{id}/documents/{document_id}/complete", Public, "人工核验更换手机号：确认证明材料上传完成（?code= 查询码）"),
+    route(ListPhoneChangeDocuments, Upload, "GET", "/v1/phone-changes/{id}/documents", Public, "人工核验更换手机号：证明材料列表（?code= 查询码）"),
+    route(GetPhoneChangeReview, Review, "GET", "/v1/admin/phone-changes/{id}", Operator, "人工核验更换手机号：申请、证明材料与账户备案信息"),
+    route(CreateUsccClaim, Register, "POST", "/v1/uscc-claims", Account, "认领被其他账户认证的统一社会信用代码"),
+    route(GetUsccClaim, Register, "GET", "/v1/uscc-claims/{id}", Account, "我的认领申请"),
+    route(CreateClaimDocument, Upload, "POST", "/v1/uscc-claims/{id}/documents", Account, "认领申请：申请上传证明材料（营业执照、法定代表人身份证件等）"),
+    route(CompleteClaimDocument, Upload, "POST", "/v1/uscc-claims/{id}/documents/{document_id}/complete", Account, "认领申请：确认证明材料上传完成"),
+    route(ListClaimDocuments, Upload, "GET", "/v1/uscc-claims/{id}/documents", Account, "认领申请：证明材料列表"),
+    route(ListUsccClaims, Review, "GET", "/v1/admin/uscc-claims", Operator, "待人工核验的统一社会信用代码认领申请"),
+    route(GetUsccClaimReview, Review, "GET", "/v1/admin/uscc-claims/{id}", Operator, "认领申请：申请人与现持有账户对照、证明材料"),
+    route(DecideUsccClaim, Review, "POST", "/v1/admin/uscc-claims/{id}/decision", Operator, "认领申请：通过（代码转入申请人账户）或驳回"),
 ];
 
 /// The routes one function serves.

@@ -14,8 +14,8 @@ pub struct ConfigError(pub String);
 pub struct Settings {
     /// `SME_VERIFICATION_MODE` (checks | manual; default checks).
     pub verification_mode: VerificationMode,
-    /// Policy defaults, with `SME_ARGON2_MEMORY_KIB`, `SME_ARGON2_ITERATIONS`, `SME_EVIDENCE_MAX_BYTES` and
-    /// `SME_UPDATE_PERIOD` over them.
+    /// Policy defaults, with `SME_ARGON2_MEMORY_KIB`, `SME_ARGON2_ITERATIONS`, `SME_EVIDENCE_MAX_BYTES`,
+    /// `SME_RECOVERY_MIN_MS` and `SME_UPDATE_PERIOD` over them.
     pub policy: Policy,
     /// `SME_TABLE`: the DynamoDB table.
     pub table: Option<String>,
@@ -63,6 +63,11 @@ impl Settings {
         if let Some(v) = var("SME_EVIDENCE_MAX_BYTES") {
             policy.evidence_max_bytes = v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
                 ConfigError("SME_EVIDENCE_MAX_BYTES must be a positive number of bytes".into())
+            })?;
+        }
+        if let Some(v) = var("SME_RECOVERY_MIN_MS") {
+            policy.recovery_min_millis = v.parse().map_err(|_| {
+                ConfigError("SME_RECOVERY_MIN_MS must be a number of milliseconds".into())
             })?;
         }
         if let Some(v) = var("SME_UPDATE_PERIOD") {

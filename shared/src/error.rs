@@ -1,5 +1,5 @@
 //! The one error type of the platform. Every failure a client can see is an [`AppError`] carrying a stable
-//! [`ErrorCode`]; `crate::http::error` turns it into `application/problem+json` in one place.
+//! [`ErrorCode`]; `sme_http::error` turns it into `application/problem+json` in one place.
 
 use serde::Serialize;
 use serde_json::{Map, Value};

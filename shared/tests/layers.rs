@@ -4,12 +4,24 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+/// A source file without its comments (`//`, `///`, `//!` to the end of the line).
+fn code_of(source: &str) -> String {
+    source
+        .lines()
+        .map(|line| match line.find("//") {
+            Some(at) if !line[..at].contains('"') => &line[..at],
+            _ => line,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn services_dir() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src/services")
 }
 
-/// Each use-case module and the other use-case modules it names (`crate::services::x`, `super::x`,
-/// `crate::services::{x, …}`).
+/// Each use-case module and the other use-case modules its code names (`crate::services::x`, `super::x`,
+/// `crate::services::{x, …}`); comments are left out.
 fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
     let mut sources: BTreeMap<String, String> = BTreeMap::new();
     for entry in std::fs::read_dir(services_dir()).unwrap() {
@@ -18,11 +30,13 @@ fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
         if path.is_dir() {
             let mut text = String::new();
             for file in std::fs::read_dir(&path).unwrap() {
-                text.push_str(&std::fs::read_to_string(file.unwrap().path()).unwrap());
+                text.push_str(&code_of(
+                    &std::fs::read_to_string(file.unwrap().path()).unwrap(),
+                ));
             }
             sources.insert(name, text);
         } else if name != "mod" {
-            sources.insert(name, std::fs::read_to_string(&path).unwrap());
+            sources.insert(name, code_of(&std::fs::read_to_string(&path).unwrap()));
         }
     }
     let names: Vec<String> = sources.keys().cloned().collect();

@@ -22,10 +22,12 @@ use sme_http::routes::{Function, RouteId};
 use sme_http::state::AppState;
 use sme_http::views::phone_change_view;
 
+mod claims;
+
 pub const FUNCTION: Function = Function::Register;
 
 pub fn handlers() -> Handlers {
-    vec![
+    let mut all = vec![
         (
             RouteId::Health(Function::Register),
             health(Function::Register),
@@ -41,7 +43,9 @@ pub fn handlers() -> Handlers {
         (RouteId::RequestPhoneChange, post(request_phone_change)),
         (RouteId::GetPhoneChange, get(get_phone_change)),
         (RouteId::ConfirmPhoneChange, post(confirm_phone_change)),
-    ]
+    ];
+    all.extend(claims::handlers());
+    all
 }
 
 async fn openapi() -> Json<Value> {
@@ -179,7 +183,9 @@ async fn request_password_reset(
     axum::Extension(addr): axum::Extension<ClientAddr>,
     JsonBody(b): JsonBody<ResetRequestBody>,
 ) -> ApiResult<impl IntoResponse> {
-    accounts::request_password_reset(&s, &b.login, &addr.0).await?;
+    let started = std::time::Instant::now();
+    let outcome = accounts::request_password_reset(&s, &b.login, &addr.0).await;
+    shared::services::limits::answer_no_sooner_than(&s, started, outcome).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({"message": "如该账户存在，验证码已发送至其绑定手机号，10 分钟内有效"})),
@@ -200,7 +206,10 @@ async fn request_phone_change(
     axum::Extension(addr): axum::Extension<ClientAddr>,
     JsonBody(b): JsonBody<PhoneChangeRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    let (change, query_code) = accounts::request_phone_change(&s, &b, &addr.0).await?;
+    let started = std::time::Instant::now();
+    let outcome = accounts::request_phone_change(&s, &b, &addr.0).await;
+    let (change, query_code) =
+        shared::services::limits::answer_no_sooner_than(&s, started, outcome).await?;
     let mut body = phone_change_view(&change);
     body["query_code"] = json!(query_code);
     body["message"] = json!(match change.method {

@@ -13,7 +13,9 @@ use shared::domain::tier::Tier;
 use shared::error::AppError;
 use shared::services::accounts::{self, RealNameReview};
 use shared::services::windows::{self, NewWindow, Window};
-use shared::services::{change_reports, info_updates, publicity, rereviews, review, statistics};
+use shared::services::{
+    change_reports, info_updates, publicity, recovery_documents, rereviews, review, statistics,
+};
 use sme_http::app::Handlers;
 use sme_http::auth::Caller;
 use sme_http::common::health;
@@ -29,10 +31,12 @@ use shared::domain::timestamp::rfc3339;
 use sme_http::error::ApiResult;
 use sme_http::views::phone_change_view;
 
+mod recovery;
+
 pub const FUNCTION: Function = Function::Review;
 
 pub fn handlers() -> Handlers {
-    vec![
+    let mut all = vec![
         (RouteId::Health(FUNCTION), health(FUNCTION)),
         (RouteId::ListPhoneChanges, get(list_phone_changes)),
         (RouteId::DecidePhoneChange, post(decide_phone_change)),
@@ -57,7 +61,9 @@ pub fn handlers() -> Handlers {
         (RouteId::DecideChangeReport, post(decide_change_report)),
         (RouteId::Revoke, post(revoke)),
         (RouteId::ImportRecognitions, post(import_recognitions)),
-    ]
+    ];
+    all.extend(recovery::handlers());
+    all
 }
 
 /// What an operator sees of a manual phone change: enough to check the identity.
@@ -91,7 +97,8 @@ async fn decide_phone_change(
     Path(id): Path<String>,
     JsonBody(b): JsonBody<DecisionBody>,
 ) -> ApiResult<Json<Value>> {
-    let change = accounts::decide_phone_change(&s, &caller, &id, b.decision, b.comment).await?;
+    let change =
+        recovery_documents::decide_phone_change(&s, &caller, &id, b.decision, b.comment).await?;
     Ok(Json(operator_phone_change_view(&change)))
 }
 

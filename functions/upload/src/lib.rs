@@ -16,10 +16,12 @@ use sme_http::error::JsonBody;
 use sme_http::routes::{Function, RouteId};
 use sme_http::state::AppState;
 
+mod recovery;
+
 pub const FUNCTION: Function = Function::Upload;
 
 pub fn handlers() -> Handlers {
-    vec![
+    let mut all = vec![
         (RouteId::Health(FUNCTION), health(FUNCTION)),
         (RouteId::CreateEvidence, post(create)),
         (RouteId::CompleteEvidence, post(complete)),
@@ -29,7 +31,9 @@ pub fn handlers() -> Handlers {
         (RouteId::CompleteUpdateEvidence, post(complete_for_update)),
         (RouteId::ListUpdateEvidence, get(list_for_update)),
         (RouteId::DeleteUpdateEvidence, delete(remove_for_update)),
-    ]
+    ];
+    all.extend(recovery::handlers());
+    all
 }
 
 async fn create(

@@ -319,6 +319,54 @@ const MATRIX: &[(RouteId, Who, u16, &str)] = &[
     (R::DecidePhoneChange, ProvinceOut, 403, FORBIDDEN),
     (R::DecidePhoneChange, Ministry, 403, FORBIDDEN),
     (R::DecidePhoneChange, Operator, 200, ""),
+    // GET /v1/admin/phone-changes/{id} — a manual phone change with its documents and what is on file.
+    (R::GetPhoneChangeReview, Anonymous, 401, UNAUTH),
+    (R::GetPhoneChangeReview, Enterprise, 403, FORBIDDEN),
+    (R::GetPhoneChangeReview, NaturalPerson, 403, FORBIDDEN),
+    (R::GetPhoneChangeReview, CountyIn, 403, FORBIDDEN),
+    (R::GetPhoneChangeReview, CountyOut, 403, FORBIDDEN),
+    (R::GetPhoneChangeReview, CityIn, 403, FORBIDDEN),
+    (R::GetPhoneChangeReview, CityOut, 403, FORBIDDEN),
+    (R::GetPhoneChangeReview, ProvinceIn, 403, FORBIDDEN),
+    (R::GetPhoneChangeReview, ProvinceOut, 403, FORBIDDEN),
+    (R::GetPhoneChangeReview, Ministry, 403, FORBIDDEN),
+    (R::GetPhoneChangeReview, Operator, 200, ""),
+    // GET /v1/admin/uscc-claims — operators' queue of USCC claims.
+    (R::ListUsccClaims, Anonymous, 401, UNAUTH),
+    (R::ListUsccClaims, Enterprise, 403, FORBIDDEN),
+    (R::ListUsccClaims, NaturalPerson, 403, FORBIDDEN),
+    (R::ListUsccClaims, CountyIn, 403, FORBIDDEN),
+    (R::ListUsccClaims, CountyOut, 403, FORBIDDEN),
+    (R::ListUsccClaims, CityIn, 403, FORBIDDEN),
+    (R::ListUsccClaims, CityOut, 403, FORBIDDEN),
+    (R::ListUsccClaims, ProvinceIn, 403, FORBIDDEN),
+    (R::ListUsccClaims, ProvinceOut, 403, FORBIDDEN),
+    (R::ListUsccClaims, Ministry, 403, FORBIDDEN),
+    (R::ListUsccClaims, Operator, 200, ""),
+    // GET /v1/admin/uscc-claims/{id} — no such claim: operators are told so, others are refused first.
+    (R::GetUsccClaimReview, Anonymous, 401, UNAUTH),
+    (R::GetUsccClaimReview, Enterprise, 403, FORBIDDEN),
+    (R::GetUsccClaimReview, NaturalPerson, 403, FORBIDDEN),
+    (R::GetUsccClaimReview, CountyIn, 403, FORBIDDEN),
+    (R::GetUsccClaimReview, CountyOut, 403, FORBIDDEN),
+    (R::GetUsccClaimReview, CityIn, 403, FORBIDDEN),
+    (R::GetUsccClaimReview, CityOut, 403, FORBIDDEN),
+    (R::GetUsccClaimReview, ProvinceIn, 403, FORBIDDEN),
+    (R::GetUsccClaimReview, ProvinceOut, 403, FORBIDDEN),
+    (R::GetUsccClaimReview, Ministry, 403, FORBIDDEN),
+    (R::GetUsccClaimReview, Operator, 404, NOT_FOUND),
+    // POST /v1/admin/uscc-claims/{id}/decision — no such claim, as above.
+    (R::DecideUsccClaim, Anonymous, 401, UNAUTH),
+    (R::DecideUsccClaim, Enterprise, 403, FORBIDDEN),
+    (R::DecideUsccClaim, NaturalPerson, 403, FORBIDDEN),
+    (R::DecideUsccClaim, CountyIn, 403, FORBIDDEN),
+    (R::DecideUsccClaim, CountyOut, 403, FORBIDDEN),
+    (R::DecideUsccClaim, CityIn, 403, FORBIDDEN),
+    (R::DecideUsccClaim, CityOut, 403, FORBIDDEN),
+    (R::DecideUsccClaim, ProvinceIn, 403, FORBIDDEN),
+    (R::DecideUsccClaim, ProvinceOut, 403, FORBIDDEN),
+    (R::DecideUsccClaim, Ministry, 403, FORBIDDEN),
+    (R::DecideUsccClaim, Operator, 404, NOT_FOUND),
     // GET /v1/admin/real-name-reviews
     (R::ListRealNameReviews, Anonymous, 401, UNAUTH),
     (R::ListRealNameReviews, Enterprise, 403, FORBIDDEN),
@@ -592,6 +640,17 @@ async fn prepare(tp: &TestPlatform) -> Fixtures {
         .expect(201);
     assert_eq!(change.body["status"], "pending_review", "{}", change.text);
     let phone_change = change.body["id"].as_str().unwrap().to_owned();
+    // A manual check is decided on documents: the person's ID (the account is not an enterprise's).
+    let code = change.body["query_code"].as_str().unwrap();
+    crate::recovery_claims::file_document(
+        tp,
+        None,
+        &format!("/v1/phone-changes/{phone_change}/documents"),
+        &format!("?code={code}"),
+        "id_card",
+        crate::recovery_claims::png("身份证.png"),
+    )
+    .await;
 
     let pilot = tp.unverified("pilot_firm").await;
     let mut code = crate::support::uscc(900, RECORD_REGION);
@@ -654,9 +713,11 @@ fn request(
 ) -> (String, Option<Value>) {
     let fill = |id: &str| path.replace("{id}", id);
     match route {
-        R::Queue | R::Statistics | R::ListPhoneChanges | R::ListRealNameReviews => {
-            (path.to_owned(), None)
-        }
+        R::Queue
+        | R::Statistics
+        | R::ListPhoneChanges
+        | R::ListRealNameReviews
+        | R::ListUsccClaims => (path.to_owned(), None),
         R::ListWindows => (format!("{path}?tier=innovative&year={YEAR}"), None),
         R::CreateWindow => (
             path.to_owned(),
@@ -720,6 +781,9 @@ fn request(
         ),
         R::AdminEnterprise => (path.replace("{uscc}", &fx.uscc), None),
         R::DecidePhoneChange => (fill(&fx.phone_change), Some(json!({"decision": "approve"}))),
+        R::GetPhoneChangeReview => (fill(&fx.phone_change), None),
+        R::GetUsccClaimReview => (fill("NOSUCHCLAIM"), None),
+        R::DecideUsccClaim => (fill("NOSUCHCLAIM"), Some(json!({"decision": "approve"}))),
         R::DecideRealNameReview => (
             fill(&fx.real_name_review),
             Some(json!({"decision": "approve"})),

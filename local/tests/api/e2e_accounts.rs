@@ -242,7 +242,15 @@ async fn an_enterprise_account_lives_through_registration_verification_login_loc
         .iter()
         .map(|s| s["step"].as_str().unwrap())
         .collect();
-    assert_eq!(steps, ["login_with_uscc", "reset_password", "change_phone"]);
+    assert_eq!(
+        steps,
+        [
+            "login_with_uscc",
+            "reset_password",
+            "change_phone",
+            "claim_uscc"
+        ]
+    );
 
     // Six wrong passwords lock the account, even against the right password afterwards.
     let mut codes = Vec::new();
@@ -486,6 +494,16 @@ async fn phone_changes_go_by_email_code_or_by_an_operators_manual_check() {
         "{body}"
     );
     let manual_id = body["id"].as_str().unwrap().to_owned();
+    // It is decided on documents (the person's ID), filed through the evidence upload flow.
+    crate::recovery_claims::file_document(
+        &crate::support::Client::new(&api.base),
+        None,
+        &format!("/v1/phone-changes/{manual_id}/documents"),
+        &format!("?code={}", body["query_code"].as_str().unwrap()),
+        "id_card",
+        crate::recovery_claims::png("身份证.png"),
+    )
+    .await;
     let user = api.token("phone_user", "Passw0rd2026").await;
     assert_eq!(
         api.get("/v1/admin/phone-changes", Some(&user)).await.0,

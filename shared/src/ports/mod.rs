@@ -1,4 +1,4 @@
-//! Ports: what the domain needs from the world. Adapters live in `crate::adapters`.
+//! Ports: what the domain needs from the world. Adapters live in their own crates (`sme-aws`, `sme-embedded`).
 //!
 //! Every port is object-safe (`Arc<dyn Port>`), so one binary can pick its adapters from configuration.
 
@@ -221,7 +221,7 @@ pub enum StoreError {
 }
 
 /// The records port: the contract DynamoDB gives and the domain needs. One conformance suite
-/// (`crate::adapters::store_conformance`) runs against every implementation.
+/// (`sme_testkit::store_conformance`) runs against every implementation.
 #[async_trait]
 pub trait Store: Send + Sync {
     /// A strongly consistent read of one item; expired items read as absent.
@@ -300,7 +300,7 @@ pub enum BlobError {
     Unavailable(String),
 }
 
-/// The evidence-files port. One conformance suite (`crate::adapters::blobs_conformance`) runs against every
+/// The evidence-files port. One conformance suite (`sme_testkit::blobs_conformance`) runs against every
 /// implementation and uploads real bytes over HTTP to the presigned URLs.
 #[async_trait]
 pub trait Blobs: Send + Sync {
@@ -385,6 +385,12 @@ pub enum IdentityCheck {
 #[async_trait]
 pub trait IdentityVerifier: Send + Sync {
     async fn check(&self, subject: &crate::domain::account::RealNameSubject) -> IdentityCheck;
+
+    /// Whether [`IdentityVerifier::check`] consults an authoritative register (the ministry's unified login, the
+    /// 电子营业执照 service); operators are shown it beside a USCC claim. See docs/identity.md.
+    fn authoritative(&self) -> bool {
+        false
+    }
 }
 
 pub type SharedVerifier = Arc<dyn IdentityVerifier>;

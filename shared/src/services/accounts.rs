@@ -21,7 +21,7 @@ use crate::services::{Platform, passwords};
 
 // ---- keys of the records this module owns -------------------------------------------------------------------
 
-const PROFILE: &str = "PROFILE";
+pub(crate) const PROFILE: &str = "PROFILE";
 
 pub fn account_pk(id: &str) -> String {
     format!("ACCOUNT#{id}")
@@ -29,7 +29,7 @@ pub fn account_pk(id: &str) -> String {
 fn login_pk(normalized: &str) -> String {
     format!("LOGIN#{normalized}")
 }
-fn uscc_pk(uscc: &str) -> String {
+pub(crate) fn uscc_pk(uscc: &str) -> String {
     format!("USCC#{uscc}")
 }
 fn lock_pk(subject: &str) -> String {
@@ -38,7 +38,7 @@ fn lock_pk(subject: &str) -> String {
 fn reset_pk(account_id: &str) -> String {
     format!("RESET#{account_id}")
 }
-fn phone_change_pk(id: &str) -> String {
+pub(crate) fn phone_change_pk(id: &str) -> String {
     format!("PHONECHANGE#{id}")
 }
 fn real_name_review_pk(id: &str) -> String {
@@ -49,8 +49,8 @@ const QUEUE_REAL_NAME: &str = "QUEUE#REAL_NAME#pending";
 
 /// An index record pointing at an account (login names, USCCs).
 #[derive(Serialize, Deserialize)]
-struct Pointer {
-    account_id: String,
+pub(crate) struct Pointer {
+    pub(crate) account_id: String,
 }
 
 // ---- loading -----------------------------------------------------------------------------------------------------
@@ -102,11 +102,11 @@ pub async fn account_for_uscc(p: &Platform, uscc: &str) -> AppResult<Option<Vers
     follow(p, &uscc_pk(uscc)).await
 }
 
-fn account_item(account: &Account, version: u64) -> Item {
+pub(crate) fn account_item(account: &Account, version: u64) -> Item {
     Item::new(account_pk(&account.id), PROFILE, account).with_version(version)
 }
 
-fn pointer_item(pk: String, account_id: &str) -> Item {
+pub(crate) fn pointer_item(pk: String, account_id: &str) -> Item {
     Item::new(
         pk,
         "POINTER",
@@ -135,7 +135,7 @@ async fn save_account(
     Ok(())
 }
 
-async fn send(p: &Platform, channel: Channel, to: &str, body: String) -> AppResult<()> {
+pub(crate) async fn send(p: &Platform, channel: Channel, to: &str, body: String) -> AppResult<()> {
     p.notifier
         .send(OutgoingMessage {
             channel,
@@ -302,7 +302,7 @@ fn required(
 }
 
 /// Parse a request into a subject; the flag tells that the USCC failed only its check character.
-fn parse_subject(req: &RealNameRequest) -> AppResult<(RealNameSubject, bool)> {
+pub(crate) fn parse_subject(req: &RealNameRequest) -> AppResult<(RealNameSubject, bool)> {
     let mut errors = Vec::new();
     match req.subject_type.as_str() {
         "legal_person" => {
@@ -414,7 +414,8 @@ fn uscc_taken(uscc: &str) -> AppError {
         json!([
             {"step": "login_with_uscc", "message": "使用统一社会信用代码作为登录名登录已认证的账户", "href": "/v1/sessions"},
             {"step": "reset_password", "message": "忘记密码时，通过绑定手机号接收验证码重置密码", "href": "/v1/password-resets"},
-            {"step": "change_phone", "message": "绑定手机号已不可用时，可通过邮箱验证或人工核验更换手机号", "href": "/v1/phone-changes", "methods": ["email", "manual"]}
+            {"step": "change_phone", "message": "绑定手机号已不可用时，可通过邮箱验证或人工核验更换手机号", "href": "/v1/phone-changes", "methods": ["email", "manual"]},
+            {"step": "claim_uscc", "message": "该代码被其他单位或个人冒用时，可提交营业执照和法定代表人信息申请认领，经平台人工核验后转入本账户", "href": "/v1/uscc-claims"}
         ]),
     )
 }
@@ -574,7 +575,7 @@ pub struct RealNameReview {
     pub comment: Option<String>,
 }
 
-fn require_operator(caller: &Principal) -> AppResult<()> {
+pub(crate) fn require_operator(caller: &Principal) -> AppResult<()> {
     if caller.role == Role::Operator {
         Ok(())
     } else {
@@ -604,7 +605,7 @@ pub async fn list_real_name_reviews(
     })
 }
 
-fn cursor_error(e: StoreError) -> AppError {
+pub(crate) fn cursor_error(e: StoreError) -> AppError {
     match e {
         StoreError::Invalid(_) | StoreError::BadCursor => {
             AppError::field("cursor", "INVALID_CURSOR", "分页游标无效")
@@ -1078,6 +1079,9 @@ pub struct PhoneChange {
     pub decided_at: Option<OffsetDateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The operator who decided a manual check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -1098,7 +1102,7 @@ pub struct PhoneChangeRequest {
     pub reason: Option<String>,
 }
 
-fn sha_hex(s: &str) -> String {
+pub(crate) fn sha_hex(s: &str) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(s.as_bytes()))
 }
@@ -1191,6 +1195,7 @@ pub async fn request_phone_change(
         requested_at: now,
         decided_at: None,
         comment: None,
+        decided_by: None,
     };
     let mut ops = Vec::new();
     let mut code_mail = None;
@@ -1264,7 +1269,7 @@ pub async fn request_phone_change(
     Ok((change, query_code))
 }
 
-async fn load_phone_change(p: &Platform, id: &str) -> AppResult<(PhoneChange, u64)> {
+pub(crate) async fn load_phone_change(p: &Platform, id: &str) -> AppResult<(PhoneChange, u64)> {
     let item = p
         .store
         .get(&phone_change_pk(id), PROFILE)
@@ -1283,7 +1288,7 @@ pub async fn get_phone_change(p: &Platform, id: &str, query_code: &str) -> AppRe
 }
 
 /// Apply a new phone to the account, close the request, tell the new phone.
-async fn complete_phone_change(
+pub(crate) async fn complete_phone_change(
     p: &Platform,
     mut change: PhoneChange,
     version: u64,
@@ -1389,73 +1394,6 @@ pub async fn list_phone_changes(
             .collect::<Result<_, _>>()?,
         next_cursor: page.next_cursor,
     })
-}
-
-pub async fn decide_phone_change(
-    p: &Platform,
-    caller: &Principal,
-    id: &str,
-    decision: Decision,
-    comment: Option<String>,
-) -> AppResult<PhoneChange> {
-    require_operator(caller)?;
-    let (mut change, version) = load_phone_change(p, id).await?;
-    if change.method != PhoneChangeMethod::Manual || change.status != "pending_review" {
-        return Err(AppError::new(
-            ErrorCode::InvalidState,
-            "该申请不在待人工核验状态",
-        ));
-    }
-    change.comment = comment
-        .clone()
-        .filter(|c| !c.trim().is_empty())
-        .or(change.comment);
-    match decision {
-        Decision::Approve => {
-            complete_phone_change(p, change, version, Vec::new(), Some(&caller.account_id)).await
-        }
-        Decision::Reject => {
-            if comment.as_deref().map(str::trim).unwrap_or("").is_empty() {
-                return Err(AppError::field("comment", "REQUIRED", "驳回时请填写理由"));
-            }
-            let now = p.clock.now();
-            change.status = "rejected".into();
-            change.decided_at = Some(now);
-            let aggregate = change
-                .account_id
-                .as_deref()
-                .map_or_else(|| phone_change_pk(id), account_pk);
-            p.store
-                .transact(vec![
-                    TxOp::Put {
-                        item: Item::new(phone_change_pk(id), PROFILE, &change)
-                            .with_version(version + 1),
-                        cond: Cond::VersionIs(version),
-                    },
-                    Event::new(
-                        "account.phone_change_rejected",
-                        &aggregate,
-                        Some(&caller.account_id),
-                        now,
-                        json!({"phone_change_id": id}),
-                    )
-                    .tx_op(),
-                ])
-                .await?;
-            send(
-                p,
-                Channel::Sms,
-                &change.new_phone,
-                format!(
-                    "【优质中小企业梯度培育平台】您的更换手机号申请未通过人工核验：{}",
-                    change.comment.clone().unwrap_or_default()
-                ),
-            )
-            .await
-            .ok();
-            Ok(change)
-        }
-    }
 }
 
 // ---- logout --------------------------------------------------------------------------------------------------------

@@ -104,3 +104,15 @@ pub async fn take(p: &Platform, caps: &[(String, &[Limit])]) -> AppResult<()> {
     }
     Err(AppError::new(ErrorCode::RateLimited, "操作过于频繁，请稍后再试").retry_after(5))
 }
+
+/// Finish a recovery request no sooner than `Policy::recovery_min_millis` after `started`, whatever its outcome:
+/// a known login's sends (SMS and e-mail providers take tens of milliseconds) then take no longer, seen from
+/// outside, than an unknown login's stand-in writes. A provider slower than the floor still shows; the floor is a
+/// setting for that reason.
+pub async fn answer_no_sooner_than<T>(p: &Platform, started: std::time::Instant, outcome: T) -> T {
+    let floor = std::time::Duration::from_millis(p.policy.recovery_min_millis);
+    if let Some(rest) = floor.checked_sub(started.elapsed()) {
+        tokio::time::sleep(rest).await;
+    }
+    outcome
+}

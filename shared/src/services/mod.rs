@@ -11,6 +11,7 @@ pub mod enterprise;
 pub mod events;
 pub mod evidence;
 pub mod identity;
+pub mod identity_registry;
 pub mod imports;
 pub mod info_updates;
 pub mod limits;
@@ -19,12 +20,14 @@ pub mod outbox;
 pub mod passwords;
 pub mod publicity;
 pub mod records;
+pub mod recovery_documents;
 pub mod reminders;
 pub mod rereviews;
 pub mod review;
 pub mod sessions;
 pub mod statistics;
 pub mod stream;
+pub mod uscc_claims;
 pub mod windows;
 
 use std::sync::Arc;
@@ -80,6 +83,10 @@ pub struct Policy {
     /// The yearly information-update periods (`SME_UPDATE_PERIOD`, default `01-01/04-30`; per year and province
     /// too, see [`info_updates::UpdatePeriods`]).
     pub update_period: info_updates::UpdatePeriods,
+    /// The least time a recovery request (`POST /v1/password-resets`, `POST /v1/phone-changes`) takes to answer
+    /// (milliseconds; `SME_RECOVERY_MIN_MS`, default 300), so that the sends a known login causes (SMS, e-mail
+    /// through a provider) do not tell it apart from an unknown one by timing.
+    pub recovery_min_millis: u64,
 }
 
 impl Default for Policy {
@@ -97,6 +104,7 @@ impl Default for Policy {
             upload_url_seconds: 15 * 60,
             download_url_seconds: 5 * 60,
             update_period: info_updates::UpdatePeriods::default(),
+            recovery_min_millis: 300,
         }
     }
 }

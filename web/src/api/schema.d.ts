@@ -206,6 +206,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/phone-changes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 人工核验更换手机号：申请、证明材料与账户备案信息 */
+        get: operations["GetPhoneChangeReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/phone-changes/{id}/decision": {
         parameters: {
             query?: never;
@@ -387,6 +404,57 @@ export interface paths {
         get: operations["Statistics"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/uscc-claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 待人工核验的统一社会信用代码认领申请 */
+        get: operations["ListUsccClaims"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/uscc-claims/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 认领申请：申请人与现持有账户对照、证明材料 */
+        get: operations["GetUsccClaimReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/uscc-claims/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 认领申请：通过（代码转入申请人账户）或驳回 */
+        post: operations["DecideUsccClaim"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1064,6 +1132,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/phone-changes/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 人工核验更换手机号：证明材料列表（?code= 查询码） */
+        get: operations["ListPhoneChangeDocuments"];
+        put?: never;
+        /** 人工核验更换手机号：申请上传证明材料（?code= 查询码） */
+        post: operations["CreatePhoneChangeDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/phone-changes/{id}/documents/{document_id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 人工核验更换手机号：确认证明材料上传完成（?code= 查询码） */
+        post: operations["CompletePhoneChangeDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/public/recognitions": {
         parameters: {
             query?: never;
@@ -1218,6 +1321,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/uscc-claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 认领被其他账户认证的统一社会信用代码 */
+        post: operations["CreateUsccClaim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/uscc-claims/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的认领申请 */
+        get: operations["GetUsccClaim"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/uscc-claims/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 认领申请：证明材料列表 */
+        get: operations["ListClaimDocuments"];
+        put?: never;
+        /** 认领申请：申请上传证明材料（营业执照、法定代表人身份证件等） */
+        post: operations["CreateClaimDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/uscc-claims/{id}/documents/{document_id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 认领申请：确认证明材料上传完成 */
+        post: operations["CompleteClaimDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1243,6 +1415,24 @@ export interface components {
             /** @description The verified USCC of a legal-person account. */
             uscc?: string | null;
             verification: components["schemas"]["VerificationView"];
+        };
+        /** @description `GET /v1/enterprise/advice`: per tier, the conditions, the score and what is missing. */
+        AdviceView: {
+            /**
+             * Format: int32
+             * @description The latest self-assessed digital level (1–4), if any.
+             */
+            digital_level?: number | null;
+            rule_version: string;
+            /** @description `{class, label, basis}`, `null` while the figures are missing. */
+            size?: Record<string, never> | null;
+            /**
+             * @description One entry per tier: `tier, tier_label, prerequisites, profile_missing, digital_assessment_required,
+             *     eligible, blockers, assessment`.
+             */
+            tiers: Record<string, never>[];
+            /** Format: int32 */
+            year: number;
         };
         /** @description One option of a question. */
         AnswerOption: {
@@ -1284,9 +1474,46 @@ export interface components {
         };
         /** @enum {string} */
         ChangeKind: "rename" | "merger" | "restructure" | "relocation" | "overseas_branch";
+        /** @description `GET /v1/change-reports`. */
+        ChangeReportPage: {
+            items: components["schemas"]["ChangeReportView"][];
+            next_cursor?: string | null;
+        };
+        /** @description A report of a major change (重大变化). */
+        ChangeReportView: {
+            comment?: string | null;
+            details: string;
+            enterprise_name: string;
+            filed_on: string;
+            id: string;
+            kind: string;
+            kind_label: string;
+            late: boolean;
+            new_name?: string | null;
+            new_region?: string | null;
+            /** @description China date. */
+            occurred_on: string;
+            region: string;
+            status: string;
+            uscc: string;
+            waiting_since: string;
+        };
         ChoiceOption: {
             label: string;
             value: string;
+        };
+        /** @description What an operator decides on: the claim, both accounts as on file, the documents. */
+        ClaimReview: {
+            claim: components["schemas"]["UsccClaim"];
+            claimant?: null | components["schemas"]["OnFile"];
+            decided_by?: string | null;
+            documents: components["schemas"]["Listed"][];
+            holder?: null | components["schemas"]["OnFile"];
+            /** @description The legal representative's ID number as the claimant gave it. */
+            id_number: string;
+            /** @description Labels of required documents not filed yet (approval needs none missing). */
+            missing_documents: string[];
+            slots: components["schemas"]["SlotView"][];
         };
         CodeBody: {
             code: string;
@@ -1385,6 +1612,14 @@ export interface components {
         DigitalAssessmentBody: {
             answers: Record<string, never>;
         };
+        /** @description `POST /v1/digital-assessments`, `GET /v1/digital-assessments/latest`: a digital-level self-assessment. */
+        DigitalAssessmentView: {
+            answers: Record<string, never>;
+            assessed_at: string;
+            id: string;
+            /** @description The score, the level and the per-dimension breakdown. */
+            result: Record<string, never>;
+        };
         /** @description One of the four dimensions. */
         Dimension: {
             id: string;
@@ -1399,6 +1634,23 @@ export interface components {
         /** @description `POST /v1/admin/enterprises/{uscc}/re-review-eligibility` body. */
         EligibilityRequest: {
             tier: string;
+        };
+        /**
+         * @description `GET /v1/enterprise` and `PUT /v1/enterprise`: the stored profile (the members of `ProfileInput`), names of its
+         *     codes, the size class, the qualifications (with expiry and re-review state) and the version for `If-Match`.
+         */
+        EnterpriseView: {
+            industry_name?: string | null;
+            /** @description The industry's path from section to class (`{code, name}` each). */
+            industry_path?: Record<string, never>[] | null;
+            qualifications: Record<string, never>[];
+            /** @description The tiers recognised now, in Chinese, or `未认定`. */
+            recognition: string;
+            region_name?: string | null;
+            /** @description `{class, label, category, basis, year}`, `null` while the figures are missing. */
+            size?: Record<string, never> | null;
+            /** Format: int64 */
+            version: number;
         };
         Evidence: {
             /** Format: date-time */
@@ -1478,6 +1730,12 @@ export interface components {
             rule_version: string;
             spec: components["schemas"]["FormSpec"];
         };
+        /** @description `GET /v1/health/<function>`. */
+        HealthAnswer: {
+            function: string;
+            /** @description `ok`. */
+            status: string;
+        };
         /** @description One entry of the audit trail. */
         HistoryEntry: {
             action: string;
@@ -1508,6 +1766,14 @@ export interface components {
          * @enum {string}
          */
         HonourKind: "high_tech_enterprise" | "national_tech_innovation_demo" | "ip_advantage" | "ip_demonstration" | "time_honoured_brand" | "manufacturing_single_champion";
+        /** @description What the identity verifier said about the claimed details. */
+        IdentityFinding: {
+            /** @description Whether the verifier consults an authoritative register; `checks` mode only checks formats. */
+            authoritative: boolean;
+            note?: string | null;
+            /** @description `verified`, `manual_review` or `refused`. */
+            outcome: string;
+        };
         /** @description `POST /v1/admin/recognitions/import` body: the CSV text (UTF-8, a header row first). */
         ImportRequest: {
             /** @description `uscc,enterprise_name,tier,recognised_on,valid_until,batch`, one recognition per line. */
@@ -1516,6 +1782,31 @@ export interface components {
         /** @description `PUT /v1/info-updates/{id}`: the updated basic information (same shape as `PUT /v1/enterprise`). */
         InfoUpdateBody: {
             profile: components["schemas"]["ProfileInput"];
+        };
+        /** @description `GET /v1/info-updates`. */
+        InfoUpdatePage: {
+            items: components["schemas"]["InfoUpdateView"][];
+            next_cursor?: string | null;
+        };
+        /** @description A yearly information update (信息更新). */
+        InfoUpdateView: {
+            comment?: string | null;
+            created_at: string;
+            enterprise_name: string;
+            first_submitted_at?: string | null;
+            id: string;
+            profile: Record<string, never>;
+            region: string;
+            /** @description `draft`, `submitted`, `returned`, `accepted`, `withdrawn`. */
+            status: string;
+            status_label?: string | null;
+            updated_at: string;
+            uscc: string;
+            /** Format: int64 */
+            version: number;
+            waiting_since: string;
+            /** Format: int32 */
+            year: number;
         };
         /** @description Valid IP related to the main product (与主导产品相关的有效知识产权), counts by class (RULES.md §1.10). */
         IpCounts: {
@@ -1713,6 +2004,35 @@ export interface components {
             level: string;
             region: string;
         };
+        /** @description What the platform holds for an account, shown to an operator beside a request's documents. */
+        OnFile: {
+            account_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Masked: `z***@example.com`. */
+            email?: string | null;
+            enterprise_name?: string | null;
+            legal_representative?: string | null;
+            login_name: string;
+            /** @description A natural person's name. */
+            name?: string | null;
+            /** @description Masked: `138****5678`. */
+            phone: string;
+            /** @description `legal_person` or `natural_person`, when a subject is on file. */
+            subject_type?: string | null;
+            uscc?: string | null;
+            /** @description `unverified`, `pending`, `verified` or `rejected`. */
+            verification_status: string;
+            /**
+             * Format: date-time
+             * @description When the account was verified (RFC 3339, UTC).
+             */
+            verified_at?: string | null;
+        };
+        /** @description `GET /v1/openapi.json`: this document. */
+        OpenApiDocument: {
+            openapi: string;
+        };
         /** @description Operations (精细化, 小巨人). */
         Operations: {
             /**
@@ -1727,6 +2047,32 @@ export interface components {
              */
             management_or_foreign_certification: boolean;
         };
+        /** @description A phone change as an operator sees it. */
+        OperatorPhoneChange: {
+            /** @description Whether the login named an account (a request for no account never completes). */
+            account_found: boolean;
+            comment?: string | null;
+            contact_name?: string | null;
+            decided_at?: string | null;
+            /** @description The deciding operator's account id (the detail view). */
+            decided_by?: string | null;
+            enterprise_name?: string | null;
+            id: string;
+            id_number?: string | null;
+            login_name?: string | null;
+            method: string;
+            /** @description In full. */
+            new_phone: string;
+            reason?: string | null;
+            requested_at: string;
+            status: string;
+            uscc?: string | null;
+        };
+        /** @description `GET /v1/admin/phone-changes`. */
+        OperatorPhoneChangePage: {
+            items: components["schemas"]["OperatorPhoneChange"][];
+            next_cursor?: string | null;
+        };
         /** @enum {string} */
         PhoneChangeMethod: "email" | "manual";
         PhoneChangeRequest: {
@@ -1737,6 +2083,30 @@ export interface components {
             method: components["schemas"]["PhoneChangeMethod"];
             new_phone: string;
             reason?: string | null;
+        };
+        /** @description `GET /v1/admin/phone-changes/{id}`: the request, its documents, what is on file for the account. */
+        PhoneChangeReview: {
+            change: components["schemas"]["OperatorPhoneChange"];
+            documents: components["schemas"]["Listed"][];
+            missing_documents: string[];
+            on_file?: null | components["schemas"]["OnFile"];
+            slots: components["schemas"]["SlotView"][];
+        };
+        /** @description A phone change as its requester sees it (`POST /v1/phone-changes` adds `query_code` and `message`). */
+        PhoneChangeView: {
+            comment?: string | null;
+            decided_at?: string | null;
+            id: string;
+            message?: string | null;
+            /** @description `email` or `manual`. */
+            method: string;
+            /** @description Masked. */
+            new_phone: string;
+            /** @description Shown once, with the request: needed to read the request and file its documents. */
+            query_code?: string | null;
+            requested_at: string;
+            /** @description `awaiting_code`, `pending_review`, `completed`, `rejected`. */
+            status: string;
         };
         /** @description What a client must send to upload or download an object directly. */
         PresignedRequest: {
@@ -1923,6 +2293,25 @@ export interface components {
             status: string;
             token?: string | null;
         };
+        /** @description `GET /v1/admin/real-name-reviews`. */
+        RealNameReviewPage: {
+            items: components["schemas"]["RealNameReviewView"][];
+            next_cursor?: string | null;
+        };
+        /** @description A manual real-name check as an operator sees it. */
+        RealNameReviewView: {
+            account_id: string;
+            comment?: string | null;
+            decided_at?: string | null;
+            id: string;
+            login_name: string;
+            reason: string;
+            requested_at: string;
+            /** @description `pending`, `approved`, `rejected`. */
+            status: string;
+            /** @description The subject as requested (`subject_type` and its fields). */
+            subject: Record<string, never>;
+        };
         /** @description One closed publicity list: the enterprises it recognised. */
         RecognitionBatch: {
             batch: string;
@@ -1982,6 +2371,14 @@ export interface components {
             /** @description `Bearer`. */
             token_type: string;
         };
+        /** @description One slot as the operator's view lists it. */
+        SlotView: {
+            /** @description Whether a checked file is in the slot. */
+            filed: boolean;
+            label: string;
+            required: boolean;
+            slot: string;
+        };
         /** @description The fixed record of a submission. */
         SnapshotView: {
             assessment?: null | components["schemas"]["AnyJson"];
@@ -2032,6 +2429,39 @@ export interface components {
             evidence_id: string;
             upload: components["schemas"]["PresignedRequest"];
         };
+        UsccClaim: {
+            claimant_account_id: string;
+            claimant_login_name: string;
+            comment?: string | null;
+            /** Format: date-time */
+            decided_at?: string | null;
+            enterprise_name: string;
+            id: string;
+            identity_check: components["schemas"]["IdentityFinding"];
+            legal_representative: string;
+            reason: string;
+            /** Format: date-time */
+            requested_at: string;
+            /** @description `pending`, `approved`, `rejected`. */
+            status: string;
+            uscc: string;
+        };
+        /** @description `GET /v1/admin/uscc-claims`. */
+        UsccClaimPage: {
+            items: components["schemas"]["UsccClaim"][];
+            next_cursor?: string | null;
+        };
+        /** @description `POST /v1/uscc-claims`. */
+        UsccClaimRequest: {
+            enterprise_name: string;
+            /** @description 法定代表人居民身份证号码. */
+            id_number: string;
+            /** @description 法定代表人姓名. */
+            legal_representative: string;
+            /** @description Why the code is the claimant's (e.g. "本企业从未在平台注册，代码被他人冒用"). */
+            reason: string;
+            uscc: string;
+        };
         /**
          * @description The answer of `GET /v1/public/verify/{declaration_id}`: "一致" with what the paper may be checked against, or
          *     "不一致" with nothing about the declaration.
@@ -2064,6 +2494,15 @@ export interface components {
             status: string;
             subject?: null | components["schemas"]["SubjectView"];
             verified_at?: string | null;
+        };
+        /** @description `GET /v1/public/verify-key`. */
+        VerifyKeyAnswer: {
+            /** @description `Ed25519`. */
+            algorithm: string;
+            how_to_verify: string;
+            message_format: string;
+            public_key_base64: string;
+            public_key_pem: string;
         };
         /**
          * @description How the enterprise withdraws (API.md withdraw table).
@@ -2122,7 +2561,34 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedAccount"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2131,8 +2597,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2160,7 +2635,7 @@ export interface operations {
                     "application/json": components["schemas"]["AccountView"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2169,7 +2644,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2178,7 +2653,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2187,8 +2662,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2220,7 +2704,7 @@ export interface operations {
                     "application/json": components["schemas"]["RealNameResult"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2229,7 +2713,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2238,7 +2722,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2247,8 +2758,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2282,7 +2802,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2291,7 +2811,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2309,7 +2829,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2318,8 +2865,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2353,7 +2909,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2362,7 +2918,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2380,7 +2936,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2389,8 +2972,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2420,7 +3012,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2429,7 +3021,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2447,7 +3039,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2456,8 +3057,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2487,7 +3097,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2496,7 +3106,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2514,7 +3124,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2523,8 +3133,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2558,7 +3177,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2567,7 +3186,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2585,7 +3204,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2594,8 +3240,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2629,7 +3284,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2638,7 +3293,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2656,7 +3311,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2665,8 +3347,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2700,7 +3391,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2709,7 +3400,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2727,7 +3418,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2736,8 +3454,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2769,7 +3496,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2778,7 +3505,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2787,7 +3514,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2796,8 +3550,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2809,7 +3572,12 @@ export interface operations {
     };
     ListPhoneChanges: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 上一页的 next_cursor（平台签发；伪造或篡改 422 VALIDATION_FAILED） */
+                cursor?: string;
+                /** @description 每页条数（1–100，默认 20；其他值 422 VALIDATION_FAILED） */
+                limit?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2822,10 +3590,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["OperatorPhoneChangePage"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2834,7 +3602,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2843,7 +3611,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2852,8 +3620,93 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetPhoneChangeReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneChangeReview"];
+                };
+            };
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到，或不属于当前账户（NOT_FOUND） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2884,10 +3737,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["OperatorPhoneChange"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2896,7 +3749,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2914,7 +3767,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2923,8 +3803,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2956,7 +3845,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2965,7 +3854,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2974,7 +3863,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2983,8 +3899,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3014,7 +3939,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3023,7 +3948,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3041,7 +3966,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3050,8 +3975,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3081,7 +4015,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3090,7 +4024,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3108,7 +4042,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3117,8 +4060,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3152,7 +4104,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3161,7 +4113,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3179,7 +4131,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3188,8 +4167,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3201,7 +4189,18 @@ export interface operations {
     };
     Queue: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 上一页的 next_cursor（平台签发；伪造或篡改 422 VALIDATION_FAILED） */
+                cursor?: string;
+                /** @description declaration | re_review | info_update | change_report */
+                kind?: string;
+                /** @description 每页条数（1–100，默认 20；其他值 422 VALIDATION_FAILED） */
+                limit?: string;
+                /** @description 状态过滤 */
+                status?: string;
+                /** @description 梯度：innovative | specialized | little_giant */
+                tier?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3217,7 +4216,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3226,7 +4225,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3235,7 +4234,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3244,8 +4243,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3279,7 +4287,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3288,7 +4296,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3306,7 +4314,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3315,8 +4350,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3328,7 +4372,12 @@ export interface operations {
     };
     ListRealNameReviews: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 上一页的 next_cursor（平台签发；伪造或篡改 422 VALIDATION_FAILED） */
+                cursor?: string;
+                /** @description 每页条数（1–100，默认 20；其他值 422 VALIDATION_FAILED） */
+                limit?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3341,10 +4390,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["RealNameReviewPage"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3353,7 +4402,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3362,7 +4411,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3371,8 +4420,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3403,10 +4461,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["RealNameReviewView"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3415,7 +4473,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3433,7 +4491,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3442,8 +4527,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3475,7 +4569,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3484,7 +4578,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3493,7 +4587,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3502,8 +4623,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3515,7 +4645,14 @@ export interface operations {
     };
     Statistics: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description json（默认）| csv */
+                format?: string;
+                /** @description declaration | re_review */
+                kind?: string;
+                /** @description 只统计该年度的申报 */
+                year?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3531,7 +4668,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3540,7 +4677,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3549,7 +4686,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3558,8 +4695,270 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ListUsccClaims: {
+        parameters: {
+            query?: {
+                /** @description 上一页的 next_cursor（平台签发；伪造或篡改 422 VALIDATION_FAILED） */
+                cursor?: string;
+                /** @description 每页条数（1–100，默认 20；其他值 422 VALIDATION_FAILED） */
+                limit?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsccClaimPage"];
+                };
+            };
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetUsccClaimReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimReview"];
+                };
+            };
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到，或不属于当前账户（NOT_FOUND） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DecideUsccClaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionBody"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsccClaim"];
+                };
+            };
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到，或不属于当前账户（NOT_FOUND） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3571,7 +4970,16 @@ export interface operations {
     };
     ListWindows: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 上一页的 next_cursor（平台签发；伪造或篡改 422 VALIDATION_FAILED） */
+                cursor?: string;
+                /** @description 每页条数（1–100，默认 20；其他值 422 VALIDATION_FAILED） */
+                limit?: string;
+                /** @description 梯度：innovative | specialized | little_giant */
+                tier?: string;
+                /** @description 年度（四位数字） */
+                year?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3587,7 +4995,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3596,7 +5004,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3605,7 +5013,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3614,8 +5022,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3647,7 +5064,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3656,7 +5073,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3665,7 +5082,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3674,8 +5118,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3687,7 +5140,10 @@ export interface operations {
     };
     CatalogIndustries: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 上级代码；省略时为第一级 */
+                parent?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3703,7 +5159,7 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogPage"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3712,8 +5168,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3725,7 +5190,10 @@ export interface operations {
     };
     CatalogRegions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 上级代码；省略时为第一级 */
+                parent?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3741,7 +5209,7 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogPage"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3750,8 +5218,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3763,7 +5240,12 @@ export interface operations {
     };
     ListChangeReports: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 上一页的 next_cursor（平台签发；伪造或篡改 422 VALIDATION_FAILED） */
+                cursor?: string;
+                /** @description 每页条数（1–100，默认 20；其他值 422 VALIDATION_FAILED） */
+                limit?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3776,10 +5258,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ChangeReportPage"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3788,7 +5270,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3797,7 +5279,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3806,8 +5288,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3836,10 +5327,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ChangeReportView"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3848,7 +5339,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3857,7 +5348,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3866,8 +5384,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3879,7 +5406,12 @@ export interface operations {
     };
     ListDeclarations: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 上一页的 next_cursor（平台签发；伪造或篡改 422 VALIDATION_FAILED） */
+                cursor?: string;
+                /** @description 每页条数（1–100，默认 20；其他值 422 VALIDATION_FAILED） */
+                limit?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3895,7 +5427,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeclarationPage"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3904,7 +5436,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3913,7 +5445,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3922,8 +5454,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3955,7 +5496,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeclarationView"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3964,7 +5505,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3973,7 +5514,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3982,8 +5550,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4013,7 +5590,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeclarationView"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4022,7 +5599,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4040,7 +5617,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4049,8 +5626,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4084,7 +5670,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeclarationView"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4093,7 +5679,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4111,7 +5697,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4120,8 +5733,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4155,7 +5777,7 @@ export interface operations {
                     "text/html": unknown;
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4164,7 +5786,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4182,7 +5804,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4191,8 +5813,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4222,7 +5853,7 @@ export interface operations {
                     "application/json": components["schemas"]["EvidenceList"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4231,7 +5862,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4249,7 +5880,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4258,8 +5889,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4293,7 +5933,7 @@ export interface operations {
                     "application/json": components["schemas"]["UploadTicket"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4302,7 +5942,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4320,7 +5960,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4329,8 +5996,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4352,16 +6028,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功 */
-            "2XX": {
+            /** @description 成功（无内容） */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4370,7 +6044,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4388,7 +6062,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4397,8 +6080,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4429,7 +6121,7 @@ export interface operations {
                     "application/json": components["schemas"]["Evidence"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4438,7 +6130,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4456,7 +6148,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4465,8 +6166,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4478,7 +6188,12 @@ export interface operations {
     };
     GetHistory: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 上一页的 next_cursor（平台签发；伪造或篡改 422 VALIDATION_FAILED） */
+                cursor?: string;
+                /** @description 每页条数（1–100，默认 20；其他值 422 VALIDATION_FAILED） */
+                limit?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4496,7 +6211,7 @@ export interface operations {
                     "application/json": components["schemas"]["HistoryPage"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4505,7 +6220,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4523,7 +6238,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4532,8 +6247,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4563,7 +6287,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeclarationView"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4572,7 +6296,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4590,7 +6314,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4599,8 +6332,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4631,10 +6373,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DeclarationView"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4643,7 +6385,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4661,7 +6403,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4670,8 +6439,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4700,10 +6478,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DigitalAssessmentView"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4712,7 +6490,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4721,7 +6499,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4730,8 +6535,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4756,10 +6570,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DigitalAssessmentView"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4768,7 +6582,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4777,7 +6591,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 未找到，或不属于当前账户（NOT_FOUND） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4786,8 +6609,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4815,7 +6647,7 @@ export interface operations {
                     "application/json": components["schemas"]["Questionnaire"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4824,7 +6656,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4833,7 +6665,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4842,8 +6674,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4868,10 +6709,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["EnterpriseView"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4880,7 +6721,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4889,7 +6730,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4898,8 +6739,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4928,10 +6778,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["EnterpriseView"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4940,7 +6790,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4949,7 +6799,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4958,8 +6835,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4984,10 +6870,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AdviceView"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4996,7 +6882,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5005,7 +6891,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5014,8 +6900,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5040,10 +6935,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["HealthAnswer"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5052,8 +6947,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5078,10 +6982,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["HealthAnswer"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5090,8 +6994,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5116,10 +7029,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["HealthAnswer"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5128,8 +7041,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5154,10 +7076,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["HealthAnswer"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5166,8 +7088,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5192,10 +7123,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["HealthAnswer"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5204,8 +7135,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5230,10 +7170,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["HealthAnswer"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5242,8 +7182,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5255,7 +7204,12 @@ export interface operations {
     };
     ListInfoUpdates: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 上一页的 next_cursor（平台签发；伪造或篡改 422 VALIDATION_FAILED） */
+                cursor?: string;
+                /** @description 每页条数（1–100，默认 20；其他值 422 VALIDATION_FAILED） */
+                limit?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5268,10 +7222,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["InfoUpdatePage"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5280,7 +7234,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5289,7 +7243,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5298,8 +7252,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5324,10 +7287,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["InfoUpdateView"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5336,7 +7299,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5345,7 +7308,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5354,8 +7326,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5386,10 +7367,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["InfoUpdateView"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5398,7 +7379,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5416,7 +7397,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5425,8 +7433,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5456,7 +7473,7 @@ export interface operations {
                     "application/json": components["schemas"]["EvidenceList"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5465,7 +7482,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5483,7 +7500,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5492,8 +7509,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5527,7 +7553,7 @@ export interface operations {
                     "application/json": components["schemas"]["UploadTicket"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5536,7 +7562,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5554,7 +7580,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5563,8 +7616,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5586,16 +7648,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功 */
-            "2XX": {
+            /** @description 成功（无内容） */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5604,7 +7664,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5622,7 +7682,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5631,8 +7700,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5663,7 +7741,7 @@ export interface operations {
                     "application/json": components["schemas"]["Evidence"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5672,7 +7750,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5690,7 +7768,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5699,8 +7786,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5727,10 +7823,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["InfoUpdateView"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5739,7 +7835,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5757,7 +7853,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5766,8 +7871,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5798,10 +7912,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["InfoUpdateView"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5810,7 +7924,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5828,7 +7942,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5837,8 +7978,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5850,7 +8000,12 @@ export interface operations {
     };
     ListMessages: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 上一页的 next_cursor（平台签发；伪造或篡改 422 VALIDATION_FAILED） */
+                cursor?: string;
+                /** @description 每页条数（1–100，默认 20；其他值 422 VALIDATION_FAILED） */
+                limit?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5866,7 +8021,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessagePage"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5875,7 +8030,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5884,7 +8039,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5893,8 +8048,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5921,10 +8085,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["MessageView"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5933,7 +8097,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5951,7 +8115,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5960,8 +8133,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5986,10 +8168,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["OpenApiDocument"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5998,8 +8180,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6031,7 +8222,34 @@ export interface operations {
                     "application/json": components["schemas"]["MessageAnswer"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6040,8 +8258,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6064,16 +8291,50 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功 */
-            "2XX": {
+            /** @description 成功（无内容） */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6082,8 +8343,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6112,10 +8382,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["PhoneChangeView"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6124,8 +8421,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6137,7 +8443,10 @@ export interface operations {
     };
     GetPhoneChange: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 申请时返回的查询码 query_code（错误或缺失时按不存在处理，404） */
+                code?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -6152,7 +8461,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["PhoneChangeView"];
                 };
             };
             /** @description 未找到，或不属于当前账户（NOT_FOUND） */
@@ -6164,7 +8473,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6173,8 +8482,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6205,7 +8523,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["PhoneChangeView"];
                 };
             };
             /** @description 未找到，或不属于当前账户（NOT_FOUND） */
@@ -6217,7 +8535,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6226,8 +8571,250 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ListPhoneChangeDocuments: {
+        parameters: {
+            query?: {
+                /** @description 申请时返回的查询码 query_code（错误或缺失时按不存在处理，404） */
+                code?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceList"];
+                };
+            };
+            /** @description 未找到，或不属于当前账户（NOT_FOUND） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CreatePhoneChangeDocument: {
+        parameters: {
+            query?: {
+                /** @description 申请时返回的查询码 query_code（错误或缺失时按不存在处理，404） */
+                code?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UploadRequest"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadTicket"];
+                };
+            };
+            /** @description 未找到，或不属于当前账户（NOT_FOUND） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CompletePhoneChangeDocument: {
+        parameters: {
+            query?: {
+                /** @description 申请时返回的查询码 query_code（错误或缺失时按不存在处理，404） */
+                code?: string;
+            };
+            header?: never;
+            path: {
+                document_id: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Evidence"];
+                };
+            };
+            /** @description 未找到，或不属于当前账户（NOT_FOUND） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6239,7 +8826,14 @@ export interface operations {
     };
     PublicRecognitions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 上一页的 next_cursor（平台签发；伪造或篡改 422 VALIDATION_FAILED） */
+                cursor?: string;
+                /** @description 每页条数（1–100，默认 20；其他值 422 VALIDATION_FAILED） */
+                limit?: string;
+                /** @description 梯度：innovative | specialized | little_giant */
+                tier?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -6255,7 +8849,7 @@ export interface operations {
                     "application/json": components["schemas"]["RecognitionPage"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6264,8 +8858,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6290,10 +8893,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["VerifyKeyAnswer"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6302,8 +8905,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6345,7 +8957,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6354,8 +8966,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6367,7 +8988,12 @@ export interface operations {
     };
     ListReReviews: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 上一页的 next_cursor（平台签发；伪造或篡改 422 VALIDATION_FAILED） */
+                cursor?: string;
+                /** @description 每页条数（1–100，默认 20；其他值 422 VALIDATION_FAILED） */
+                limit?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -6380,10 +9006,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DeclarationPage"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6392,7 +9018,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6401,7 +9027,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6410,8 +9036,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6440,10 +9075,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DeclarationView"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6452,7 +9087,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6461,7 +9096,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6470,8 +9132,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6502,10 +9173,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DeclarationView"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6514,7 +9185,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6532,7 +9203,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6541,8 +9239,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6569,10 +9276,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DeclarationView"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6581,7 +9288,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6599,7 +9306,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6608,8 +9324,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6640,10 +9365,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DeclarationView"];
                 };
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6652,7 +9377,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6670,7 +9395,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6679,8 +9431,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6712,7 +9473,52 @@ export interface operations {
                     "application/json": components["schemas"]["SessionView"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6721,8 +9527,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6741,16 +9556,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功 */
-            "2XX": {
+            /** @description 成功（无内容） */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
-            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6759,7 +9572,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 无权操作（FORBIDDEN） */
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6768,7 +9581,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6777,8 +9599,458 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CreateUsccClaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UsccClaimRequest"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsccClaim"];
+                };
+            };
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetUsccClaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsccClaim"];
+                };
+            };
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到，或不属于当前账户（NOT_FOUND） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ListClaimDocuments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceList"];
+                };
+            };
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到，或不属于当前账户（NOT_FOUND） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CreateClaimDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UploadRequest"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadTicket"];
+                };
+            };
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到，或不属于当前账户（NOT_FOUND） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CompleteClaimDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Evidence"];
+                };
+            };
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到，或不属于当前账户（NOT_FOUND） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -89,10 +89,12 @@ fn fresh_dir(name: &str) -> PathBuf {
 }
 
 /// A fast argon2 for tests (the cost is measured in benchmarks, not here).
-fn test_policy() -> Policy {
+pub fn test_policy() -> Policy {
     Policy {
         argon2_memory_kib: 1024,
         argon2_iterations: 1,
+        // No floor under recovery answers (the timing test sets its own).
+        recovery_min_millis: 0,
         ..Policy::default()
     }
 }
