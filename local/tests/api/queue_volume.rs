@@ -10,7 +10,6 @@
 //! Every read under test goes through HTTP: `GET /v1/admin/queue` paged with `limit=37` and cursors, and
 //! `GET /v1/admin/statistics` (JSON and CSV).
 
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
@@ -22,6 +21,8 @@ use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 
+use crate::support::fixtures::*;
+use crate::support::*;
 use shared::domain::declaration::{
     Action, Decision, Declaration, Snapshot, WithdrawMode, review_chain,
 };
@@ -31,8 +32,6 @@ use shared::ports::{Cond, Item, TxOp};
 use shared::rules::industry::IndustryCode;
 use shared::rules::region::RegionCode;
 use shared::services::declarations::{DECL_SK, decl_pk, index_ops};
-use crate::support::fixtures::*;
-use crate::support::*;
 
 const YEAR: i32 = 2026;
 /// How many declarations are written straight through the store.
@@ -772,6 +771,41 @@ async fn volume(tp: &TestPlatform, http_seeded: u32) {
                 && status.as_deref().is_none_or(|x| m.status == x)
         })
         .await;
+    }
+    // Narrowed by sub-region and industry section or code (the workbench's filters), paged the same way.
+    type Place = (Option<&'static str>, Option<&'static str>);
+    for (o, filter, (region, section)) in [
+        (zhejiang, "&region=330100", (Some("3301"), None) as Place),
+        (
+            zhejiang,
+            "&region=330203&industry=C",
+            (Some("330203"), Some("C")),
+        ),
+        (zhejiang, "&status=submitted&industry=i", (None, Some("I"))),
+        (hangzhou, "&industry=3741", (None, Some("C"))),
+        (
+            ministry,
+            "&region=320000&industry=M",
+            (Some("32"), Some("M")),
+        ),
+    ] {
+        let (_, status) = parse_filter(filter);
+        check_queue(tp, &models, o, filter, |m| {
+            region.is_none_or(|r| m.region.starts_with(r))
+                && section.is_none_or(|s| m.section == s)
+                && status.as_deref().is_none_or(|x| m.status == x)
+        })
+        .await;
+    }
+    for bad in ["region=999999", "industry=9Z"] {
+        tp.call(
+            "GET",
+            &format!("/v1/admin/queue?{bad}"),
+            Some(&zhejiang.token),
+            None,
+        )
+        .await
+        .expect_problem(422, "VALIDATION_FAILED");
     }
     // Kinds that have nothing waiting yet answer an empty list.
     let other = tp

@@ -145,6 +145,24 @@ fn query_params(id: RouteId) -> &'static [(&'static str, &'static str)] {
         RouteId::VerifyApplication => {
             &[("digest", "申请书上印的快照校验值（SHA-256，64 位十六进制）")]
         }
+        RouteId::Queue => &[
+            (
+                "kind",
+                "declaration（默认）| info_update | re_review | change_report",
+            ),
+            ("tier", "innovative | specialized | little_giant"),
+            ("status", "submitted | under_review | publicity"),
+            (
+                "region",
+                "辖区内的下级行政区划代码（6 位），只看该地区的企业",
+            ),
+            (
+                "industry",
+                "国民经济行业分类：门类字母（C）或 2–4 位代码（37、3741）",
+            ),
+            ("limit", "每页条数（≤100）"),
+            ("cursor", "上一页的 next_cursor"),
+        ],
         _ => &[],
     }
 }

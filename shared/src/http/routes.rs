@@ -384,7 +384,7 @@ pub static ROUTES: &[Route] = &[
     route(CreateOfficial, Review, "POST", "/v1/admin/officials", Account, "创建主管部门账户 {login_name, password, phone, level, region}"),
     route(StartReview, Review, "POST", "/v1/admin/declarations/{id}/start", Account, "开始审核（未审核 → 审核中）"),
     route(DecideDeclaration, Review, "POST", "/v1/admin/declarations/{id}/decision", Account, "审核意见 {decision: pass|return|reject, comment}"),
-    route(Queue, Review, "GET", "/v1/admin/queue", Account, "本级本辖区待办（?kind=&tier=&status=，最早的在前）"),
+    route(Queue, Review, "GET", "/v1/admin/queue", Account, "本级本辖区待办（?kind=&tier=&status=&region=&industry=，最早的在前）"),
     route(PublishPublicity, Review, "POST", "/v1/admin/publicity", Account, "发布公示名单 {tier, days?, declaration_ids?}"),
     route(GetPublicity, Review, "GET", "/v1/admin/publicity/{id}", Account, "公示名单详情"),
     route(ObjectPublicity, Review, "POST", "/v1/admin/publicity/{id}/objection", Account, "公示异议：撤出名单（不通过）{declaration_id, reason}"),

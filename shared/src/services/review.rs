@@ -256,6 +256,10 @@ pub struct QueueParams {
     pub kind: Option<String>,
     pub tier: Option<String>,
     pub status: Option<String>,
+    /// A sub-region (6-digit code) of the caller's jurisdiction.
+    pub region: Option<String>,
+    /// A GB/T 4754 section letter or 2–4 digit code.
+    pub industry: Option<String>,
     pub limit: Option<String>,
     pub cursor: Option<String>,
 }
@@ -326,6 +330,10 @@ pub async fn queue(
             ));
         }
     };
+    let place = crate::services::queue_filter::PlaceFilter::parse(
+        params.region.as_deref(),
+        params.industry.as_deref(),
+    )?;
     let limit = crate::http::pagination::PageParams {
         limit: params.limit.clone(),
         cursor: None,
@@ -353,6 +361,7 @@ pub async fn queue(
                 || status
                     .as_deref()
                     .is_some_and(|s| entry["status"].as_str() != Some(s))
+                || !place.matches(&entry)
             {
                 continue;
             }
@@ -423,6 +432,9 @@ pub async fn enterprise_view(
         "profile": profile.value,
         "region_name": view.region_name,
         "industry_name": view.industry_name,
+        "size": enterprise::size_of(&profile.value, today.year()).map(|s| serde_json::json!({
+            "class": s.class, "label": s.class.label(), "category": s.category.label(), "year": today.year() - 1,
+        })),
         "qualifications": quals.iter().map(|q| serde_json::json!({
             "tier": q.tier, "tier_label": q.tier.label(), "status": q.status_on(today),
             "valid_from": q.valid_from.to_string(), "valid_until": q.valid_until.to_string(),
