@@ -13,5 +13,6 @@ pub mod openapi;
 pub mod pagination;
 pub mod response_schemas;
 pub mod routes;
+pub mod schemas_workbench;
 pub mod state;
 pub mod views;

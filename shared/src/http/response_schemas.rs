@@ -307,7 +307,7 @@ pub fn response_schema(id: crate::http::routes::RouteId) -> Option<&'static str>
         GetDigitalQuestionnaire => "Questionnaire",
         PublicRecognitions => "RecognitionPage",
         VerifyApplication => "VerificationAnswer",
-        _ => return None,
+        _ => return crate::http::schemas_workbench::response_schema(id),
     })
 }
 
@@ -334,5 +334,6 @@ pub fn schemas() -> Vec<(String, RefOr<Schema>)> {
     entry::<crate::services::evidence::Evidence>(&mut all);
     entry::<crate::services::messages::MessagePage>(&mut all);
     entry::<VerificationAnswer>(&mut all);
+    all.extend(crate::http::schemas_workbench::schemas());
     all
 }

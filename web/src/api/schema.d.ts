@@ -298,7 +298,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 本级本辖区待办（?kind=&tier=&status=，最早的在前） */
+        /** 本级本辖区待办（?kind=&tier=&status=&region=&industry=，最早的在前） */
         get: operations["Queue"];
         put?: never;
         post?: never;
@@ -1244,6 +1244,29 @@ export interface components {
             uscc?: string | null;
             verification: components["schemas"]["VerificationView"];
         };
+        /**
+         * @description `GET /v1/admin/enterprises/{uscc}`: the stored profile, its qualifications and its declarations (newest first,
+         *     drafts left out).
+         */
+        AdminEnterpriseView: {
+            declarations: components["schemas"]["Summary"][];
+            industry_name?: string | null;
+            /** @description The profile as the enterprise saved it (`PUT /v1/enterprise`'s members). */
+            profile: Record<string, never>;
+            qualifications: components["schemas"]["AdminQualification"][];
+            region_name?: string | null;
+            size?: null | components["schemas"]["SizeClassView"];
+            uscc: string;
+        };
+        /** @description A qualification as officials see it on the enterprise view. */
+        AdminQualification: {
+            /** @description Today's standing (China date). */
+            status: components["schemas"]["QualificationStatus"];
+            tier: components["schemas"]["Tier"];
+            tier_label: string;
+            valid_from: string;
+            valid_until: string;
+        };
         /** @description One option of a question. */
         AnswerOption: {
             /** @description Unique within its question. */
@@ -1270,6 +1293,18 @@ export interface components {
          * @enum {string}
          */
         AwardLevel: "national" | "provincial" | "other";
+        /** @description Declarations waiting at a level, by age. */
+        Backlog: {
+            level: string;
+            /** Format: int64 */
+            over_7_days: number;
+            /** Format: int64 */
+            over_14_days: number;
+            /** Format: int64 */
+            over_30_days: number;
+            /** Format: int64 */
+            waiting: number;
+        };
         /** @description One node of a cascading picker (regions and industries). */
         CatalogEntry: {
             code: string;
@@ -1288,8 +1323,38 @@ export interface components {
             label: string;
             value: string;
         };
+        /** @description Who a manual real-name review is about (the subject the account claimed). */
+        ClaimedSubject: {
+            enterprise_name?: string | null;
+            id_number?: string | null;
+            legal_representative?: string | null;
+            /** @description A natural person's name. */
+            name?: string | null;
+            /** @description `legal_person` or `natural_person`. */
+            subject_type: string;
+            uscc?: string | null;
+            /** @description The USCC's check character did not verify: the operator looks at it. */
+            uscc_check_warning?: boolean | null;
+        };
         CodeBody: {
             code: string;
+        };
+        /** @description One cell of the count table. */
+        CountRow: {
+            /** Format: int64 */
+            count: number;
+            /** @description GB/T 4754 section letter, `?` when unknown. */
+            industry_section: string;
+            /** @description `declaration` (a first declaration: a new recognition when recognised) or `re_review`. */
+            kind: components["schemas"]["Kind"];
+            /**
+             * @description The sub-region one level below the caller (provinces for the ministry, cities for a province, counties
+             *     for a city, the county itself for a county), 6 digits.
+             */
+            region: string;
+            region_name: string;
+            status: components["schemas"]["Status"];
+            tier: components["schemas"]["Tier"];
         };
         CreateAccountBody: {
             email?: string | null;
@@ -1304,6 +1369,14 @@ export interface components {
         CreatedAccount: {
             account: components["schemas"]["AccountView"];
             account_id: string;
+        };
+        /** @description `POST /v1/admin/officials` (201). */
+        CreatedOfficial: {
+            account_id: string;
+            level: components["schemas"]["Level"];
+            login_name: string;
+            /** @description Six-digit region code; `null` for the ministry. */
+            region?: string | null;
         };
         /**
          * @description An official's decision on a declaration at its level.
@@ -1395,6 +1468,13 @@ export interface components {
             max_points: number;
             /** @description 数字化基础 / 数字化经营 / 数字化管理 / 数字化成效. */
             name: string;
+        };
+        /** @description The eligibility flag. */
+        Eligibility: {
+            /** Format: date-time */
+            marked_at: string;
+            marked_by: string;
+            tier: components["schemas"]["Tier"];
         };
         /** @description `POST /v1/admin/enterprises/{uscc}/re-review-eligibility` body. */
         EligibilityRequest: {
@@ -1578,6 +1658,8 @@ export interface components {
             current: boolean;
             download?: null | components["schemas"]["PresignedRequest"];
         };
+        /** @enum {string} */
+        ListStatus: "open" | "closed";
         /**
          * @description Self-reported points of one province-specific indicator (地方特色指标). The indicators and their maxima
          *     are configured per province in the rule set; points are checked against them when scoring.
@@ -1727,6 +1809,33 @@ export interface components {
              */
             management_or_foreign_certification: boolean;
         };
+        /** @description A phone change as the operator checks it: the requester's claims beside what the account holds. */
+        OperatorPhoneChange: {
+            /** @description Whether the login names an account (a request for an unknown login can never complete). */
+            account_found: boolean;
+            comment?: string | null;
+            contact_name?: string | null;
+            decided_at?: string | null;
+            enterprise_name?: string | null;
+            id: string;
+            id_number?: string | null;
+            /** @description The login the requester gave. */
+            login_name?: string | null;
+            method: components["schemas"]["PhoneChangeMethod"];
+            /** @description The new number in full (the operator calls it back). */
+            new_phone: string;
+            reason?: string | null;
+            requested_at: string;
+            /** @description `awaiting_code`, `pending_review`, `completed` or `rejected`. */
+            status: string;
+            /** @description What the requester claims: the enterprise, a contact person, an identity number, the reason. */
+            uscc?: string | null;
+        };
+        /** @description `GET /v1/admin/phone-changes`: pending manual checks, oldest first. */
+        OperatorPhoneChangePage: {
+            items: components["schemas"]["OperatorPhoneChange"][];
+            next_cursor?: string | null;
+        };
         /** @enum {string} */
         PhoneChangeMethod: "email" | "manual";
         PhoneChangeRequest: {
@@ -1825,6 +1934,33 @@ export interface components {
             /** @description County-level GB/T 2260 code. */
             region?: string | null;
         };
+        PublicityList: {
+            /** Format: date-time */
+            closed_at?: string | null;
+            created_by: string;
+            /** Format: int64 */
+            days: number;
+            /** Format: date-time */
+            ends_at: string;
+            entries: components["schemas"]["Summary"][];
+            id: string;
+            level: components["schemas"]["Level"];
+            objected?: string[];
+            /** @description After closing: the ids recognised, and those pulled out on objection. */
+            recognized?: string[];
+            /** @description The publisher's scope (`33` for Zhejiang, `CN` for the ministry). */
+            scope: string;
+            /** Format: date-time */
+            starts_at: string;
+            status: components["schemas"]["ListStatus"];
+            tier: components["schemas"]["Tier"];
+            title: string;
+        };
+        /**
+         * @description How a qualification stands on a given day.
+         * @enum {string}
+         */
+        QualificationStatus: "valid" | "expired" | "revoked";
         /** @description Quality-management items (质量管理, 专精特新 indicator 6; own brand also for 小巨人). */
         QualityItems: {
             /**
@@ -1890,6 +2026,52 @@ export interface components {
             /** @description Version id, copied into every result (`2024-self-v1`). */
             version: string;
         };
+        /**
+         * @description One item waiting in `GET /v1/admin/queue`: the queue entry of a declaration or re-review (the members of
+         *     `Summary`), a yearly update or a change report, with how long it has waited.
+         */
+        QueueEntry: {
+            /** @description Change reports: `rename`, `merger`, `restructure`, `relocation`, `overseas_branch`. */
+            change_kind?: string | null;
+            enterprise_name: string;
+            id: string;
+            /** @description GB/T 4754 class code (declarations and re-reviews, when the profile names one). */
+            industry?: string | null;
+            /** @description `declaration`, `re_review`, `info_update` or `change_report`. */
+            kind: string;
+            /** @description Change reports: reported later than three months after the change. */
+            late?: boolean | null;
+            /** @description The level it waits at (`county`, `city`, `province`, `ministry`). */
+            level?: string | null;
+            publicity_id?: string | null;
+            /** @description Six-digit region code of the enterprise. */
+            region: string;
+            /** @description `submitted`, `under_review` or `publicity`. */
+            status: string;
+            /** Format: int32 */
+            submissions?: number | null;
+            tier?: null | components["schemas"]["Tier"];
+            uscc: string;
+            /**
+             * Format: int64
+             * @description Whole 24-hour periods waited.
+             */
+            waited_days: number;
+            /** Format: int64 */
+            waited_hours: number;
+            /** @description RFC 3339, UTC: since when it waits at this level. */
+            waiting_since: string;
+            /**
+             * Format: int32
+             * @description Declarations, re-reviews and yearly updates.
+             */
+            year?: number | null;
+        };
+        /** @description `GET /v1/admin/queue`: oldest first. */
+        QueuePage: {
+            items: components["schemas"]["QueueEntry"][];
+            next_cursor?: string | null;
+        };
         RdInstitution: {
             /** @description Built jointly with universities or research institutes (与高校、科研机构联合建立). */
             joint?: boolean;
@@ -1922,6 +2104,25 @@ export interface components {
             /** @description `verified` or `pending`. */
             status: string;
             token?: string | null;
+        };
+        /** @description `GET /v1/admin/real-name-reviews`. */
+        RealNameReviewPage: {
+            items: components["schemas"]["RealNameReviewView"][];
+            next_cursor?: string | null;
+        };
+        /** @description A real-name verification waiting for (or decided by) an operator. */
+        RealNameReviewView: {
+            account_id: string;
+            comment?: string | null;
+            decided_at?: string | null;
+            id: string;
+            login_name: string;
+            /** @description Why it needs a person. */
+            reason: string;
+            requested_at: string;
+            /** @description `pending`, `approved` or `rejected`. */
+            status: string;
+            subject: components["schemas"]["ClaimedSubject"];
         };
         /** @description One closed publicity list: the enterprises it recognised. */
         RecognitionBatch: {
@@ -1960,6 +2161,17 @@ export interface components {
             reason: string;
             tier: string;
         };
+        /** @description `POST /v1/admin/enterprises/{uscc}/revocation`. */
+        RevocationResult: {
+            /** @description The tier may not be declared again before this China date. */
+            banned_until: string;
+            reason?: string | null;
+            /** @description China date. */
+            revoked_on: string;
+            status: components["schemas"]["QualificationStatus"];
+            tier: components["schemas"]["Tier"];
+            uscc: string;
+        };
         /**
          * @description The role of an account.
          * @enum {string}
@@ -1982,12 +2194,34 @@ export interface components {
             /** @description `Bearer`. */
             token_type: string;
         };
+        /** @description The enterprise's size class (中小企业划型) by last year's figures. */
+        SizeClassView: {
+            /** @description The size standard's industry category. */
+            category: string;
+            /** @description `medium`, `small`, `micro` or `not_sme` (at or above the ceiling). */
+            class: string;
+            /** @description 中型 / 小型 / 微型, or the label of a large enterprise. */
+            label: string;
+            /**
+             * Format: int32
+             * @description The year of the figures used.
+             */
+            year: number;
+        };
         /** @description The fixed record of a submission. */
         SnapshotView: {
             assessment?: null | components["schemas"]["AnyJson"];
             rule_version: string;
             sha256: string;
             submitted_at: string;
+        };
+        Statistics: {
+            backlog: components["schemas"]["Backlog"][];
+            counts: components["schemas"]["CountRow"][];
+            /** @description The caller's scope (`CN`, `33`, `3301`, `330106`). */
+            scope: string;
+            /** Format: int64 */
+            total: number;
         };
         /**
          * @description Where a declaration is in its life.
@@ -2003,6 +2237,26 @@ export interface components {
             /** @description `legal_person` or `natural_person`. */
             subject_type: string;
             uscc?: string | null;
+        };
+        /** @description What officials' indexes keep of a declaration (queue entries and the jurisdiction registry). */
+        Summary: {
+            enterprise_name: string;
+            id: string;
+            industry?: string | null;
+            /** @description A first declaration or a re-review (older entries without it are first declarations). */
+            kind?: components["schemas"]["Kind"];
+            level?: null | components["schemas"]["Level"];
+            publicity_id?: string | null;
+            region: string;
+            status: components["schemas"]["Status"];
+            /** Format: int32 */
+            submissions: number;
+            tier: components["schemas"]["Tier"];
+            uscc: string;
+            /** Format: date-time */
+            waiting_since: string;
+            /** Format: int32 */
+            year: number;
         };
         /**
          * @description 梯度: the three tiers an enterprise can be recognised in, lowest first.
@@ -2064,6 +2318,27 @@ export interface components {
             status: string;
             subject?: null | components["schemas"]["SubjectView"];
             verified_at?: string | null;
+        };
+        /** @description One window. */
+        Window: {
+            /** Format: date-time */
+            closes_at: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            id: string;
+            /** Format: date-time */
+            opens_at: string;
+            /** @description The province (6-digit code ending `0000`); absent for a national (little-giant) window. */
+            region?: string | null;
+            tier: components["schemas"]["Tier"];
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description `GET /v1/admin/windows`. */
+        WindowPage: {
+            items: components["schemas"]["Window"][];
+            next_cursor?: string | null;
         };
         /**
          * @description How the enterprise withdraws (API.md withdraw table).
@@ -2350,7 +2625,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DeclarationView"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -2417,7 +2692,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DeclarationView"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -2484,7 +2759,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AdminEnterpriseView"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -2555,7 +2830,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Eligibility"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -2626,7 +2901,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["RevocationResult"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -2766,7 +3041,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CreatedOfficial"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -2822,7 +3097,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["OperatorPhoneChangePage"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -2884,7 +3159,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["OperatorPhoneChange"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -2953,7 +3228,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["PublicityList"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -3011,7 +3286,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["PublicityList"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -3078,7 +3353,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["PublicityList"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -3149,7 +3424,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DeclarationView"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -3201,7 +3476,22 @@ export interface operations {
     };
     Queue: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 上一页的 next_cursor */
+                cursor?: string;
+                /** @description 国民经济行业分类：门类字母（C）或 2–4 位代码（37、3741） */
+                industry?: string;
+                /** @description declaration（默认）| info_update | re_review | change_report */
+                kind?: string;
+                /** @description 每页条数（≤100） */
+                limit?: string;
+                /** @description 辖区内的下级行政区划代码（6 位），只看该地区的企业 */
+                region?: string;
+                /** @description submitted | under_review | publicity */
+                status?: string;
+                /** @description innovative | specialized | little_giant */
+                tier?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3214,7 +3504,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["QueuePage"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -3276,7 +3566,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DeclarationView"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -3341,7 +3631,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["RealNameReviewPage"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -3403,7 +3693,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["RealNameReviewView"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -3528,7 +3818,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Statistics"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -3584,7 +3874,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["WindowPage"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -3644,7 +3934,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Window"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -6380,7 +6670,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DeclarationPage"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -6440,7 +6730,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DeclarationView"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -6502,7 +6792,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DeclarationView"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -6569,7 +6859,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DeclarationView"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */

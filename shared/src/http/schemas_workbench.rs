@@ -1,0 +1,254 @@
+//! Response schemas of the officials' and operators' routes (the workbench screens), and of the re-review routes
+//! (declaration views). Descriptions only, like `response_schemas.rs`: each struct says what its handler in
+//! `functions/review` (or `functions/declare`) writes; the browser walks validate real answers against them.
+
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::Schema;
+use utoipa::{PartialSchema, ToSchema};
+
+use crate::domain::principal::Level;
+use crate::domain::qualification::QualificationStatus;
+use crate::domain::tier::Tier;
+use crate::http::response_schemas::AnyJson;
+use crate::services::accounts::PhoneChangeMethod;
+use crate::services::declarations::Summary;
+
+/// One item waiting in `GET /v1/admin/queue`: the queue entry of a declaration or re-review (the members of
+/// `Summary`), a yearly update or a change report, with how long it has waited.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct QueueEntry {
+    pub id: String,
+    /// `declaration`, `re_review`, `info_update` or `change_report`.
+    pub kind: String,
+    pub uscc: String,
+    pub enterprise_name: String,
+    /// Six-digit region code of the enterprise.
+    pub region: String,
+    /// `submitted`, `under_review` or `publicity`.
+    pub status: String,
+    /// The level it waits at (`county`, `city`, `province`, `ministry`).
+    pub level: Option<String>,
+    /// RFC 3339, UTC: since when it waits at this level.
+    pub waiting_since: String,
+    /// Whole 24-hour periods waited.
+    pub waited_days: i64,
+    pub waited_hours: i64,
+    /// Declarations and re-reviews.
+    pub tier: Option<Tier>,
+    /// Declarations, re-reviews and yearly updates.
+    pub year: Option<i32>,
+    /// GB/T 4754 class code (declarations and re-reviews, when the profile names one).
+    pub industry: Option<String>,
+    pub publicity_id: Option<String>,
+    pub submissions: Option<u32>,
+    /// Change reports: `rename`, `merger`, `restructure`, `relocation`, `overseas_branch`.
+    pub change_kind: Option<String>,
+    /// Change reports: reported later than three months after the change.
+    pub late: Option<bool>,
+}
+
+/// `GET /v1/admin/queue`: oldest first.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct QueuePage {
+    pub items: Vec<QueueEntry>,
+    pub next_cursor: Option<String>,
+}
+
+/// `GET /v1/admin/windows`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct WindowPage {
+    pub items: Vec<crate::services::windows::Window>,
+    pub next_cursor: Option<String>,
+}
+
+/// `POST /v1/admin/officials` (201).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct CreatedOfficial {
+    pub account_id: String,
+    pub login_name: String,
+    pub level: Level,
+    /// Six-digit region code; `null` for the ministry.
+    pub region: Option<String>,
+}
+
+/// A qualification as officials see it on the enterprise view.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct AdminQualification {
+    pub tier: Tier,
+    pub tier_label: String,
+    /// Today's standing (China date).
+    pub status: QualificationStatus,
+    pub valid_from: String,
+    pub valid_until: String,
+}
+
+/// The enterprise's size class (中小企业划型) by last year's figures.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct SizeClassView {
+    /// `medium`, `small`, `micro` or `not_sme` (at or above the ceiling).
+    pub class: String,
+    /// 中型 / 小型 / 微型, or the label of a large enterprise.
+    pub label: String,
+    /// The size standard's industry category.
+    pub category: String,
+    /// The year of the figures used.
+    pub year: i32,
+}
+
+/// `GET /v1/admin/enterprises/{uscc}`: the stored profile, its qualifications and its declarations (newest first,
+/// drafts left out).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct AdminEnterpriseView {
+    pub uscc: String,
+    /// The profile as the enterprise saved it (`PUT /v1/enterprise`'s members).
+    #[schema(value_type = Object)]
+    pub profile: AnyJson,
+    pub region_name: Option<String>,
+    pub industry_name: Option<String>,
+    /// The SME size class from last year's figures (`null` without industry or figures).
+    pub size: Option<SizeClassView>,
+    pub qualifications: Vec<AdminQualification>,
+    pub declarations: Vec<Summary>,
+}
+
+/// `POST /v1/admin/enterprises/{uscc}/revocation`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct RevocationResult {
+    pub uscc: String,
+    pub tier: Tier,
+    pub status: QualificationStatus,
+    /// China date.
+    pub revoked_on: String,
+    pub reason: Option<String>,
+    /// The tier may not be declared again before this China date.
+    pub banned_until: String,
+}
+
+/// A phone change as the operator checks it: the requester's claims beside what the account holds.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct OperatorPhoneChange {
+    pub id: String,
+    pub method: PhoneChangeMethod,
+    /// `awaiting_code`, `pending_review`, `completed` or `rejected`.
+    pub status: String,
+    /// The new number in full (the operator calls it back).
+    pub new_phone: String,
+    pub requested_at: String,
+    pub decided_at: Option<String>,
+    pub comment: Option<String>,
+    /// The login the requester gave.
+    pub login_name: Option<String>,
+    /// What the requester claims: the enterprise, a contact person, an identity number, the reason.
+    pub uscc: Option<String>,
+    pub enterprise_name: Option<String>,
+    pub contact_name: Option<String>,
+    pub id_number: Option<String>,
+    pub reason: Option<String>,
+    /// Whether the login names an account (a request for an unknown login can never complete).
+    pub account_found: bool,
+}
+
+/// `GET /v1/admin/phone-changes`: pending manual checks, oldest first.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct OperatorPhoneChangePage {
+    pub items: Vec<OperatorPhoneChange>,
+    pub next_cursor: Option<String>,
+}
+
+/// Who a manual real-name review is about (the subject the account claimed).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ClaimedSubject {
+    /// `legal_person` or `natural_person`.
+    pub subject_type: String,
+    pub uscc: Option<String>,
+    pub enterprise_name: Option<String>,
+    pub legal_representative: Option<String>,
+    pub id_number: Option<String>,
+    /// The USCC's check character did not verify: the operator looks at it.
+    pub uscc_check_warning: Option<bool>,
+    /// A natural person's name.
+    pub name: Option<String>,
+}
+
+/// A real-name verification waiting for (or decided by) an operator.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct RealNameReviewView {
+    pub id: String,
+    pub account_id: String,
+    pub login_name: String,
+    pub subject: ClaimedSubject,
+    /// Why it needs a person.
+    pub reason: String,
+    /// `pending`, `approved` or `rejected`.
+    pub status: String,
+    pub requested_at: String,
+    pub decided_at: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// `GET /v1/admin/real-name-reviews`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct RealNameReviewPage {
+    pub items: Vec<RealNameReviewView>,
+    pub next_cursor: Option<String>,
+}
+
+/// The response schema of a workbench route (a name under `components.schemas`).
+pub fn response_schema(id: crate::http::routes::RouteId) -> Option<&'static str> {
+    use crate::http::routes::RouteId::*;
+    Some(match id {
+        Queue => "QueuePage",
+        ListWindows => "WindowPage",
+        CreateWindow => "Window",
+        CreateOfficial => "CreatedOfficial",
+        StartReview | DecideDeclaration | ObjectPublicity | DecideReReview => "DeclarationView",
+        CreateReReview | SaveReReview | SubmitReReview => "DeclarationView",
+        ListReReviews => "DeclarationPage",
+        PublishPublicity | GetPublicity | ClosePublicity => "PublicityList",
+        AdminEnterprise => "AdminEnterpriseView",
+        Statistics => "Statistics",
+        Revoke => "RevocationResult",
+        ReReviewEligibility => "Eligibility",
+        ListPhoneChanges => "OperatorPhoneChangePage",
+        DecidePhoneChange => "OperatorPhoneChange",
+        ListRealNameReviews => "RealNameReviewPage",
+        DecideRealNameReview => "RealNameReviewView",
+        _ => return None,
+    })
+}
+
+/// The schemas [`response_schema`] names, with the ones they refer to.
+pub fn schemas() -> Vec<(String, RefOr<Schema>)> {
+    fn entry<T: ToSchema + PartialSchema>(all: &mut Vec<(String, RefOr<Schema>)>) {
+        all.push((T::name().into_owned(), T::schema()));
+        T::schemas(all);
+    }
+    let mut all = Vec::new();
+    entry::<QueuePage>(&mut all);
+    entry::<WindowPage>(&mut all);
+    entry::<crate::services::windows::Window>(&mut all);
+    entry::<CreatedOfficial>(&mut all);
+    entry::<crate::services::publicity::PublicityList>(&mut all);
+    entry::<AdminEnterpriseView>(&mut all);
+    entry::<crate::services::statistics::Statistics>(&mut all);
+    entry::<RevocationResult>(&mut all);
+    entry::<crate::services::rereviews::Eligibility>(&mut all);
+    entry::<OperatorPhoneChangePage>(&mut all);
+    entry::<OperatorPhoneChange>(&mut all);
+    entry::<RealNameReviewPage>(&mut all);
+    entry::<RealNameReviewView>(&mut all);
+    all
+}
