@@ -1386,7 +1386,7 @@ export interface components {
         DecisionBody: {
             /** @description Required when rejecting. */
             comment?: string | null;
-            decision: components["schemas"]["Decision"];
+            decision: components["schemas"]["ManualDecision"];
         };
         /** @description `POST /v1/admin/declarations/{id}/decision` body. */
         DecisionRequest: {
@@ -1679,6 +1679,11 @@ export interface components {
             /** Format: int32 */
             year: number;
         };
+        /**
+         * @description An operator's decision on a manual check.
+         * @enum {string}
+         */
+        ManualDecision: "approve" | "reject";
         /** @description `POST /v1/password-resets` (202). */
         MessageAnswer: {
             message: string;
