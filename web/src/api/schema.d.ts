@@ -1251,8 +1251,8 @@ export interface components {
         AdminEnterpriseView: {
             declarations: components["schemas"]["Summary"][];
             industry_name?: string | null;
-            /** @description The profile as the enterprise saved it (`PUT /v1/enterprise`'s members). */
-            profile: Record<string, never>;
+            /** @description The profile as the enterprise saved it. */
+            profile: components["schemas"]["EnterpriseProfile"];
             qualifications: components["schemas"]["AdminQualification"][];
             region_name?: string | null;
             size?: null | components["schemas"]["SizeClassView"];
@@ -1267,6 +1267,42 @@ export interface components {
             valid_from: string;
             valid_until: string;
         };
+        /** @description `GET /v1/enterprise/advice`. */
+        Advice: {
+            /** Format: int32 */
+            digital_level?: number | null;
+            rule_version: string;
+            size?: null | components["schemas"]["OwnSize"];
+            tiers: components["schemas"]["AdviceTier"][];
+            /**
+             * Format: int32
+             * @description The platform's year (China).
+             */
+            year: number;
+        };
+        /** @description What a submission would refuse (`NOT_SME`, `PREREQUISITE_MISSING`, `DECLARATION_BANNED`). */
+        AdviceBlocker: {
+            code: string;
+            detail: string;
+        };
+        /** @description A tier the advisor needs first. */
+        AdvicePrerequisite: {
+            held: boolean;
+            label: string;
+            tier: components["schemas"]["Tier"];
+        };
+        /** @description The advisor's finding for one tier. */
+        AdviceTier: {
+            assessment: components["schemas"]["Assessment"];
+            blockers: components["schemas"]["AdviceBlocker"][];
+            digital_assessment_required: boolean;
+            eligible: boolean;
+            prerequisites: components["schemas"]["AdvicePrerequisite"][];
+            /** @description Profile members still missing (`financials[year=2025]`, `ip`, …). */
+            profile_missing: string[];
+            tier: components["schemas"]["Tier"];
+            tier_label: string;
+        };
         /** @description One option of a question. */
         AnswerOption: {
             /** @description Unique within its question. */
@@ -1276,6 +1312,45 @@ export interface components {
             text: string;
         };
         AnyJson: unknown;
+        /** @description The assessment of one tier: frozen into submitted declarations and shown by the advisor. */
+        Assessment: {
+            categories: components["schemas"]["CategoryResult"][];
+            /** @description Whether the data given suffice to decide `eligible`. */
+            determined: boolean;
+            direct_entries: components["schemas"]["ConditionResult"][];
+            direct_entry_met: boolean;
+            /** @description What a direct entry stands in for: `score` or `condition:<id>`. */
+            direct_entry_replaces?: string | null;
+            /** @description Meets the standard on the data given (false when undecided; see `determined`). */
+            eligible: boolean;
+            /** @description Prerequisite tiers first, then the standard's hard conditions. */
+            hard_conditions: components["schemas"]["ConditionResult"][];
+            indicators: components["schemas"]["IndicatorResult"][];
+            /**
+             * Format: int32
+             * @description Points of the known indicators.
+             */
+            known_score: number;
+            /** @description Everything missing, deduplicated and sorted. */
+            missing: string[];
+            /** Format: int32 */
+            pass_score?: number | null;
+            /** @description Some rule used is unconfirmed. */
+            provisional: boolean;
+            /** @description `"2022"` / `"2026"`. */
+            rule_version: string;
+            /**
+             * Format: int32
+             * @description Total points (`None` when the tier has no score or an indicator is unknown).
+             */
+            score?: number | null;
+            score_name?: string | null;
+            /** @description Score and category minimums met (`None`: no score, or undecided). */
+            score_passed?: boolean | null;
+            tier: components["schemas"]["Tier"];
+            /** @description The tier's name in this rule version. */
+            tier_label: string;
+        };
         /** @description A science-and-technology award (科学技术奖). */
         Award: {
             level: components["schemas"]["AwardLevel"];
@@ -1317,8 +1392,61 @@ export interface components {
         CatalogPage: {
             items: components["schemas"]["CatalogEntry"][];
         };
+        /** @description A category subtotal. */
+        CategoryResult: {
+            id: string;
+            /**
+             * Format: int32
+             * @description Points of the known indicators (a lower bound).
+             */
+            known_score: number;
+            /** Format: int32 */
+            max: number;
+            /** Format: int32 */
+            min?: number | null;
+            name: string;
+            /** @description Meets its minimum (`None` = undecided; `Some(true)` when there is no minimum). */
+            passed?: boolean | null;
+            /**
+             * Format: int32
+             * @description `None` when an indicator is unknown.
+             */
+            score?: number | null;
+        };
         /** @enum {string} */
         ChangeKind: "rename" | "merger" | "restructure" | "relocation" | "overseas_branch";
+        ChangeReport: {
+            comment?: string | null;
+            details: string;
+            enterprise_name: string;
+            /** Format: date */
+            filed_on: string;
+            id: string;
+            kind: components["schemas"]["ChangeKind"];
+            /** @description Filed more than 3 months after the change. */
+            late: boolean;
+            new_name?: string | null;
+            new_region?: string | null;
+            /** Format: date */
+            occurred_on: string;
+            /** @description The region when filed (decides the reviewing county). */
+            region: string;
+            status: components["schemas"]["ReportStatus"];
+            /** Format: date-time */
+            updated_at: string;
+            uscc: string;
+            /** Format: date-time */
+            waiting_since: string;
+        };
+        /** @description `GET /v1/change-reports`. */
+        ChangeReportPage: {
+            items: components["schemas"]["ChangeReportView"][];
+            next_cursor?: string | null;
+        };
+        /** @description A major-change report (重大变更) with its kind's Chinese name. */
+        ChangeReportView: components["schemas"]["ChangeReport"] & {
+            kind_label: string;
+        };
         ChoiceOption: {
             label: string;
             value: string;
@@ -1338,6 +1466,20 @@ export interface components {
         };
         CodeBody: {
             code: string;
+        };
+        /** @description The result of one condition. */
+        ConditionResult: {
+            /** @description `None` = cannot be decided with the data given. */
+            holds?: boolean | null;
+            id: string;
+            /** @description A hard condition that failed (or is undecided) on its own but is met through a direct entry. */
+            met_by_direct_entry?: boolean;
+            /** @description Profile paths (or `digital_level`) whose absence leaves it undecided. */
+            missing: string[];
+            /** @description The condition comes from an unconfirmed reading of the rules. */
+            provisional: boolean;
+            /** @description Chinese wording. */
+            text: string;
         };
         /** @description One cell of the count table. */
         CountRow: {
@@ -1458,6 +1600,33 @@ export interface components {
         DigitalAssessmentBody: {
             answers: Record<string, never>;
         };
+        /** @description `POST /v1/digital-assessments` (201) · `GET /v1/digital-assessments/latest`. */
+        DigitalAssessmentRecord: {
+            /** @description The answers by question id. */
+            answers: Record<string, never>;
+            assessed_at: string;
+            id: string;
+            result: components["schemas"]["DigitalResult"];
+        };
+        /** @description Outcome of a self-assessment. */
+        DigitalResult: {
+            /** @description The score is below the first band (< 20, 未达到一级); `level` is then still 1. */
+            below_level_one: boolean;
+            /** @description Per dimension, in questionnaire order. */
+            by_dimension: components["schemas"]["DimensionScore"][];
+            /**
+             * Format: int32
+             * @description Level 1–4.
+             */
+            level: number;
+            /** @description [`Questionnaire::version`] of the questionnaire answered. */
+            questionnaire_version: string;
+            /**
+             * Format: int32
+             * @description Total score, 0–100.
+             */
+            score: number;
+        };
         /** @description One of the four dimensions. */
         Dimension: {
             id: string;
@@ -1469,6 +1638,17 @@ export interface components {
             /** @description 数字化基础 / 数字化经营 / 数字化管理 / 数字化成效. */
             name: string;
         };
+        /** @description Score of one dimension. */
+        DimensionScore: {
+            /** @description Dimension id. */
+            dimension: string;
+            /** Format: int32 */
+            max: number;
+            /** @description Dimension name (数字化基础 …). */
+            name: string;
+            /** Format: int32 */
+            score: number;
+        };
         /** @description The eligibility flag. */
         Eligibility: {
             /** Format: date-time */
@@ -1479,6 +1659,60 @@ export interface components {
         /** @description `POST /v1/admin/enterprises/{uscc}/re-review-eligibility` body. */
         EligibilityRequest: {
             tier: string;
+        };
+        /** @description 企业基本信息, as stored. All editable fields are optional: drafts may be incomplete. */
+        EnterpriseProfile: {
+            address?: string | null;
+            awards?: components["schemas"]["Award"][] | null;
+            /**
+             * Format: int32
+             * @description 从业人员 (current).
+             */
+            employees?: number | null;
+            /** Format: date */
+            established_on?: string | null;
+            /** @description Financial years, newest first, distinct years. */
+            financials?: components["schemas"]["YearFigures"][];
+            financing?: components["schemas"]["Financing"][] | null;
+            honours?: components["schemas"]["Honour"][] | null;
+            /**
+             * @description 所属行业 (GB/T 4754-2017 小类).
+             * @example 3741
+             */
+            industry?: string | null;
+            ip?: null | components["schemas"]["IpCounts"];
+            local_indicators?: components["schemas"]["LocalIndicatorClaim"][] | null;
+            /** @description 主导产品 (empty = not filled). */
+            main_products?: string[];
+            makers_china?: components["schemas"]["MakersChinaResult"][] | null;
+            market?: null | components["schemas"]["NicheMarket"];
+            /** @description 企业名称, from real-name verification. */
+            name: string;
+            /** @description 具体细分领域. */
+            niche_field?: string | null;
+            operations?: null | components["schemas"]["Operations"];
+            product_fields?: null | components["schemas"]["ProductFields"];
+            quality?: null | components["schemas"]["QualityItems"];
+            rd_institution?: null | components["schemas"]["RdInstitution"];
+            /**
+             * @description 注册地 (county-level GB/T 2260 code).
+             * @example 330106
+             */
+            region?: string | null;
+            /** @description 统一社会信用代码, from real-name verification. */
+            uscc: string;
+        };
+        /** @description `GET /v1/enterprise` · `PUT /v1/enterprise`: the stored profile with derived members. */
+        EnterpriseView: components["schemas"]["EnterpriseProfile"] & {
+            industry_name?: string | null;
+            industry_path: components["schemas"]["IndustryStep"][];
+            qualifications: components["schemas"]["OwnQualification"][];
+            /** @description The valid tiers' names joined by `、`, or `未认定`. */
+            recognition: string;
+            region_name?: string | null;
+            size?: null | components["schemas"]["OwnSize"];
+            /** Format: int64 */
+            version: number;
         };
         Evidence: {
             /** Format: date-time */
@@ -1523,6 +1757,17 @@ export interface components {
         };
         /** @enum {string} */
         FieldKind: "text" | "long_text" | "number" | "bool" | "date" | "choice";
+        /** @description A round of equity financing (股权融资), paid-in amount. */
+        Financing: {
+            amount: components["schemas"]["Money"];
+            /**
+             * Format: date
+             * @description Date the money was paid in (实缴日期).
+             */
+            date: string;
+            /** @description From qualified institutional investors (合格机构投资者). */
+            qualified_investor: boolean;
+        };
         /** @description One financing round as sent. */
         FinancingInput: {
             amount?: null | components["schemas"]["Money"];
@@ -1577,6 +1822,12 @@ export interface components {
             items: components["schemas"]["HistoryEntry"][];
             next_cursor?: string | null;
         };
+        /** @description An honour; `valid_until: None` = no expiry. */
+        Honour: {
+            kind: components["schemas"]["HonourKind"];
+            /** Format: date */
+            valid_until?: string | null;
+        };
         /** @description An honour as sent. */
         HonourInput: {
             kind: components["schemas"]["HonourKind"];
@@ -1593,9 +1844,81 @@ export interface components {
             /** @description `uscc,enterprise_name,tier,recognised_on,valid_until,batch`, one recognition per line. */
             csv: string;
         };
+        /** @description The result of one scored indicator. */
+        IndicatorResult: {
+            /** @description The band reached (`≥5%`), or `未知`. */
+            band: string;
+            category: string;
+            id: string;
+            /** Format: int32 */
+            max: number;
+            missing: string[];
+            name: string;
+            /**
+             * Format: int32
+             * @description Number in the standard's table.
+             */
+            no: number;
+            /**
+             * Format: int32
+             * @description `None` = unknown.
+             */
+            points?: number | null;
+            provisional: boolean;
+            /**
+             * Format: double
+             * @description The metric's value (percent, 万元, years, count…), for display.
+             */
+            value?: number | null;
+            /** @description The value as text (`12.5%`, `1200万元`, `是`). */
+            value_text?: string | null;
+        };
+        /** @description One step of an industry path. */
+        IndustryStep: {
+            code: string;
+            /** @description 门类 / 大类 / 中类 / 小类. */
+            level: string;
+            name: string;
+        };
+        InfoUpdate: {
+            comment?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            enterprise_name: string;
+            /**
+             * Format: date-time
+             * @description The first submission (what counts for the 30 April deadline).
+             */
+            first_submitted_at?: string | null;
+            id: string;
+            /** @description The updated profile (the current one, copied at creation, then edited). */
+            profile: Record<string, never>;
+            /** @description The region at creation (decides the reviewing county). */
+            region: string;
+            status: components["schemas"]["UpdateStatus"];
+            /** Format: date-time */
+            updated_at: string;
+            uscc: string;
+            /** Format: date-time */
+            waiting_since: string;
+            /** Format: int32 */
+            year: number;
+        };
         /** @description `PUT /v1/info-updates/{id}`: the updated basic information (same shape as `PUT /v1/enterprise`). */
         InfoUpdateBody: {
             profile: components["schemas"]["ProfileInput"];
+        };
+        /** @description `GET /v1/info-updates`. */
+        InfoUpdatePage: {
+            items: components["schemas"]["InfoUpdateView"][];
+            next_cursor?: string | null;
+        };
+        /** @description A yearly information update (年度信息更新) with its version. */
+        InfoUpdateView: components["schemas"]["InfoUpdate"] & {
+            /** @description Left out by the officials' decision answer. */
+            status_label?: string | null;
+            /** Format: int64 */
+            version: number;
         };
         /** @description Valid IP related to the main product (与主导产品相关的有效知识产权), counts by class (RULES.md §1.10). */
         IpCounts: {
@@ -1774,6 +2097,31 @@ export interface components {
             /** Format: int32 */
             year: number;
         };
+        /** @description The niche market (细分市场). */
+        NicheMarket: {
+            /**
+             * Format: double
+             * @description 主导产品国际细分市场占有率, percent (0–100).
+             */
+            international_share_pct?: number | null;
+            /** @description 在国内或国际细分市场占有率较为靠前，享有一定知名度、影响力 (the enterprise's own statement; 2026 专精特新). */
+            leading_position?: boolean | null;
+            /**
+             * Format: int32
+             * @description 主导产品在国内细分市场的排名 (1 = first), if known (2026 小巨人: top 3 in China).
+             */
+            national_rank?: number | null;
+            /**
+             * Format: double
+             * @description 主导产品全国细分市场占有率, percent (0–100).
+             */
+            national_share_pct?: number | null;
+            /**
+             * Format: date
+             * @description Date the enterprise entered the niche market (从事该细分市场起始时间).
+             */
+            since?: string | null;
+        };
         /** @description The niche market as sent. */
         NicheMarketInput: {
             /** Format: double */
@@ -1840,6 +2188,40 @@ export interface components {
         OperatorPhoneChangePage: {
             items: components["schemas"]["OperatorPhoneChange"][];
             next_cursor?: string | null;
+        };
+        /** @description A qualification on the enterprise's profile (图21, 图23). */
+        OwnQualification: {
+            /**
+             * Format: int64
+             * @description `GET` only.
+             */
+            days_to_expiry?: number | null;
+            re_review?: null | components["schemas"]["ReReviewStanding"];
+            revocation_reason?: string | null;
+            revoked_on?: string | null;
+            /** @description The publicity list (or import) it came from. */
+            source_id?: string | null;
+            status: components["schemas"]["QualificationStatus"];
+            tier: components["schemas"]["Tier"];
+            tier_label: string;
+            /** @description China dates. */
+            valid_from: string;
+            valid_until: string;
+        };
+        /** @description The enterprise's size class as the advisor and its profile show it. */
+        OwnSize: {
+            /** @description Why (the size standard's reasoning, in Chinese). */
+            basis: string;
+            /** @description The standard's industry category (profile only). */
+            category?: string | null;
+            /** @description `medium`, `small`, `micro` or `not_sme`. */
+            class: components["schemas"]["SizeClass"];
+            label: string;
+            /**
+             * Format: int32
+             * @description The year of the figures used (profile only).
+             */
+            year?: number | null;
         };
         /** @enum {string} */
         PhoneChangeMethod: "email" | "manual";
@@ -2150,6 +2532,16 @@ export interface components {
             region: string;
             uscc: string;
         };
+        /** @enum {string} */
+        ReportStatus: "submitted" | "accepted" | "returned";
+        /** @description How a held qualification stands for re-review (`GET /v1/enterprise` only). */
+        ReReviewStanding: {
+            /** @description A provincial official marked 满足复核条件 for this tier. */
+            eligible_flag: boolean;
+            forfeited: boolean;
+            /** @description Yearly updates missed (each forfeits the re-review). */
+            missed_update_years: number[];
+        };
         ResetConfirmBody: {
             /** @description The 6-digit code sent to the bound phone. */
             code: string;
@@ -2199,6 +2591,11 @@ export interface components {
             /** @description `Bearer`. */
             token_type: string;
         };
+        /**
+         * @description Size class of an enterprise under the 2011 standard.
+         * @enum {string}
+         */
+        SizeClass: "medium" | "small" | "micro" | "not_sme";
         /** @description The enterprise's size class (中小企业划型) by last year's figures. */
         SizeClassView: {
             /** @description The size standard's industry category. */
@@ -2273,6 +2670,8 @@ export interface components {
             /** @description `innovative`, `specialized` or `little_giant`. */
             tier: string;
         };
+        /** @enum {string} */
+        UpdateStatus: "draft" | "submitted" | "returned" | "accepted" | "withdrawn";
         /** @description `POST /v1/declarations/{id}/evidence` body. */
         UploadRequest: {
             content_type: string;
@@ -2355,6 +2754,33 @@ export interface components {
             /** @description Required after the window closed: the declaration can then never be submitted again. */
             acknowledge_no_resubmit?: boolean;
             mode: components["schemas"]["WithdrawMode"];
+        };
+        /** @description One financial year of audited figures (近三年财务数据). */
+        YearFigures: {
+            /**
+             * Format: int32
+             * @description 从业人员 (year average or year end).
+             */
+            employees: number;
+            /** @description 主营业务收入. */
+            main_business_revenue: components["schemas"]["Money"];
+            /** @description 净利润 (may be negative). */
+            net_profit: components["schemas"]["Money"];
+            /** @description 营业收入. */
+            operating_revenue: components["schemas"]["Money"];
+            /** @description 研发费用. */
+            rd_expense: components["schemas"]["Money"];
+            /**
+             * Format: int32
+             * @description 研发人员.
+             */
+            rd_staff: number;
+            /** @description 资产总额. */
+            total_assets: components["schemas"]["Money"];
+            /** @description 负债总额. */
+            total_liabilities: components["schemas"]["Money"];
+            /** Format: int32 */
+            year: number;
         };
         /** @description One financial year as sent; every member is required but checked field by field. */
         YearFiguresInput: {
@@ -2559,7 +2985,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ChangeReportView"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -2977,7 +3403,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["InfoUpdateView"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -4071,7 +4497,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ChangeReportPage"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -4131,7 +4557,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ChangeReportView"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -4995,7 +5421,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DigitalAssessmentRecord"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -5051,7 +5477,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DigitalAssessmentRecord"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -5163,7 +5589,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["EnterpriseView"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -5223,7 +5649,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["EnterpriseView"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -5279,7 +5705,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Advice"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -5563,7 +5989,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["InfoUpdatePage"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -5619,7 +6045,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["InfoUpdateView"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -5681,7 +6107,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["InfoUpdateView"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
@@ -6022,7 +6448,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["InfoUpdateView"];
                 };
             };
             /** @description 未登录或令牌无效（UNAUTHENTICATED） */
