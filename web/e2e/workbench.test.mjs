@@ -241,7 +241,10 @@ test('county, city and province review in their queues; the county returns once;
 
   await api.clock('2026-05-18T10:00:00+08:00')
   await login(page, 'zj_prov')
-  await page.goto(`/admin/publicity/${state.list}`)
+  // Any browser finds the open list on the 公示 page.
+  await page.goto('/admin/publicity')
+  await page.getByTestId('publicity-lists').getByRole('link', { name: '创新型中小企业拟认定名单公示' }).click()
+  await page.waitForURL(`**/admin/publicity/${state.list}`)
   await page.getByRole('button', { name: '公示办结' }).click()
   await page.getByRole('dialog').getByRole('button', { name: '办结' }).click()
   await page.locator('.head').getByText('已办结').waitFor()

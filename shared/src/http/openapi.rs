@@ -145,6 +145,11 @@ fn query_params(id: RouteId) -> &'static [(&'static str, &'static str)] {
         RouteId::VerifyApplication => {
             &[("digest", "申请书上印的快照校验值（SHA-256，64 位十六进制）")]
         }
+        RouteId::ListPublicity => &[
+            ("status", "open（公示中）| closed（已办结）；不填为全部"),
+            ("limit", "每页条数（≤100）"),
+            ("cursor", "上一页的 next_cursor"),
+        ],
         RouteId::Queue => &[
             (
                 "kind",

@@ -64,6 +64,14 @@ pub struct WindowPage {
     pub next_cursor: Option<String>,
 }
 
+/// `GET /v1/admin/publicity`: the caller's lists, newest first.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct PublicityPage {
+    pub items: Vec<crate::services::publicity::PublicityList>,
+    pub next_cursor: Option<String>,
+}
+
 /// `POST /v1/admin/officials` (201).
 #[derive(ToSchema)]
 #[allow(dead_code)]
@@ -373,6 +381,7 @@ pub fn response_schema(id: crate::http::routes::RouteId) -> Option<&'static str>
         CreateReReview | SaveReReview | SubmitReReview => "DeclarationView",
         ListReReviews => "DeclarationPage",
         PublishPublicity | GetPublicity | ClosePublicity => "PublicityList",
+        ListPublicity => "PublicityPage",
         AdminEnterprise => "AdminEnterpriseView",
         Statistics => "Statistics",
         Revoke => "RevocationResult",
@@ -404,6 +413,7 @@ pub fn schemas() -> Vec<(String, RefOr<Schema>)> {
     entry::<crate::services::windows::Window>(&mut all);
     entry::<CreatedOfficial>(&mut all);
     entry::<crate::services::publicity::PublicityList>(&mut all);
+    entry::<PublicityPage>(&mut all);
     entry::<AdminEnterpriseView>(&mut all);
     entry::<crate::services::statistics::Statistics>(&mut all);
     entry::<RevocationResult>(&mut all);

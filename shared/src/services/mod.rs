@@ -14,6 +14,7 @@ pub mod limits;
 pub mod messages;
 pub mod passwords;
 pub mod publicity;
+pub mod publicity_lists;
 pub mod queue_filter;
 pub mod reminders;
 pub mod rereviews;

@@ -230,7 +230,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 本级本辖区的公示名单（最新在前，?status=open|closed） */
+        get: operations["ListPublicity"];
         put?: never;
         /** 发布公示名单 {tier, days?, declaration_ids?} */
         post: operations["PublishPublicity"];
@@ -2343,6 +2344,11 @@ export interface components {
             tier: components["schemas"]["Tier"];
             title: string;
         };
+        /** @description `GET /v1/admin/publicity`: the caller's lists, newest first. */
+        PublicityPage: {
+            items: components["schemas"]["PublicityList"][];
+            next_cursor?: string | null;
+        };
         /**
          * @description How a qualification stands on a given day.
          * @enum {string}
@@ -3613,6 +3619,69 @@ export interface operations {
             };
             /** @description 未找到，或不属于当前账户（NOT_FOUND） */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ListPublicity: {
+        parameters: {
+            query?: {
+                /** @description 上一页的 next_cursor */
+                cursor?: string;
+                /** @description 每页条数（≤100） */
+                limit?: string;
+                /** @description open（公示中）| closed（已办结）；不填为全部 */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicityPage"];
+                };
+            };
+            /** @description 未登录或令牌无效（UNAUTHENTICATED） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作（FORBIDDEN） */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
