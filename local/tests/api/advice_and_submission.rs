@@ -3,14 +3,13 @@
 //! advice, exactly as submission refuses it; checked on a named case and over generated profiles. Also: a
 //! submission with an incomplete profile names every missing item in Chinese.
 
-
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use crate::support::fixtures::*;
+use crate::support::*;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{Value, json};
-use crate::support::fixtures::*;
-use crate::support::*;
 
 const YEAR: i32 = 2026;
 

@@ -4,14 +4,13 @@
 //! the public verification address, the verification answers 一致 / 不一致 without leaking anything else, and the
 //! platform's signature verifies with the published key.
 
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use base64::Engine as _;
-use serde_json::{Value, json};
 use crate::support::fixtures::*;
 use crate::support::*;
+use base64::Engine as _;
+use serde_json::{Value, json};
 
 const YEAR: i32 = 2026;
 const DURING: &str = "2026-04-20T10:00:00+08:00";

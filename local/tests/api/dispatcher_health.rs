@@ -1,16 +1,15 @@
 //! Issue 11, item 4: a failing (even panicking) dispatcher pass does not stop the local dispatcher for good, and
 //! `/healthz` answers 503 while no pass completes — through the runner's real server on a socket.
 
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::support::runner::fresh_dir;
 use async_trait::async_trait;
 use shared::adapters::sqlite_store::SqliteStore;
 use shared::ports::{Cond, Index, Item, Page, Query, SharedStore, Store, StoreError, TxOp};
 use sme_local::{LocalConfig, Overrides, ServeLimits};
-use crate::support::runner::fresh_dir;
 
 const HEALTHY: u8 = 0;
 const PANICKING: u8 = 1;

@@ -1,6 +1,5 @@
 //! End to end: the real `sme-local` binary on a free port, a fresh data folder, spoken to over HTTP.
 
-
 use crate::support::runner::{Runner, fresh_dir};
 
 use base64::Engine;

@@ -2,11 +2,10 @@
 //! declaration with evidence, a withdrawal to modify, a resubmission, and the application document — all over
 //! HTTP, with the platform clock moved through the development route.
 
-
-use serde_json::json;
 use crate::support::fixtures::*;
 use crate::support::runner::{Runner, fresh_dir};
 use crate::support::{Client, PASSWORD, pdf_bytes, uscc};
+use serde_json::json;
 
 /// Before 2026-04-01 the 2022 rules apply: a specialized declaration needs no lower tier first.
 const NOW: &str = "2026-03-10T10:00:00+08:00";

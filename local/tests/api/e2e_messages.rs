@@ -4,13 +4,12 @@
 //! counts; results by SMS in the dev outbox; and the reminders fire once each as the dev clock moves past their
 //! dates.
 
-
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
 use crate::support::fixtures::*;
 use crate::support::runner::{Runner, fresh_dir};
 use crate::support::*;
+use serde_json::{Value, json};
 
 const YEAR: i32 = 2026;
 

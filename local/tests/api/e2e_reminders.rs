@@ -2,13 +2,12 @@
 //! 2029-05-10) gets its reminders in 我的消息 while the development clock jumps 2027-02-01 → 2027-05-02 →
 //! 2028-01-01 00:30 → 2029-02-15 10:00, each within 8 seconds of the jump, through the runner's own dispatcher.
 
-
 use std::time::{Duration, Instant};
 
-use serde_json::json;
 use crate::support::fixtures::*;
 use crate::support::runner::{Runner, fresh_dir};
 use crate::support::*;
+use serde_json::json;
 
 /// The caller's message titles, oldest first.
 async fn titles(c: &Client, token: &str) -> Vec<String> {

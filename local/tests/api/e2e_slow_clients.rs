@@ -2,7 +2,6 @@
 //! from stopping, stalled connections beyond the connection limit do not make `/healthz` time out, idle kept-alive
 //! connections and stalled bodies are closed, and the dev clock refuses instants its date arithmetic cannot handle.
 
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};

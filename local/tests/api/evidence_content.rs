@@ -2,11 +2,10 @@
 //! becomes evidence when its whole structure is what it claims and safe to open, and every download is an
 //! attachment saved under a cleaned name with the checked type's extension.
 
-
-use serde_json::{Value, json};
-use shared::rules::file_content::samples;
 use crate::support::fixtures::*;
 use crate::support::*;
+use serde_json::{Value, json};
+use shared::rules::file_content::samples;
 
 const DURING: &str = "2026-04-20T10:00:00+08:00";
 

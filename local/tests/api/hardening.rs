@@ -1,9 +1,8 @@
 //! Hardening (issue 11): each test reproduces an attack or a misuse through the real HTTP surface (the whole
 //! router on a real socket) and checks the platform now refuses it cleanly.
 
-
-use serde_json::{Value, json};
 use crate::support::*;
+use serde_json::{Value, json};
 
 const USCC_A: &str = "91350100M000100Y43";
 

@@ -6,10 +6,9 @@
 //! (a) the enterprise withdraws (撤回) while the county official starts the review (开始审核);
 //! (b) two county officials decide the same declaration under review, one passing, one returning it.
 
-
-use serde_json::json;
 use crate::support::fixtures::*;
 use crate::support::*;
+use serde_json::json;
 
 const YEAR: i32 = 2026;
 const DURING: &str = "2026-05-10T10:00:00+08:00";

@@ -2,10 +2,9 @@
 //! 30 April, China time), the profile lock outside it, re-review from the eligibility flag to renewed validity,
 //! eligibility lost by a missed update, expiry, revocation and its three-year ban, and major-change reports.
 
-
-use serde_json::{Value, json};
 use crate::support::fixtures::*;
 use crate::support::*;
+use serde_json::{Value, json};
 
 /// A verified enterprise with a profile (set before any qualification, so it is not locked); returns its login.
 async fn firm(tp: &TestPlatform, n: u32, region: &str, years: &[i32]) -> (String, String) {

@@ -2,10 +2,9 @@
 //! subset over DynamoDB + S3 on moto. Every error code of the declaration flow, every withdrawal rule, the
 //! digital-level gate, duplicates, the snapshot's immutability, evidence uploads on both blob adapters.
 
-
-use serde_json::{Value, json};
 use crate::support::fixtures::*;
 use crate::support::*;
+use serde_json::{Value, json};
 
 const YEAR: i32 = 2026;
 /// Inside the Zhejiang window below (China time).

@@ -3,10 +3,9 @@
 //! named missing profile items, and the contract's answers for resubmission, unfiltered lists, statistics by
 //! kind and per-official read state.
 
-
-use serde_json::{Value, json};
 use crate::support::fixtures::*;
 use crate::support::*;
+use serde_json::{Value, json};
 
 const YEAR: i32 = 2026;
 

@@ -3,10 +3,9 @@
 //! Zhejiang county (province decides) — with a return and resubmission on the way; the qualification dates and
 //! the audit trail are checked. Also: who may create officials, publicity objections, the public list.
 
-
-use serde_json::{Value, json};
 use crate::support::fixtures::*;
 use crate::support::*;
+use serde_json::{Value, json};
 
 const YEAR: i32 = 2026;
 
