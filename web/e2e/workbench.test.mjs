@@ -238,6 +238,20 @@ test('county, city and province review in their queues; the county returns once;
   // 申报时间 (windows) of the province.
   await page.getByRole('link', { name: '申报时间' }).click()
   await page.getByTestId('windows').getByText('创新型中小企业').waitFor()
+  // A new window: specialized, next year, the province's own (entered in China time).
+  await page.getByRole('button', { name: '新增申报时间' }).click()
+  const dialog = page.getByRole('dialog', { name: '新增申报时间' })
+  await dialog.getByRole('combobox', { name: '梯度' }).click({ force: true })
+  await page.getByRole('option', { name: '专精特新中小企业' }).click()
+  await dialog.getByLabel('年度').fill('2027')
+  for (const [label, value] of [['开始时间', '2027-04-01 09:00'], ['截止时间', '2027-05-01 18:00']]) {
+    await dialog.getByLabel(label).fill(value)
+    await dialog.getByLabel(label).press('Enter')
+  }
+  await p.check('wb-30-windows-new')
+  await dialog.getByRole('button', { name: '保存' }).click()
+  await page.getByTestId('windows').getByText('专精特新中小企业').waitFor()
+  assert.ok(await page.getByTestId('windows').getByText('2027/4/1 09:00:00').isVisible(), 'opens in China time')
   await p.check('wb-30-windows')
 
   await api.clock('2026-05-18T10:00:00+08:00')
@@ -256,6 +270,9 @@ test('county, city and province review in their queues; the county returns once;
   await page.goto(`/admin/enterprises/${A.uscc}`)
   await page.getByText('创新型中小企业').first().waitFor()
   await page.getByText('有效', { exact: true }).waitFor()
+  // 满足复核条件, marked by the province.
+  await page.getByRole('button', { name: '标记满足复核条件' }).click()
+  await page.getByText('已标记：满足创新型中小企业复核条件').waitFor()
   await p.check('wb-35-enterprise')
   p.done()
   await p.close()
@@ -322,6 +339,14 @@ test('the statistics show the counts of the walk in charts and tables; the CSV d
   assert.ok(columns.includes('count') && columns.includes('status'), head)
   const total = lines.map((l) => Number(l.split(',')[columns.indexOf('count')])).reduce((a, b) => a + b, 0)
   assert.equal(total, 3)
+
+  // Revocation with its reason (the province recognises 创新型): the qualification shows 已撤销.
+  await page.goto(`/admin/enterprises/${A.uscc}`)
+  await page.getByRole('button', { name: '撤销资质' }).click()
+  await page.getByRole('dialog').getByLabel('撤销理由').fill('发生重大安全事故')
+  await page.getByRole('dialog').getByRole('button', { name: '确定撤销' }).click()
+  await page.getByText('已撤销', { exact: true }).waitFor()
+  await p.check('wb-36-revoked')
   p.done()
   await p.close()
 })
