@@ -248,7 +248,6 @@ test('county, city and province review in their queues; the county returns once;
     await dialog.getByLabel(label).fill(value)
     await dialog.getByLabel(label).press('Enter')
   }
-  await p.check('wb-30-windows-new')
   await dialog.getByRole('button', { name: '保存' }).click()
   await page.getByTestId('windows').getByText('专精特新中小企业').waitFor()
   assert.ok(await page.getByTestId('windows').getByText('2027/4/1 09:00:00').isVisible(), 'opens in China time')
@@ -308,6 +307,21 @@ test('two officials act on the same declaration at once: the second sees the con
   await second.page.getByRole('button', { name: '提交审核意见' }).click()
   await second.page.getByTestId('conflict').waitFor()
   await second.page.locator('.head').getByText('退回').waitFor()
+
+  // 重大变更 waits in its own tab and is accepted in place.
+  await api.call('POST', '/v1/change-reports', {
+    token: await api.login(C.login),
+    body: { kind: 'overseas_branch', occurred_on: '2026-05-01', details: '在新加坡设立全资子公司，负责东南亚市场销售' },
+    expect: 201,
+  })
+  await first.page.goto('/admin/queue')
+  await first.page.getByRole('tab', { name: '重大变更' }).click()
+  const report = first.page.getByTestId('queue').locator('.item').filter({ hasText: C.name })
+  await report.getByText('设立境外分支机构').waitFor()
+  await first.check('wb-17-change-reports')
+  await report.getByRole('button', { name: '通过' }).click()
+  await first.page.getByRole('dialog').getByRole('button', { name: '确定' }).click()
+  await first.page.getByTestId('queue-empty').waitFor()
   first.done()
   second.done()
   await first.close()
