@@ -14,6 +14,7 @@ pub mod pagination;
 pub mod response_schemas;
 pub mod routes;
 pub mod schemas_accounts;
+pub mod schemas_workbench;
 pub mod settings;
 pub mod state;
 pub mod views;

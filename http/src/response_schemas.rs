@@ -307,7 +307,11 @@ pub fn response_schema(id: crate::routes::RouteId) -> Option<&'static str> {
         GetDigitalQuestionnaire => "Questionnaire",
         PublicRecognitions => "RecognitionPage",
         VerifyApplication => "VerificationAnswer",
-        _ => return crate::schemas_accounts::response_schema(id),
+        _ => {
+            // The workbench's schemas first: the screens read them (the account routes' file holds the rest).
+            return crate::schemas_workbench::response_schema(id)
+                .or_else(|| crate::schemas_accounts::response_schema(id));
+        }
     })
 }
 
@@ -335,5 +339,6 @@ pub fn schemas() -> Vec<(String, RefOr<Schema>)> {
     entry::<shared::services::messages::MessagePage>(&mut all);
     entry::<VerificationAnswer>(&mut all);
     all.extend(crate::schemas_accounts::schemas());
+    all.extend(crate::schemas_workbench::schemas());
     all
 }

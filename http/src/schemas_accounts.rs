@@ -120,116 +120,6 @@ pub struct UsccClaimPage {
     pub next_cursor: Option<String>,
 }
 
-/// `GET /v1/enterprise` and `PUT /v1/enterprise`: the stored profile (the members of `ProfileInput`), names of its
-/// codes, the size class, the qualifications (with expiry and re-review state) and the version for `If-Match`.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct EnterpriseView {
-    pub region_name: Option<String>,
-    /// The industry's path from section to class (`{code, name}` each).
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub industry_path: Option<Vec<AnyJson>>,
-    pub industry_name: Option<String>,
-    /// `{class, label, category, basis, year}`, `null` while the figures are missing.
-    #[schema(value_type = Option<Object>)]
-    pub size: Option<AnyJson>,
-    #[schema(value_type = Vec<Object>)]
-    pub qualifications: Vec<AnyJson>,
-    /// The tiers recognised now, in Chinese, or `未认定`.
-    pub recognition: String,
-    pub version: u64,
-}
-
-/// `GET /v1/enterprise/advice`: per tier, the conditions, the score and what is missing.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct AdviceView {
-    pub rule_version: String,
-    pub year: i32,
-    /// `{class, label, basis}`, `null` while the figures are missing.
-    #[schema(value_type = Option<Object>)]
-    pub size: Option<AnyJson>,
-    /// The latest self-assessed digital level (1–4), if any.
-    pub digital_level: Option<u8>,
-    /// One entry per tier: `tier, tier_label, prerequisites, profile_missing, digital_assessment_required,
-    /// eligible, blockers, assessment`.
-    #[schema(value_type = Vec<Object>)]
-    pub tiers: Vec<AnyJson>,
-}
-
-/// `POST /v1/digital-assessments`, `GET /v1/digital-assessments/latest`: a digital-level self-assessment.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct DigitalAssessmentView {
-    pub id: String,
-    pub assessed_at: String,
-    /// The score, the level and the per-dimension breakdown.
-    #[schema(value_type = Object)]
-    pub result: AnyJson,
-    #[schema(value_type = Object)]
-    pub answers: AnyJson,
-}
-
-/// A yearly information update (信息更新).
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct InfoUpdateView {
-    pub id: String,
-    pub uscc: String,
-    pub enterprise_name: String,
-    pub year: i32,
-    /// `draft`, `submitted`, `returned`, `accepted`, `withdrawn`.
-    pub status: String,
-    pub status_label: Option<String>,
-    pub region: String,
-    #[schema(value_type = Object)]
-    pub profile: AnyJson,
-    pub comment: Option<String>,
-    pub first_submitted_at: Option<String>,
-    pub waiting_since: String,
-    pub created_at: String,
-    pub updated_at: String,
-    pub version: u64,
-}
-
-/// `GET /v1/info-updates`.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct InfoUpdatePage {
-    pub items: Vec<InfoUpdateView>,
-    pub next_cursor: Option<String>,
-}
-
-/// A report of a major change (重大变化).
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct ChangeReportView {
-    pub id: String,
-    pub uscc: String,
-    pub enterprise_name: String,
-    pub kind: String,
-    pub kind_label: String,
-    /// China date.
-    pub occurred_on: String,
-    pub details: String,
-    pub new_name: Option<String>,
-    pub new_region: Option<String>,
-    pub region: String,
-    pub filed_on: String,
-    pub late: bool,
-    pub status: String,
-    pub comment: Option<String>,
-    pub waiting_since: String,
-}
-
-/// `GET /v1/change-reports`.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct ChangeReportPage {
-    pub items: Vec<ChangeReportView>,
-    pub next_cursor: Option<String>,
-}
-
 /// `GET /v1/public/verify-key`.
 #[derive(ToSchema)]
 #[allow(dead_code)]
@@ -268,8 +158,6 @@ pub fn response_schema(id: RouteId) -> Option<&'static str> {
         CompletePhoneChangeDocument | CompleteClaimDocument => "Evidence",
         ListPhoneChangeDocuments | ListClaimDocuments => "EvidenceList",
         GetEnterprise | PutEnterprise => "EnterpriseView",
-        GetAdvice => "AdviceView",
-        CreateDigitalAssessment | GetLatestDigitalAssessment => "DigitalAssessmentView",
         WithdrawDeclaration | CreateReReview | SaveReReview | SubmitReReview | WithdrawReReview => {
             "DeclarationView"
         }
@@ -308,13 +196,6 @@ pub fn schemas() -> Vec<(String, RefOr<Schema>)> {
     entry::<shared::services::uscc_claims::IdentityFinding>(&mut all);
     entry::<UsccClaimPage>(&mut all);
     entry::<shared::services::uscc_claims::ClaimReview>(&mut all);
-    entry::<EnterpriseView>(&mut all);
-    entry::<AdviceView>(&mut all);
-    entry::<DigitalAssessmentView>(&mut all);
-    entry::<InfoUpdateView>(&mut all);
-    entry::<InfoUpdatePage>(&mut all);
-    entry::<ChangeReportView>(&mut all);
-    entry::<ChangeReportPage>(&mut all);
     entry::<shared::services::messages::MessageView>(&mut all);
     entry::<VerifyKeyAnswer>(&mut all);
     all

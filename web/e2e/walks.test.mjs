@@ -532,3 +532,53 @@ test('(8) 信息更新 in the next update period: create, submit with the curren
   p.done()
   await p.close()
 })
+
+test('(9) 复核 (图21): once a provincial official marks the recognised enterprise eligible, it applies for the re-review', async () => {
+  const api = runner.api
+  const zj = await api.login('zj_official')
+  await api.call('POST', `/v1/admin/enterprises/${USCC}/re-review-eligibility`, { token: zj, body: { tier: 'innovative' }, expect: 201 })
+  const p = await openPage(browser, runner.base)
+  const { page } = p
+  await login(page, 'yunqi01')
+  await page.goto('/re-reviews')
+  await page.getByRole('heading', { name: '我的资质' }).waitFor()
+  await page.getByRole('button', { name: '申请复核' }).click()
+  await page.waitForURL('**/declarations/*')
+  await page.getByRole('heading', { name: '申报表' }).waitFor()
+  const id = page.url().split('/').pop()
+  const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('sme.session')).token)
+  const draft = await api.call('GET', `/v1/declarations/${id}`, { token, expect: 200 })
+  assert.equal(draft.kind, 're_review')
+  await p.check('21-re-review-form')
+  await page.goto('/re-reviews')
+  const row = page.locator('.row').filter({ hasText: '创新型中小企业复核' })
+  await row.getByText('草稿').waitFor()
+  await p.check('21-re-reviews')
+  p.done()
+  await p.close()
+})
+
+test('(10) 手机号修改 by 邮箱核验 (图8): the code goes to the bound e-mail, the new phone then receives the codes', async () => {
+  const api = runner.api
+  await api.call('POST', '/v1/accounts', { body: { login_name: 'youxiang01', password: PASSWORD, phone: '13800010031', email: 'owner@example.cn' }, expect: 201 })
+  const p = await openPage(browser, runner.base, { width: 390, height: 844 })
+  const { page } = p
+  await page.goto('/phone-change?login=youxiang01')
+  await fill(page, '新手机号', '13900010031')
+  await p.check('08-phone-change')
+  await page.getByRole('button', { name: '提交' }).click()
+  await page.getByLabel('邮箱验证码').waitFor()
+  const outbox = await api.call('GET', '/v1/dev/outbox', { expect: 200 })
+  const mail = outbox.items.filter((m) => m.channel === 'email' && m.to === 'owner@example.cn').pop()
+  assert.ok(mail, 'a code went to the bound e-mail')
+  await fill(page, '邮箱验证码', mail.body.match(/(\d{6})/)[1])
+  await page.getByRole('button', { name: '确认修改' }).click()
+  await page.getByText('手机号已修改').waitFor()
+  await p.check('08-phone-change-done')
+  // The new phone receives the password-reset code.
+  await api.call('POST', '/v1/password-resets', { body: { login: 'youxiang01' }, expect: 202 })
+  const after = await api.call('GET', '/v1/dev/outbox', { expect: 200 })
+  assert.ok(after.items.some((m) => m.channel === 'sms' && m.to === '13900010031' && m.body.includes('重置密码')))
+  p.done()
+  await p.close()
+})

@@ -49,6 +49,7 @@ pub fn handlers() -> Handlers {
         (RouteId::DecideDeclaration, post(decide_declaration)),
         (RouteId::Queue, get(queue)),
         (RouteId::PublishPublicity, post(publish_publicity)),
+        (RouteId::ListPublicity, get(list_publicity)),
         (RouteId::GetPublicity, get(get_publicity)),
         (RouteId::ObjectPublicity, post(object_publicity)),
         (RouteId::ClosePublicity, post(close_publicity)),
@@ -242,6 +243,33 @@ async fn publish_publicity(
         StatusCode::CREATED,
         Json(publicity::publish(&s, &c, &body).await?),
     ))
+}
+
+#[derive(serde::Deserialize)]
+struct PublicityParams {
+    status: Option<String>,
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+async fn list_publicity(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    QueryParams(q): QueryParams<PublicityParams>,
+) -> ApiResult<Json<Value>> {
+    let page = PageParams {
+        limit: q.limit,
+        cursor: q.cursor,
+    };
+    let (items, next_cursor) = shared::services::publicity_lists::list_own(
+        &s,
+        &c,
+        q.status.as_deref(),
+        page.limit()?,
+        page.cursor(),
+    )
+    .await?;
+    Ok(Json(json!({ "items": items, "next_cursor": next_cursor })))
 }
 
 async fn get_publicity(

@@ -199,6 +199,18 @@ const MATRIX: &[(RouteId, Who, u16, &str)] = &[
     (R::PublishPublicity, ProvinceOut, 422, VALIDATION),
     (R::PublishPublicity, Ministry, 403, FORBIDDEN),
     (R::PublishPublicity, Operator, 403, FORBIDDEN),
+    // GET /v1/admin/publicity — every official's own level and scope (only the Zhejiang province has lists).
+    (R::ListPublicity, Anonymous, 401, UNAUTH),
+    (R::ListPublicity, Enterprise, 403, FORBIDDEN),
+    (R::ListPublicity, NaturalPerson, 403, FORBIDDEN),
+    (R::ListPublicity, CountyIn, 200, ""),
+    (R::ListPublicity, CountyOut, 200, ""),
+    (R::ListPublicity, CityIn, 200, ""),
+    (R::ListPublicity, CityOut, 200, ""),
+    (R::ListPublicity, ProvinceIn, 200, ""),
+    (R::ListPublicity, ProvinceOut, 200, ""),
+    (R::ListPublicity, Ministry, 200, ""),
+    (R::ListPublicity, Operator, 403, FORBIDDEN),
     // GET /v1/admin/publicity/{id} — a list of the Zhejiang province: its publisher's level and scope only.
     (R::GetPublicity, Anonymous, 401, UNAUTH),
     (R::GetPublicity, Enterprise, 403, FORBIDDEN),
@@ -717,7 +729,8 @@ fn request(
         | R::Statistics
         | R::ListPhoneChanges
         | R::ListRealNameReviews
-        | R::ListUsccClaims => (path.to_owned(), None),
+        | R::ListUsccClaims
+        | R::ListPublicity => (path.to_owned(), None),
         R::ListWindows => (format!("{path}?tier=innovative&year={YEAR}"), None),
         R::CreateWindow => (
             path.to_owned(),
@@ -838,6 +851,20 @@ fn check_visibility(fx: &Fixtures, route: RouteId, who: Who, answer: &Answer) {
             if !inside {
                 assert!(answer.body["counts"].as_array().unwrap().is_empty());
             }
+        }
+        R::ListPublicity => {
+            let ids: Vec<&str> = answer.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l["id"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                ids.contains(&fx.open_list.as_str()),
+                who == ProvinceIn,
+                "lists of {who:?}: {}",
+                answer.text
+            );
         }
         R::AdminEnterprise => {
             assert_eq!(answer.body["uscc"], fx.uscc.as_str());

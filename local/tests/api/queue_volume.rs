@@ -772,6 +772,41 @@ async fn volume(tp: &TestPlatform, http_seeded: u32) {
         })
         .await;
     }
+    // Narrowed by sub-region and industry section or code (the workbench's filters), paged the same way.
+    type Place = (Option<&'static str>, Option<&'static str>);
+    for (o, filter, (region, section)) in [
+        (zhejiang, "&region=330100", (Some("3301"), None) as Place),
+        (
+            zhejiang,
+            "&region=330203&industry=C",
+            (Some("330203"), Some("C")),
+        ),
+        (zhejiang, "&status=submitted&industry=i", (None, Some("I"))),
+        (hangzhou, "&industry=3741", (None, Some("C"))),
+        (
+            ministry,
+            "&region=320000&industry=M",
+            (Some("32"), Some("M")),
+        ),
+    ] {
+        let (_, status) = parse_filter(filter);
+        check_queue(tp, &models, o, filter, |m| {
+            region.is_none_or(|r| m.region.starts_with(r))
+                && section.is_none_or(|s| m.section == s)
+                && status.as_deref().is_none_or(|x| m.status == x)
+        })
+        .await;
+    }
+    for bad in ["region=999999", "industry=9Z"] {
+        tp.call(
+            "GET",
+            &format!("/v1/admin/queue?{bad}"),
+            Some(&zhejiang.token),
+            None,
+        )
+        .await
+        .expect_problem(422, "VALIDATION_FAILED");
+    }
     // Kinds that have nothing waiting yet answer an empty list.
     let other = tp
         .call(

@@ -617,6 +617,7 @@ pub(crate) fn cursor_error(e: StoreError) -> AppError {
 /// An operator's decision on a manual check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ManualDecision)]
 pub enum Decision {
     Approve,
     Reject,

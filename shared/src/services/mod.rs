@@ -19,6 +19,8 @@ pub mod messages;
 pub mod outbox;
 pub mod passwords;
 pub mod publicity;
+pub mod publicity_lists;
+pub mod queue_filter;
 pub mod records;
 pub mod recovery_documents;
 pub mod reminders;

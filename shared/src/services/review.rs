@@ -11,7 +11,7 @@ use crate::rules::region::{RegionCode, RegionLevel};
 use crate::services::accounts::{self, Registration};
 use crate::services::common::{Versioned, check_if_match};
 use crate::services::records::{Summary, save_transition, transition_error};
-use crate::services::{Platform, records};
+use crate::services::{Platform, eligibility, records};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
@@ -254,6 +254,10 @@ pub struct QueueParams {
     pub kind: Option<String>,
     pub tier: Option<String>,
     pub status: Option<String>,
+    /// A sub-region (6-digit code) of the caller's jurisdiction.
+    pub region: Option<String>,
+    /// A GB/T 4754 section letter or 2–4 digit code.
+    pub industry: Option<String>,
     pub limit: Option<String>,
     pub cursor: Option<String>,
 }
@@ -324,6 +328,10 @@ pub async fn queue(
             ));
         }
     };
+    let place = crate::services::queue_filter::PlaceFilter::parse(
+        params.region.as_deref(),
+        params.industry.as_deref(),
+    )?;
     let limit = super::common::page_limit(params.limit.as_deref())?;
     let now = p.clock.now();
     let pk = format!("QUEUE#{kind}#{}#{scope}", records::level_name(level));
@@ -347,6 +355,7 @@ pub async fn queue(
                 || status
                     .as_deref()
                     .is_some_and(|s| entry["status"].as_str() != Some(s))
+                || !place.matches(&entry)
             {
                 continue;
             }
@@ -416,6 +425,9 @@ pub async fn enterprise_view(
         "profile": profile.value,
         "region_name": view.region_name,
         "industry_name": view.industry_name,
+        "size": eligibility::size_of(&profile.value, today.year()).map(|s| serde_json::json!({
+            "class": s.class, "label": s.class.label(), "category": s.category.label(), "year": today.year() - 1,
+        })),
         "qualifications": quals.iter().map(|q| serde_json::json!({
             "tier": q.tier, "tier_label": q.tier.label(), "status": q.status_on(today),
             "valid_from": q.valid_from.to_string(), "valid_until": q.valid_until.to_string(),

@@ -247,7 +247,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 本级本辖区的公示名单（最新在前，?status=open|closed） */
+        get: operations["ListPublicity"];
         put?: never;
         /** 发布公示名单 {tier, days?, declaration_ids?} */
         post: operations["PublishPublicity"];
@@ -315,7 +316,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 本级本辖区待办（?kind=&tier=&status=，最早的在前） */
+        /** 本级本辖区待办（?kind=&tier=&status=&region=&industry=，最早的在前） */
         get: operations["Queue"];
         put?: never;
         post?: never;
@@ -1416,23 +1417,64 @@ export interface components {
             uscc?: string | null;
             verification: components["schemas"]["VerificationView"];
         };
-        /** @description `GET /v1/enterprise/advice`: per tier, the conditions, the score and what is missing. */
-        AdviceView: {
-            /**
-             * Format: int32
-             * @description The latest self-assessed digital level (1–4), if any.
-             */
+        /**
+         * @description `GET /v1/admin/enterprises/{uscc}`: the stored profile, its qualifications and its declarations (newest first,
+         *     drafts left out).
+         */
+        AdminEnterpriseView: {
+            declarations: components["schemas"]["Summary"][];
+            industry_name?: string | null;
+            /** @description The profile as the enterprise saved it. */
+            profile: components["schemas"]["EnterpriseProfile"];
+            qualifications: components["schemas"]["AdminQualification"][];
+            region_name?: string | null;
+            size?: null | components["schemas"]["SizeClassView"];
+            uscc: string;
+        };
+        /** @description A qualification as officials see it on the enterprise view. */
+        AdminQualification: {
+            /** @description Today's standing (China date). */
+            status: components["schemas"]["QualificationStatus"];
+            tier: components["schemas"]["Tier"];
+            tier_label: string;
+            valid_from: string;
+            valid_until: string;
+        };
+        /** @description `GET /v1/enterprise/advice`. */
+        Advice: {
+            /** Format: int32 */
             digital_level?: number | null;
             rule_version: string;
-            /** @description `{class, label, basis}`, `null` while the figures are missing. */
-            size?: Record<string, never> | null;
+            size?: null | components["schemas"]["OwnSize"];
+            tiers: components["schemas"]["AdviceTier"][];
             /**
-             * @description One entry per tier: `tier, tier_label, prerequisites, profile_missing, digital_assessment_required,
-             *     eligible, blockers, assessment`.
+             * Format: int32
+             * @description The platform's year (China).
              */
-            tiers: Record<string, never>[];
-            /** Format: int32 */
             year: number;
+        };
+        /** @description What a submission would refuse (`NOT_SME`, `PREREQUISITE_MISSING`, `DECLARATION_BANNED`). */
+        AdviceBlocker: {
+            code: string;
+            detail: string;
+        };
+        /** @description A tier the advisor needs first. */
+        AdvicePrerequisite: {
+            held: boolean;
+            label: string;
+            tier: components["schemas"]["Tier"];
+        };
+        /** @description The advisor's finding for one tier. */
+        AdviceTier: {
+            assessment: components["schemas"]["Assessment"];
+            blockers: components["schemas"]["AdviceBlocker"][];
+            digital_assessment_required: boolean;
+            eligible: boolean;
+            prerequisites: components["schemas"]["AdvicePrerequisite"][];
+            /** @description Profile members still missing (`financials[year=2025]`, `ip`, …). */
+            profile_missing: string[];
+            tier: components["schemas"]["Tier"];
+            tier_label: string;
         };
         /** @description One option of a question. */
         AnswerOption: {
@@ -1443,6 +1485,45 @@ export interface components {
             text: string;
         };
         AnyJson: unknown;
+        /** @description The assessment of one tier: frozen into submitted declarations and shown by the advisor. */
+        Assessment: {
+            categories: components["schemas"]["CategoryResult"][];
+            /** @description Whether the data given suffice to decide `eligible`. */
+            determined: boolean;
+            direct_entries: components["schemas"]["ConditionResult"][];
+            direct_entry_met: boolean;
+            /** @description What a direct entry stands in for: `score` or `condition:<id>`. */
+            direct_entry_replaces?: string | null;
+            /** @description Meets the standard on the data given (false when undecided; see `determined`). */
+            eligible: boolean;
+            /** @description Prerequisite tiers first, then the standard's hard conditions. */
+            hard_conditions: components["schemas"]["ConditionResult"][];
+            indicators: components["schemas"]["IndicatorResult"][];
+            /**
+             * Format: int32
+             * @description Points of the known indicators.
+             */
+            known_score: number;
+            /** @description Everything missing, deduplicated and sorted. */
+            missing: string[];
+            /** Format: int32 */
+            pass_score?: number | null;
+            /** @description Some rule used is unconfirmed. */
+            provisional: boolean;
+            /** @description `"2022"` / `"2026"`. */
+            rule_version: string;
+            /**
+             * Format: int32
+             * @description Total points (`None` when the tier has no score or an indicator is unknown).
+             */
+            score?: number | null;
+            score_name?: string | null;
+            /** @description Score and category minimums met (`None`: no score, or undecided). */
+            score_passed?: boolean | null;
+            tier: components["schemas"]["Tier"];
+            /** @description The tier's name in this rule version. */
+            tier_label: string;
+        };
         /** @description A science-and-technology award (科学技术奖). */
         Award: {
             level: components["schemas"]["AwardLevel"];
@@ -1460,6 +1541,18 @@ export interface components {
          * @enum {string}
          */
         AwardLevel: "national" | "provincial" | "other";
+        /** @description Declarations waiting at a level, by age. */
+        Backlog: {
+            level: string;
+            /** Format: int64 */
+            over_7_days: number;
+            /** Format: int64 */
+            over_14_days: number;
+            /** Format: int64 */
+            over_30_days: number;
+            /** Format: int64 */
+            waiting: number;
+        };
         /** @description One node of a cascading picker (regions and industries). */
         CatalogEntry: {
             code: string;
@@ -1472,31 +1565,60 @@ export interface components {
         CatalogPage: {
             items: components["schemas"]["CatalogEntry"][];
         };
+        /** @description A category subtotal. */
+        CategoryResult: {
+            id: string;
+            /**
+             * Format: int32
+             * @description Points of the known indicators (a lower bound).
+             */
+            known_score: number;
+            /** Format: int32 */
+            max: number;
+            /** Format: int32 */
+            min?: number | null;
+            name: string;
+            /** @description Meets its minimum (`None` = undecided; `Some(true)` when there is no minimum). */
+            passed?: boolean | null;
+            /**
+             * Format: int32
+             * @description `None` when an indicator is unknown.
+             */
+            score?: number | null;
+        };
         /** @enum {string} */
         ChangeKind: "rename" | "merger" | "restructure" | "relocation" | "overseas_branch";
+        ChangeReport: {
+            comment?: string | null;
+            details: string;
+            enterprise_name: string;
+            /** Format: date */
+            filed_on: string;
+            id: string;
+            kind: components["schemas"]["ChangeKind"];
+            /** @description Filed more than 3 months after the change. */
+            late: boolean;
+            new_name?: string | null;
+            new_region?: string | null;
+            /** Format: date */
+            occurred_on: string;
+            /** @description The region when filed (decides the reviewing county). */
+            region: string;
+            status: components["schemas"]["ReportStatus"];
+            /** Format: date-time */
+            updated_at: string;
+            uscc: string;
+            /** Format: date-time */
+            waiting_since: string;
+        };
         /** @description `GET /v1/change-reports`. */
         ChangeReportPage: {
             items: components["schemas"]["ChangeReportView"][];
             next_cursor?: string | null;
         };
-        /** @description A report of a major change (重大变化). */
-        ChangeReportView: {
-            comment?: string | null;
-            details: string;
-            enterprise_name: string;
-            filed_on: string;
-            id: string;
-            kind: string;
+        /** @description A major-change report (重大变更) with its kind's Chinese name. */
+        ChangeReportView: components["schemas"]["ChangeReport"] & {
             kind_label: string;
-            late: boolean;
-            new_name?: string | null;
-            new_region?: string | null;
-            /** @description China date. */
-            occurred_on: string;
-            region: string;
-            status: string;
-            uscc: string;
-            waiting_since: string;
         };
         ChoiceOption: {
             label: string;
@@ -1518,6 +1640,37 @@ export interface components {
         CodeBody: {
             code: string;
         };
+        /** @description The result of one condition. */
+        ConditionResult: {
+            /** @description `None` = cannot be decided with the data given. */
+            holds?: boolean | null;
+            id: string;
+            /** @description A hard condition that failed (or is undecided) on its own but is met through a direct entry. */
+            met_by_direct_entry?: boolean;
+            /** @description Profile paths (or `digital_level`) whose absence leaves it undecided. */
+            missing: string[];
+            /** @description The condition comes from an unconfirmed reading of the rules. */
+            provisional: boolean;
+            /** @description Chinese wording. */
+            text: string;
+        };
+        /** @description One cell of the count table. */
+        CountRow: {
+            /** Format: int64 */
+            count: number;
+            /** @description GB/T 4754 section letter, `?` when unknown. */
+            industry_section: string;
+            /** @description `declaration` (a first declaration: a new recognition when recognised) or `re_review`. */
+            kind: components["schemas"]["Kind"];
+            /**
+             * @description The sub-region one level below the caller (provinces for the ministry, cities for a province, counties
+             *     for a city, the county itself for a county), 6 digits.
+             */
+            region: string;
+            region_name: string;
+            status: components["schemas"]["Status"];
+            tier: components["schemas"]["Tier"];
+        };
         CreateAccountBody: {
             email?: string | null;
             /** @description 4–32 characters: letters, digits, `_ - .`, starting with a letter. */
@@ -1532,6 +1685,14 @@ export interface components {
             account: components["schemas"]["AccountView"];
             account_id: string;
         };
+        /** @description `POST /v1/admin/officials` (201). */
+        CreatedOfficial: {
+            account_id: string;
+            level: components["schemas"]["Level"];
+            login_name: string;
+            /** @description Six-digit region code; `null` for the ministry. */
+            region?: string | null;
+        };
         /**
          * @description An official's decision on a declaration at its level.
          * @enum {string}
@@ -1540,7 +1701,7 @@ export interface components {
         DecisionBody: {
             /** @description Required when rejecting. */
             comment?: string | null;
-            decision: components["schemas"]["Decision"];
+            decision: components["schemas"]["ManualDecision"];
         };
         /** @description `POST /v1/admin/declarations/{id}/decision` body. */
         DecisionRequest: {
@@ -1612,13 +1773,32 @@ export interface components {
         DigitalAssessmentBody: {
             answers: Record<string, never>;
         };
-        /** @description `POST /v1/digital-assessments`, `GET /v1/digital-assessments/latest`: a digital-level self-assessment. */
-        DigitalAssessmentView: {
+        /** @description `POST /v1/digital-assessments` (201) · `GET /v1/digital-assessments/latest`. */
+        DigitalAssessmentRecord: {
+            /** @description The answers by question id. */
             answers: Record<string, never>;
             assessed_at: string;
             id: string;
-            /** @description The score, the level and the per-dimension breakdown. */
-            result: Record<string, never>;
+            result: components["schemas"]["DigitalResult"];
+        };
+        /** @description Outcome of a self-assessment. */
+        DigitalResult: {
+            /** @description The score is below the first band (< 20, 未达到一级); `level` is then still 1. */
+            below_level_one: boolean;
+            /** @description Per dimension, in questionnaire order. */
+            by_dimension: components["schemas"]["DimensionScore"][];
+            /**
+             * Format: int32
+             * @description Level 1–4.
+             */
+            level: number;
+            /** @description [`Questionnaire::version`] of the questionnaire answered. */
+            questionnaire_version: string;
+            /**
+             * Format: int32
+             * @description Total score, 0–100.
+             */
+            score: number;
         };
         /** @description One of the four dimensions. */
         Dimension: {
@@ -1631,24 +1811,79 @@ export interface components {
             /** @description 数字化基础 / 数字化经营 / 数字化管理 / 数字化成效. */
             name: string;
         };
+        /** @description Score of one dimension. */
+        DimensionScore: {
+            /** @description Dimension id. */
+            dimension: string;
+            /** Format: int32 */
+            max: number;
+            /** @description Dimension name (数字化基础 …). */
+            name: string;
+            /** Format: int32 */
+            score: number;
+        };
+        /** @description The eligibility flag. */
+        Eligibility: {
+            /** Format: date-time */
+            marked_at: string;
+            marked_by: string;
+            tier: components["schemas"]["Tier"];
+        };
         /** @description `POST /v1/admin/enterprises/{uscc}/re-review-eligibility` body. */
         EligibilityRequest: {
             tier: string;
         };
-        /**
-         * @description `GET /v1/enterprise` and `PUT /v1/enterprise`: the stored profile (the members of `ProfileInput`), names of its
-         *     codes, the size class, the qualifications (with expiry and re-review state) and the version for `If-Match`.
-         */
-        EnterpriseView: {
+        /** @description 企业基本信息, as stored. All editable fields are optional: drafts may be incomplete. */
+        EnterpriseProfile: {
+            address?: string | null;
+            awards?: components["schemas"]["Award"][] | null;
+            /**
+             * Format: int32
+             * @description 从业人员 (current).
+             */
+            employees?: number | null;
+            /** Format: date */
+            established_on?: string | null;
+            /** @description Financial years, newest first, distinct years. */
+            financials?: components["schemas"]["YearFigures"][];
+            financing?: components["schemas"]["Financing"][] | null;
+            honours?: components["schemas"]["Honour"][] | null;
+            /**
+             * @description 所属行业 (GB/T 4754-2017 小类).
+             * @example 3741
+             */
+            industry?: string | null;
+            ip?: null | components["schemas"]["IpCounts"];
+            local_indicators?: components["schemas"]["LocalIndicatorClaim"][] | null;
+            /** @description 主导产品 (empty = not filled). */
+            main_products?: string[];
+            makers_china?: components["schemas"]["MakersChinaResult"][] | null;
+            market?: null | components["schemas"]["NicheMarket"];
+            /** @description 企业名称, from real-name verification. */
+            name: string;
+            /** @description 具体细分领域. */
+            niche_field?: string | null;
+            operations?: null | components["schemas"]["Operations"];
+            product_fields?: null | components["schemas"]["ProductFields"];
+            quality?: null | components["schemas"]["QualityItems"];
+            rd_institution?: null | components["schemas"]["RdInstitution"];
+            /**
+             * @description 注册地 (county-level GB/T 2260 code).
+             * @example 330106
+             */
+            region?: string | null;
+            /** @description 统一社会信用代码, from real-name verification. */
+            uscc: string;
+        };
+        /** @description `GET /v1/enterprise` · `PUT /v1/enterprise`: the stored profile with derived members. */
+        EnterpriseView: components["schemas"]["EnterpriseProfile"] & {
             industry_name?: string | null;
-            /** @description The industry's path from section to class (`{code, name}` each). */
-            industry_path?: Record<string, never>[] | null;
-            qualifications: Record<string, never>[];
-            /** @description The tiers recognised now, in Chinese, or `未认定`. */
+            industry_path: components["schemas"]["IndustryStep"][];
+            qualifications: components["schemas"]["OwnQualification"][];
+            /** @description The valid tiers' names joined by `、`, or `未认定`. */
             recognition: string;
             region_name?: string | null;
-            /** @description `{class, label, category, basis, year}`, `null` while the figures are missing. */
-            size?: Record<string, never> | null;
+            size?: null | components["schemas"]["OwnSize"];
             /** Format: int64 */
             version: number;
         };
@@ -1695,6 +1930,17 @@ export interface components {
         };
         /** @enum {string} */
         FieldKind: "text" | "long_text" | "number" | "bool" | "date" | "choice";
+        /** @description A round of equity financing (股权融资), paid-in amount. */
+        Financing: {
+            amount: components["schemas"]["Money"];
+            /**
+             * Format: date
+             * @description Date the money was paid in (实缴日期).
+             */
+            date: string;
+            /** @description From qualified institutional investors (合格机构投资者). */
+            qualified_investor: boolean;
+        };
         /** @description One financing round as sent. */
         FinancingInput: {
             amount?: null | components["schemas"]["Money"];
@@ -1755,6 +2001,12 @@ export interface components {
             items: components["schemas"]["HistoryEntry"][];
             next_cursor?: string | null;
         };
+        /** @description An honour; `valid_until: None` = no expiry. */
+        Honour: {
+            kind: components["schemas"]["HonourKind"];
+            /** Format: date */
+            valid_until?: string | null;
+        };
         /** @description An honour as sent. */
         HonourInput: {
             kind: components["schemas"]["HonourKind"];
@@ -1779,6 +2031,85 @@ export interface components {
             /** @description `uscc,enterprise_name,tier,recognised_on,valid_until,batch`, one recognition per line. */
             csv: string;
         };
+        /** @description What an import of earlier recognitions did (`POST /v1/admin/recognitions/import`). */
+        ImportResult: {
+            import_id: string;
+            /**
+             * Format: int32
+             * @description Rows recorded now.
+             */
+            imported: number;
+            /**
+             * Format: int32
+             * @description Rows in the request.
+             */
+            rows: number;
+            /**
+             * Format: int32
+             * @description Rows already recorded by an earlier import (the import is idempotent).
+             */
+            unchanged: number;
+        };
+        /** @description The result of one scored indicator. */
+        IndicatorResult: {
+            /** @description The band reached (`≥5%`), or `未知`. */
+            band: string;
+            category: string;
+            id: string;
+            /** Format: int32 */
+            max: number;
+            missing: string[];
+            name: string;
+            /**
+             * Format: int32
+             * @description Number in the standard's table.
+             */
+            no: number;
+            /**
+             * Format: int32
+             * @description `None` = unknown.
+             */
+            points?: number | null;
+            provisional: boolean;
+            /**
+             * Format: double
+             * @description The metric's value (percent, 万元, years, count…), for display.
+             */
+            value?: number | null;
+            /** @description The value as text (`12.5%`, `1200万元`, `是`). */
+            value_text?: string | null;
+        };
+        /** @description One step of an industry path. */
+        IndustryStep: {
+            code: string;
+            /** @description 门类 / 大类 / 中类 / 小类. */
+            level: string;
+            name: string;
+        };
+        InfoUpdate: {
+            comment?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            enterprise_name: string;
+            /**
+             * Format: date-time
+             * @description The first submission (what counts for the 30 April deadline).
+             */
+            first_submitted_at?: string | null;
+            id: string;
+            /** @description The updated profile (the current one, copied at creation, then edited). */
+            profile: Record<string, never>;
+            /** @description The region at creation (decides the reviewing county). */
+            region: string;
+            status: components["schemas"]["UpdateStatus"];
+            /** Format: date-time */
+            updated_at: string;
+            uscc: string;
+            /** Format: date-time */
+            waiting_since: string;
+            /** Format: int32 */
+            year: number;
+        };
         /** @description `PUT /v1/info-updates/{id}`: the updated basic information (same shape as `PUT /v1/enterprise`). */
         InfoUpdateBody: {
             profile: components["schemas"]["ProfileInput"];
@@ -1788,25 +2119,12 @@ export interface components {
             items: components["schemas"]["InfoUpdateView"][];
             next_cursor?: string | null;
         };
-        /** @description A yearly information update (信息更新). */
-        InfoUpdateView: {
-            comment?: string | null;
-            created_at: string;
-            enterprise_name: string;
-            first_submitted_at?: string | null;
-            id: string;
-            profile: Record<string, never>;
-            region: string;
-            /** @description `draft`, `submitted`, `returned`, `accepted`, `withdrawn`. */
-            status: string;
+        /** @description A yearly information update (年度信息更新) with its version. */
+        InfoUpdateView: components["schemas"]["InfoUpdate"] & {
+            /** @description Left out by the officials' decision answer. */
             status_label?: string | null;
-            updated_at: string;
-            uscc: string;
             /** Format: int64 */
             version: number;
-            waiting_since: string;
-            /** Format: int32 */
-            year: number;
         };
         /** @description Valid IP related to the main product (与主导产品相关的有效知识产权), counts by class (RULES.md §1.10). */
         IpCounts: {
@@ -1869,6 +2187,8 @@ export interface components {
             current: boolean;
             download?: null | components["schemas"]["PresignedRequest"];
         };
+        /** @enum {string} */
+        ListStatus: "open" | "closed";
         /**
          * @description Self-reported points of one province-specific indicator (地方特色指标). The indicators and their maxima
          *     are configured per province in the rule set; points are checked against them when scoring.
@@ -1888,6 +2208,11 @@ export interface components {
             /** Format: int32 */
             year: number;
         };
+        /**
+         * @description An operator's decision on a manual check.
+         * @enum {string}
+         */
+        ManualDecision: "approve" | "reject";
         /** @description `POST /v1/password-resets` (202). */
         MessageAnswer: {
             message: string;
@@ -1977,6 +2302,31 @@ export interface components {
             tier: string;
             /** Format: int32 */
             year: number;
+        };
+        /** @description The niche market (细分市场). */
+        NicheMarket: {
+            /**
+             * Format: double
+             * @description 主导产品国际细分市场占有率, percent (0–100).
+             */
+            international_share_pct?: number | null;
+            /** @description 在国内或国际细分市场占有率较为靠前，享有一定知名度、影响力 (the enterprise's own statement; 2026 专精特新). */
+            leading_position?: boolean | null;
+            /**
+             * Format: int32
+             * @description 主导产品在国内细分市场的排名 (1 = first), if known (2026 小巨人: top 3 in China).
+             */
+            national_rank?: number | null;
+            /**
+             * Format: double
+             * @description 主导产品全国细分市场占有率, percent (0–100).
+             */
+            national_share_pct?: number | null;
+            /**
+             * Format: date
+             * @description Date the enterprise entered the niche market (从事该细分市场起始时间).
+             */
+            since?: string | null;
         };
         /** @description The niche market as sent. */
         NicheMarketInput: {
@@ -2072,6 +2422,40 @@ export interface components {
         OperatorPhoneChangePage: {
             items: components["schemas"]["OperatorPhoneChange"][];
             next_cursor?: string | null;
+        };
+        /** @description A qualification on the enterprise's profile (图21, 图23). */
+        OwnQualification: {
+            /**
+             * Format: int64
+             * @description `GET` only.
+             */
+            days_to_expiry?: number | null;
+            re_review?: null | components["schemas"]["ReReviewStanding"];
+            revocation_reason?: string | null;
+            revoked_on?: string | null;
+            /** @description The publicity list (or import) it came from. */
+            source_id?: string | null;
+            status: components["schemas"]["QualificationStatus"];
+            tier: components["schemas"]["Tier"];
+            tier_label: string;
+            /** @description China dates. */
+            valid_from: string;
+            valid_until: string;
+        };
+        /** @description The enterprise's size class as the advisor and its profile show it. */
+        OwnSize: {
+            /** @description Why (the size standard's reasoning, in Chinese). */
+            basis: string;
+            /** @description The standard's industry category (profile only). */
+            category?: string | null;
+            /** @description `medium`, `small`, `micro` or `not_sme`. */
+            class: components["schemas"]["SizeClass"];
+            label: string;
+            /**
+             * Format: int32
+             * @description The year of the figures used (profile only).
+             */
+            year?: number | null;
         };
         /** @enum {string} */
         PhoneChangeMethod: "email" | "manual";
@@ -2195,6 +2579,38 @@ export interface components {
             /** @description County-level GB/T 2260 code. */
             region?: string | null;
         };
+        PublicityList: {
+            /** Format: date-time */
+            closed_at?: string | null;
+            created_by: string;
+            /** Format: int64 */
+            days: number;
+            /** Format: date-time */
+            ends_at: string;
+            entries: components["schemas"]["Summary"][];
+            id: string;
+            level: components["schemas"]["Level"];
+            objected?: string[];
+            /** @description After closing: the ids recognised, and those pulled out on objection. */
+            recognized?: string[];
+            /** @description The publisher's scope (`33` for Zhejiang, `CN` for the ministry). */
+            scope: string;
+            /** Format: date-time */
+            starts_at: string;
+            status: components["schemas"]["ListStatus"];
+            tier: components["schemas"]["Tier"];
+            title: string;
+        };
+        /** @description `GET /v1/admin/publicity`: the caller's lists, newest first. */
+        PublicityPage: {
+            items: components["schemas"]["PublicityList"][];
+            next_cursor?: string | null;
+        };
+        /**
+         * @description How a qualification stands on a given day.
+         * @enum {string}
+         */
+        QualificationStatus: "valid" | "expired" | "revoked";
         /** @description Quality-management items (质量管理, 专精特新 indicator 6; own brand also for 小巨人). */
         QualityItems: {
             /**
@@ -2259,6 +2675,52 @@ export interface components {
             total_max: number;
             /** @description Version id, copied into every result (`2024-self-v1`). */
             version: string;
+        };
+        /**
+         * @description One item waiting in `GET /v1/admin/queue`: the queue entry of a declaration or re-review (the members of
+         *     `Summary`), a yearly update or a change report, with how long it has waited.
+         */
+        QueueEntry: {
+            /** @description Change reports: `rename`, `merger`, `restructure`, `relocation`, `overseas_branch`. */
+            change_kind?: string | null;
+            enterprise_name: string;
+            id: string;
+            /** @description GB/T 4754 class code (declarations and re-reviews, when the profile names one). */
+            industry?: string | null;
+            /** @description `declaration`, `re_review`, `info_update` or `change_report`. */
+            kind: string;
+            /** @description Change reports: reported later than three months after the change. */
+            late?: boolean | null;
+            /** @description The level it waits at (`county`, `city`, `province`, `ministry`). */
+            level?: string | null;
+            publicity_id?: string | null;
+            /** @description Six-digit region code of the enterprise. */
+            region: string;
+            /** @description `submitted`, `under_review` or `publicity`. */
+            status: string;
+            /** Format: int32 */
+            submissions?: number | null;
+            tier?: null | components["schemas"]["Tier"];
+            uscc: string;
+            /**
+             * Format: int64
+             * @description Whole 24-hour periods waited.
+             */
+            waited_days: number;
+            /** Format: int64 */
+            waited_hours: number;
+            /** @description RFC 3339, UTC: since when it waits at this level. */
+            waiting_since: string;
+            /**
+             * Format: int32
+             * @description Declarations, re-reviews and yearly updates.
+             */
+            year?: number | null;
+        };
+        /** @description `GET /v1/admin/queue`: oldest first. */
+        QueuePage: {
+            items: components["schemas"]["QueueEntry"][];
+            next_cursor?: string | null;
         };
         RdInstitution: {
             /** @description Built jointly with universities or research institutes (与高校、科研机构联合建立). */
@@ -2333,6 +2795,16 @@ export interface components {
             region: string;
             uscc: string;
         };
+        /** @enum {string} */
+        ReportStatus: "submitted" | "accepted" | "returned";
+        /** @description How a held qualification stands for re-review (`GET /v1/enterprise` only). */
+        ReReviewStanding: {
+            /** @description A provincial official marked 满足复核条件 for this tier. */
+            eligible_flag: boolean;
+            forfeited: boolean;
+            /** @description Yearly updates missed (each forfeits the re-review). */
+            missed_update_years: number[];
+        };
         ResetConfirmBody: {
             /** @description The 6-digit code sent to the bound phone. */
             code: string;
@@ -2348,6 +2820,17 @@ export interface components {
             /** @description Art. 16 ground: safety/quality/environment accident, serious dishonesty, tax evasion, falsified data… */
             reason: string;
             tier: string;
+        };
+        /** @description `POST /v1/admin/enterprises/{uscc}/revocation`. */
+        RevocationResult: {
+            /** @description The tier may not be declared again before this China date. */
+            banned_until: string;
+            reason?: string | null;
+            /** @description China date. */
+            revoked_on: string;
+            status: components["schemas"]["QualificationStatus"];
+            tier: components["schemas"]["Tier"];
+            uscc: string;
         };
         /**
          * @description The role of an account.
@@ -2371,6 +2854,25 @@ export interface components {
             /** @description `Bearer`. */
             token_type: string;
         };
+        /**
+         * @description Size class of an enterprise under the 2011 standard.
+         * @enum {string}
+         */
+        SizeClass: "medium" | "small" | "micro" | "not_sme";
+        /** @description The enterprise's size class (中小企业划型) by last year's figures. */
+        SizeClassView: {
+            /** @description The size standard's industry category. */
+            category: string;
+            /** @description `medium`, `small`, `micro` or `not_sme` (at or above the ceiling). */
+            class: string;
+            /** @description 中型 / 小型 / 微型, or the label of a large enterprise. */
+            label: string;
+            /**
+             * Format: int32
+             * @description The year of the figures used.
+             */
+            year: number;
+        };
         /** @description One slot as the operator's view lists it. */
         SlotView: {
             /** @description Whether a checked file is in the slot. */
@@ -2385,6 +2887,14 @@ export interface components {
             rule_version: string;
             sha256: string;
             submitted_at: string;
+        };
+        Statistics: {
+            backlog: components["schemas"]["Backlog"][];
+            counts: components["schemas"]["CountRow"][];
+            /** @description The caller's scope (`CN`, `33`, `3301`, `330106`). */
+            scope: string;
+            /** Format: int64 */
+            total: number;
         };
         /**
          * @description Where a declaration is in its life.
@@ -2401,6 +2911,26 @@ export interface components {
             subject_type: string;
             uscc?: string | null;
         };
+        /** @description What officials' indexes keep of a declaration (queue entries and the jurisdiction registry). */
+        Summary: {
+            enterprise_name: string;
+            id: string;
+            industry?: string | null;
+            /** @description A first declaration or a re-review (older entries without it are first declarations). */
+            kind?: components["schemas"]["Kind"];
+            level?: null | components["schemas"]["Level"];
+            publicity_id?: string | null;
+            region: string;
+            status: components["schemas"]["Status"];
+            /** Format: int32 */
+            submissions: number;
+            tier: components["schemas"]["Tier"];
+            uscc: string;
+            /** Format: date-time */
+            waiting_since: string;
+            /** Format: int32 */
+            year: number;
+        };
         /**
          * @description 梯度: the three tiers an enterprise can be recognised in, lowest first.
          * @enum {string}
@@ -2411,6 +2941,8 @@ export interface components {
             /** @description `innovative`, `specialized` or `little_giant`. */
             tier: string;
         };
+        /** @enum {string} */
+        UpdateStatus: "draft" | "submitted" | "returned" | "accepted" | "withdrawn";
         /** @description `POST /v1/declarations/{id}/evidence` body. */
         UploadRequest: {
             content_type: string;
@@ -2504,6 +3036,27 @@ export interface components {
             public_key_base64: string;
             public_key_pem: string;
         };
+        /** @description One window. */
+        Window: {
+            /** Format: date-time */
+            closes_at: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            id: string;
+            /** Format: date-time */
+            opens_at: string;
+            /** @description The province (6-digit code ending `0000`); absent for a national (little-giant) window. */
+            region?: string | null;
+            tier: components["schemas"]["Tier"];
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description `GET /v1/admin/windows`. */
+        WindowPage: {
+            items: components["schemas"]["Window"][];
+            next_cursor?: string | null;
+        };
         /**
          * @description How the enterprise withdraws (API.md withdraw table).
          * @enum {string}
@@ -2514,6 +3067,33 @@ export interface components {
             /** @description Required after the window closed: the declaration can then never be submitted again. */
             acknowledge_no_resubmit?: boolean;
             mode: components["schemas"]["WithdrawMode"];
+        };
+        /** @description One financial year of audited figures (近三年财务数据). */
+        YearFigures: {
+            /**
+             * Format: int32
+             * @description 从业人员 (year average or year end).
+             */
+            employees: number;
+            /** @description 主营业务收入. */
+            main_business_revenue: components["schemas"]["Money"];
+            /** @description 净利润 (may be negative). */
+            net_profit: components["schemas"]["Money"];
+            /** @description 营业收入. */
+            operating_revenue: components["schemas"]["Money"];
+            /** @description 研发费用. */
+            rd_expense: components["schemas"]["Money"];
+            /**
+             * Format: int32
+             * @description 研发人员.
+             */
+            rd_staff: number;
+            /** @description 资产总额. */
+            total_assets: components["schemas"]["Money"];
+            /** @description 负债总额. */
+            total_liabilities: components["schemas"]["Money"];
+            /** Format: int32 */
+            year: number;
         };
         /** @description One financial year as sent; every member is required but checked field by field. */
         YearFiguresInput: {
@@ -2799,7 +3379,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ChangeReportView"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -2906,7 +3486,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DeclarationView"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -3009,7 +3589,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DeclarationView"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -3094,7 +3674,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AdminEnterpriseView"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -3174,7 +3754,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Eligibility"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -3281,7 +3861,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["RevocationResult"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -3388,7 +3968,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["InfoUpdateView"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -3493,7 +4073,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CreatedOfficial"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -3823,6 +4403,78 @@ export interface operations {
             };
         };
     };
+    ListPublicity: {
+        parameters: {
+            query?: {
+                /** @description 上一页的 next_cursor（平台签发；伪造或篡改 422 VALIDATION_FAILED） */
+                cursor?: string;
+                /** @description 每页条数（1–100，默认 20；其他值 422 VALIDATION_FAILED） */
+                limit?: string;
+                /** @description open（公示中）| closed（已办结）；不填为全部 */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicityPage"];
+                };
+            };
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     PublishPublicity: {
         parameters: {
             query?: never;
@@ -3842,7 +4494,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["PublicityList"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -3936,7 +4588,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["PublicityList"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -4012,7 +4664,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["PublicityList"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -4101,7 +4753,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DeclarationView"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -4192,11 +4844,15 @@ export interface operations {
             query?: {
                 /** @description 上一页的 next_cursor（平台签发；伪造或篡改 422 VALIDATION_FAILED） */
                 cursor?: string;
+                /** @description 国民经济行业分类：门类字母（C）或 2–4 位代码（37、3741） */
+                industry?: string;
                 /** @description declaration | re_review | info_update | change_report */
                 kind?: string;
                 /** @description 每页条数（1–100，默认 20；其他值 422 VALIDATION_FAILED） */
                 limit?: string;
-                /** @description 状态过滤 */
+                /** @description 辖区内的下级行政区划代码（6 位），只看该地区的企业 */
+                region?: string;
+                /** @description submitted | under_review | publicity */
                 status?: string;
                 /** @description 梯度：innovative | specialized | little_giant */
                 tier?: string;
@@ -4213,7 +4869,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["QueuePage"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -4284,7 +4940,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DeclarationView"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -4566,7 +5222,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ImportResult"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -4665,7 +5321,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Statistics"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -4992,7 +5648,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["WindowPage"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -5061,7 +5717,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Window"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -6478,7 +7134,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DigitalAssessmentView"];
+                    "application/json": components["schemas"]["DigitalAssessmentRecord"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -6570,7 +7226,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DigitalAssessmentView"];
+                    "application/json": components["schemas"]["DigitalAssessmentRecord"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -6870,7 +7526,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AdviceView"];
+                    "application/json": components["schemas"]["Advice"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */

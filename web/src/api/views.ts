@@ -1,101 +1,23 @@
-// Views the OpenAPI document does not describe yet (their handlers answer untyped JSON): only the members the
-// screens read, as the handlers write them. Move each to a Rust response schema (shared/src/http/
-// response_schemas.rs) and use Schemas[...] instead when it is described.
+// The enterprise's views, as the OpenAPI document describes them (shared/src/http/schemas_workbench.rs), under the
+// names the screens use; and the Chinese names of profile members for the advisor's "what is still missing".
+import type { Schemas } from './client'
 
-export interface Qualification {
-  tier: string
-  status?: string
-  valid_from?: string | null
-  valid_until?: string | null
-  [k: string]: unknown
-}
-
+export type Qualification = Schemas['OwnQualification']
 /** `GET /v1/enterprise`: the profile (as PUT accepts it) plus derived members. */
-export interface EnterpriseView {
-  uscc: string
-  name: string
-  region: string | null
-  region_name: string | null
-  industry: string | null
-  industry_name: string | null
-  niche_field: string | null
-  main_products: string[]
-  address: string | null
-  established_on: string | null
-  employees: number | null
-  financials: YearFigures[]
-  ip: Record<string, number> | null
-  qualifications: Qualification[]
-  recognition: string
-  version: number
-  [k: string]: unknown
-}
-
-export interface YearFigures {
-  year: number
-  operating_revenue: string
-  main_business_revenue: string
-  rd_expense: string
-  net_profit: string
-  total_assets: string
-  total_liabilities: string
-  employees: number
-  rd_staff: number
-}
+export type EnterpriseView = Schemas['EnterpriseView']
+export type YearFigures = Schemas['YearFigures']
 
 /** Members of GET /v1/enterprise that PUT does not take. */
 export const DERIVED_PROFILE_KEYS = ['version', 'uscc', 'name', 'qualifications', 'recognition', 'region_name', 'industry_name', 'industry_path', 'size']
 
-export interface AdviceTier {
-  tier: string
-  tier_label: string
-  prerequisites: { tier: string; label: string; held: boolean }[]
-  profile_missing: string[]
-  digital_assessment_required: boolean
-  assessment: {
-    eligible: boolean
-    determined: boolean
-    total?: number | null
-    known_total?: number | null
-    pass_score?: number | null
-    categories?: { id: string; name: string; score: number | null; known_score: number; min: number; max: number }[]
-    indicators?: { id: string; name: string; points: number | null; max: number; missing: string[] }[]
-    [k: string]: unknown
-  }
-}
-
-export interface Advice {
-  rule_version: string
-  year: number
-  digital_level: number | null
-  tiers: AdviceTier[]
-}
-
-
-export interface AssessmentResult {
-  level?: number | null
-  level_name?: string
-  score?: number
-  assessed_at?: string
-  submitted_at?: string
-  [k: string]: unknown
-}
-
-
-export interface RecordView {
-  id: string
-  status: string
-  status_label?: string
-  year?: number
-  tier?: string
-  withdrawable?: boolean
-  last_comment?: string | null
-  comment?: string | null
-  created_at?: string
-  updated_at?: string
-  version?: number
-  [k: string]: unknown
-}
+export type AdviceTier = Schemas['AdviceTier']
+export type Advice = Schemas['Advice']
+/** `GET /v1/digital-assessments/latest` and `POST /v1/digital-assessments`. */
+export type AssessmentResult = Schemas['DigitalAssessmentRecord']
+export type InfoUpdateView = Schemas['InfoUpdateView']
+/** Re-reviews are declarations of kind `re_review`. */
+export type ReReviewView = Schemas['DeclarationView']
+export type ChangeReportView = Schemas['ChangeReportView']
 
 /** Chinese names of profile members, for the advisor's "what is still missing". */
 export const PROFILE_LABELS: Record<string, string> = {

@@ -1,6 +1,7 @@
 // Routes, one page file each, loaded on first visit (the home page's first load stays small).
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { useSession } from '@/stores/session'
+import { workbenchRoutes } from './workbench'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -9,6 +10,8 @@ declare module 'vue-router' {
     auth?: boolean
     /** Needs a verified legal-person (enterprise) account. */
     enterprise?: boolean
+    /** Needs an official's or operator's account (the workbench). */
+    staff?: boolean
   }
 }
 
@@ -29,6 +32,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/info-updates', name: 'info-updates', component: () => import('@/pages/InfoUpdatesPage.vue'), meta: { title: '信息更新', auth: true, enterprise: true } },
   { path: '/re-reviews', name: 're-reviews', component: () => import('@/pages/ReReviewsPage.vue'), meta: { title: '认证到期管理', auth: true, enterprise: true } },
   { path: '/change-reports', name: 'change-reports', component: () => import('@/pages/ChangeReportsPage.vue'), meta: { title: '重大变更', auth: true, enterprise: true } },
+  ...workbenchRoutes,
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('@/pages/NotFoundPage.vue'), meta: { title: '页面不存在' } },
 ]
 
@@ -47,6 +51,9 @@ router.beforeEach((to) => {
   if (to.meta.enterprise && session.loggedIn && !session.verified) {
     return { name: 'verify', query: { redirect: to.fullPath } }
   }
+  // The workbench is for officials and operators; everyone else starts at the user centre.
+  if (to.meta.staff && session.loggedIn && !session.isStaff) return { name: 'center' }
+  if (to.meta.enterprise && session.isStaff) return { name: 'workbench' }
   // A natural person cannot declare (图6): the user centre says so.
   if (to.meta.enterprise && session.isNaturalPerson) return { name: 'center' }
   return true

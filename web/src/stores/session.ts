@@ -33,6 +33,9 @@ export const useSession = defineStore('session', () => {
   const loggedIn = computed(() => !!token.value)
   const verified = computed(() => account.value?.verification.status === 'verified')
   const isEnterprise = computed(() => account.value?.role === 'enterprise')
+  /** Officials and operators work in the workbench. */
+  const isStaff = computed(() => account.value?.role === 'official' || account.value?.role === 'operator')
+  const isOperator = computed(() => account.value?.role === 'operator')
   const isNaturalPerson = computed(
     () =>
       account.value?.verification.status === 'verified' &&
@@ -76,5 +79,5 @@ export const useSession = defineStore('session', () => {
     persist()
   }
 
-  return { token, expiresAt, account, expired, loggedIn, verified, isEnterprise, isNaturalPerson, signIn, setAccount, refresh, signOut }
+  return { token, expiresAt, account, expired, loggedIn, verified, isEnterprise, isStaff, isOperator, isNaturalPerson, signIn, setAccount, refresh, signOut }
 })
