@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { launch, openPage as open, PASSWORD, OPERATOR, ResponseSchemas, startRunner, uscc } from './support.mjs'
-import { firm, resubmit, submitDeclaration } from './journeys.mjs'
+import { firm, pdfBytes, resubmit, submitDeclaration } from './journeys.mjs'
 
 const A = { login: 'wb_jia', name: '杭州甲航空科技有限公司', uscc: uscc('91330106MA2H00021'), phone: '13800020001' }
 const B = { login: 'wb_yi', name: '杭州乙精密制造有限公司', uscc: uscc('91330106MA2H00039'), phone: '13800020002' }
@@ -77,6 +77,13 @@ test('an operator creates a county official and approves a manual phone change',
   await e.page.getByLabel('修改原因').fill('原手机号已停用')
   await e.page.getByRole('button', { name: '提交' }).click()
   await e.page.getByText('查询码：').waitFor()
+  // It is decided on documents: the enterprise's licence, the sealed letter and the person's ID, filed with the 查询码.
+  for (const [slot, name] of [['business_licence', '营业执照.pdf'], ['authorisation_letter', '授权委托书.pdf'], ['id_card', '身份证.pdf']]) {
+    const box = e.page.locator(`[data-slot="${slot}"]`)
+    await box.locator('input[type=file]').setInputFiles({ name, mimeType: 'application/pdf', buffer: pdfBytes(slot) })
+    await box.getByText('上传完成，文件已通过校验').waitFor()
+    await box.getByText(`已上传：${name}`).waitFor()
+  }
   await e.check('wb-09-phone-change-manual')
   e.done()
   await e.close()
