@@ -17,6 +17,7 @@ mod evidence_content;
 mod hardening;
 mod queue_volume;
 mod races;
+mod round_trips;
 mod scenarios_after;
 mod scenarios_declarations;
 mod scenarios_fidelity;
