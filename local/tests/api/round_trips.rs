@@ -364,6 +364,16 @@ async fn store_round_trips_per_request_match_the_generated_table() {
             row.summary()
         );
     }
+    // The enterprise view costs the same whatever the enterprise's history (its updates and re-review flags in one
+    // query each, however many qualifications and elapsed years), and at most four calls.
+    let view = w.row("`GET /v1/enterprise` (two qualifications)");
+    assert!(view.calls() <= 4, "{}", view.summary());
+    // A profile save reads the qualifications once.
+    let saved = w.row("`PUT /v1/enterprise` (changed profile)");
+    assert_eq!(saved.count("Query"), 1, "{}", saved.summary());
+    // A login: the address counter, the login pointer, the account, the pair counter; nothing to clear.
+    let login = w.row("`POST /v1/sessions` (log in)");
+    assert_eq!(login.summary(), "GetItem 4", "{}", login.summary());
     // A draft save: one read, one transaction of the record, its registry entry and its event.
     let save = w.row("`PUT /v1/declarations/{id}` (draft save)");
     assert_eq!(

@@ -192,18 +192,31 @@ fn profile_json(profile: &EnterpriseProfile, today: Date, quals: &[Qualification
 /// `GET /v1/enterprise`.
 pub async fn view(p: &Platform, caller: &Principal) -> AppResult<(Value, u64)> {
     let uscc = require_enterprise(caller)?;
-    let profile = profile_or_new(p, caller, uscc).await?;
-    let today = china_date(p.clock.now());
-    let quals = qualifications(p, uscc).await?;
+    // At most two rounds of concurrent reads, whatever the enterprise's history: the profile and the
+    // qualifications; then, when it holds any, its updates and its re-review flags.
+    let (profile, quals) =
+        tokio::try_join!(profile_or_new(p, caller, uscc), qualifications(p, uscc))?;
+    let now = p.clock.now();
+    let today = china_date(now);
     let mut v = profile_json(&profile.value, today, &quals);
     // 认证到期管理: each qualification's expiry and re-review state.
-    if let Some(list) = v["qualifications"].as_array_mut() {
-        for (view, q) in list.iter_mut().zip(&quals) {
-            let missed =
-                crate::services::info_updates::missed_years(p, uscc, q, p.clock.now()).await?;
+    if !quals.is_empty()
+        && let Some(list) = v["qualifications"].as_array_mut()
+    {
+        let (missed, flagged) = tokio::try_join!(
+            crate::services::info_updates::missed_years_of_all(
+                p,
+                uscc,
+                profile.value.region,
+                &quals,
+                now
+            ),
+            crate::services::rereviews::flagged_tiers(p, uscc),
+        )?;
+        for ((view, q), missed) in list.iter_mut().zip(&quals).zip(missed) {
             view["days_to_expiry"] = json!((q.valid_until - today).whole_days());
             view["re_review"] = json!({
-                "eligible_flag": crate::services::rereviews::is_flagged(p, uscc, q.tier).await?,
+                "eligible_flag": flagged.contains(&q.tier),
                 "missed_update_years": missed,
                 "forfeited": !missed.is_empty(),
             });
@@ -227,16 +240,15 @@ pub async fn save(
             format!("企业基本信息格式不符合要求：{e}"),
         )
     })?;
-    let mut profile = profile_or_new(p, caller, uscc).await?;
+    // The qualifications are read once, beside the profile: for the lock below and for the answer.
+    let (mut profile, quals) =
+        tokio::try_join!(profile_or_new(p, caller, uscc), qualifications(p, uscc))?;
     check_if_match(if_match, profile.version)?;
     let now = p.clock.now();
     let today = china_date(now);
     // A recognised enterprise changes its basic information through the yearly update (or a change report).
     if !crate::services::info_updates::in_period(p, now, profile.value.region)
-        && qualifications(p, uscc)
-            .await?
-            .iter()
-            .any(|q| q.is_valid_on(today))
+        && quals.iter().any(|q| q.is_valid_on(today))
     {
         return Err(AppError::new(
             ErrorCode::ProfileLocked,
@@ -269,7 +281,6 @@ pub async fn save(
             event.tx_op(),
         ])
         .await?;
-    let quals = qualifications(p, uscc).await?;
     Ok((profile_json(&profile.value, today, &quals), version))
 }
 
@@ -631,13 +642,19 @@ pub async fn submission_package(
 ) -> AppResult<Package> {
     let today = china_date(now);
     let rule_set = tiers::rule_set_for(today);
-    let quals = qualifications(p, &d.uscc).await?;
+    // Every read the checks need, in one round of concurrent calls (checked below in the same order as before).
+    let owner_pk = crate::services::declarations::decl_pk(&d.id);
+    let (quals, stored_profile, files, digital) = tokio::try_join!(
+        qualifications(p, &d.uscc),
+        load_profile(p, &d.uscc),
+        evidence::current_files(p, &owner_pk),
+        latest_digital_assessment(p, &d.uscc),
+    )?;
     if d.kind == crate::domain::declaration::Kind::Declaration {
         check_not_banned(&quals, d.tier, today)?;
         check_prerequisites(&quals, d.tier, today)?;
     }
-    let profile = load_profile(p, &d.uscc)
-        .await?
+    let profile = stored_profile
         .map(|v| v.value)
         .unwrap_or_else(|| EnterpriseProfile::new(d.enterprise_name.clone(), d.uscc.clone()));
     let missing = profile.missing_for(d.tier, d.year);
@@ -670,7 +687,6 @@ pub async fn submission_package(
     if !problems.is_empty() {
         return Err(AppError::validation(problems));
     }
-    let files = evidence::current_files(p, &crate::services::declarations::decl_pk(&d.id)).await?;
     let missing_slots: Vec<Value> = form
         .evidence
         .iter()
@@ -688,7 +704,6 @@ pub async fn submission_package(
         )
         .with_extra("missing_slots", json!(missing_slots)));
     }
-    let digital = latest_digital_assessment(p, &d.uscc).await?;
     let level = digital_level_of(&digital);
     if (d.tier == Tier::Specialized || tiers::needs_digital_level(rule_set, d.tier))
         && level.is_none()
