@@ -81,7 +81,7 @@ fn pem(name: &str) -> Result<String, ConfigError> {
 /// key `SME_JWT_PUBLIC_KEY`, for register the private key `SME_JWT_PRIVATE_KEY`, and for declare the document key
 /// `SME_DOCUMENT_SIGNING_KEY` with the public address `SME_PUBLIC_BASE_URL` the documents' QR codes point to.
 pub async fn lambda_state(function: Function) -> Result<AppState, ConfigError> {
-    crate::rules::load_all();
+    // The rule files are parsed on first use (checked by the tests, not at every cold start).
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let clock: SharedClock = Arc::new(SystemClock);
     let store: SharedStore = Arc::new(DynamoStore::new(
