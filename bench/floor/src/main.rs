@@ -63,21 +63,21 @@ fn fail(status: StatusCode, why: impl std::fmt::Display) -> Response {
 }
 
 impl Floor {
-    fn verify(&self, headers: &HeaderMap) -> Result<Claims, Response> {
+    fn verify(&self, headers: &HeaderMap) -> Result<Claims, String> {
         let token = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(|| fail(StatusCode::UNAUTHORIZED, "no bearer token"))?;
+            .ok_or("no bearer token")?;
         jsonwebtoken::decode::<Claims>(token, &self.verifier, &self.validation)
             .map(|data| data.claims)
-            .map_err(|e| fail(StatusCode::UNAUTHORIZED, e))
+            .map_err(|e| e.to_string())
     }
 }
 
 async fn read(State(floor): State<Arc<Floor>>, Path(n): Path<u64>, headers: HeaderMap) -> Response {
-    if let Err(r) = floor.verify(&headers) {
-        return r;
+    if let Err(why) = floor.verify(&headers) {
+        return fail(StatusCode::UNAUTHORIZED, why);
     }
     let found = tokio::task::spawn_blocking(move || {
         READER.with(|cell| {
@@ -107,7 +107,7 @@ async fn write(
 ) -> Response {
     let claims = match floor.verify(&headers) {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(why) => return fail(StatusCode::UNAUTHORIZED, why),
     };
     let data = match std::str::from_utf8(&body) {
         Ok(text) if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() => text.to_owned(),
