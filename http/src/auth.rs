@@ -46,6 +46,8 @@ pub use shared::keys::{KeyPairPem, generate_key_pair};
 pub struct TokenKeys {
     signer: Option<EncodingKey>,
     verifier: DecodingKey,
+    /// Expiry is checked against the platform clock in `verify_claims`, not the system clock: this validation
+    /// leaves it out (built once; cloning a `Validation` per request cost a few allocations).
     validation: Validation,
     /// Lifetime of issued tokens (at most two hours).
     pub ttl: time::Duration,
@@ -61,6 +63,7 @@ impl TokenKeys {
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = 5;
+        validation.validate_exp = false;
         Ok(TokenKeys {
             signer: None,
             verifier,
@@ -123,10 +126,8 @@ impl TokenKeys {
 
     /// [`verify`](Self::verify), keeping every claim.
     pub fn verify_claims(&self, token: &str, now: OffsetDateTime) -> Result<Claims, AppError> {
-        let mut validation = self.validation.clone();
         // Expiry is checked against the platform clock below, not the system clock.
-        validation.validate_exp = false;
-        let data = jsonwebtoken::decode::<Claims>(token, &self.verifier, &validation)
+        let data = jsonwebtoken::decode::<Claims>(token, &self.verifier, &self.validation)
             .map_err(|_| AppError::unauthenticated("登录凭证无效，请重新登录"))?;
         let claims = data.claims;
         if claims.exp + (self.validation.leeway as i64) < now.unix_timestamp() {
@@ -184,9 +185,11 @@ impl FromRequestParts<AppState> for CallerSession {
             .strip_prefix("Bearer ")
             .or_else(|| value.strip_prefix("bearer "))
             .ok_or_else(|| AppError::unauthenticated("Authorization 请求头须为 Bearer 令牌"))?;
-        let claims = state
-            .tokens
-            .verify_claims(token.trim(), state.clock.now())?;
+        let token = token.trim();
+        let claims = match parts.extensions.get::<VerifiedToken>() {
+            Some(verified) if verified.token == token => verified.claims.clone(),
+            _ => state.tokens.verify_claims(token, state.clock.now())?,
+        };
         if !state
             .platform
             .sessions
@@ -200,6 +203,24 @@ impl FromRequestParts<AppState> for CallerSession {
         }
         tracing::Span::current().record("account_id", claims.sub.as_str());
         Ok(CallerSession(claims))
+    }
+}
+
+/// A bearer token whose signature and claims were already verified earlier in the same request (the idempotency
+/// layer verifies it to scope the key), kept in the request's extensions so it is not verified twice. Only code
+/// of this crate can make one.
+#[derive(Clone, Debug)]
+pub struct VerifiedToken {
+    token: String,
+    claims: Claims,
+}
+
+impl VerifiedToken {
+    pub(crate) fn new(token: &str, claims: Claims) -> Self {
+        VerifiedToken {
+            token: token.to_owned(),
+            claims,
+        }
     }
 }
 

@@ -46,8 +46,13 @@ fn valid_key(key: &str) -> bool {
     (1..=200).contains(&key.len()) && key.bytes().all(|b| (0x21..=0x7e).contains(&b))
 }
 
-/// The caller's scope: the verified account of the bearer token, else the client address.
-fn scope_of(state: &AppState, headers: &HeaderMap, req: &Request) -> String {
+/// The caller's scope: the verified account of the bearer token, else the client address; with the verified
+/// token, which the handler's `Caller` then takes instead of verifying the signature a second time.
+fn scope_of(
+    state: &AppState,
+    headers: &HeaderMap,
+    req: &Request,
+) -> (String, Option<crate::auth::VerifiedToken>) {
     let token = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -56,16 +61,20 @@ fn scope_of(state: &AppState, headers: &HeaderMap, req: &Request) -> String {
                 .or_else(|| v.strip_prefix("bearer "))
         });
     if let Some(token) = token
-        && let Ok(principal) = state.tokens.verify(token.trim(), state.clock.now())
+        && let Ok(claims) = state.tokens.verify_claims(token.trim(), state.clock.now())
     {
-        return format!("ACC#{}", principal.account_id);
+        let scope = format!("ACC#{}", claims.principal.account_id);
+        return (
+            scope,
+            Some(crate::auth::VerifiedToken::new(token.trim(), claims)),
+        );
     }
     let addr = req
         .extensions()
         .get::<ClientAddr>()
         .map(|a| a.0.clone())
         .unwrap_or_else(|| "unknown".into());
-    format!("ANON#{addr}")
+    (format!("ANON#{addr}"), None)
 }
 
 fn replay(claim: &Claim) -> Response {
@@ -104,8 +113,11 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
             .into_response();
         }
     };
-    let scope = scope_of(&state, req.headers(), &req);
-    let (parts, body) = req.into_parts();
+    let (scope, verified) = scope_of(&state, req.headers(), &req);
+    let (mut parts, body) = req.into_parts();
+    if let Some(verified) = verified {
+        parts.extensions.insert(verified);
+    }
     let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
         Ok(b) => b,
         Err(_) => {

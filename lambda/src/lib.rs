@@ -33,7 +33,7 @@ pub struct Start {
 /// Read the settings, start the logs, and open the table (`SME_TABLE`, cursors sealed with `SME_CURSOR_KEY`).
 pub async fn start() -> Result<Start, ConfigError> {
     init_tracing();
-    shared::rules::load_all();
+    // The rule files are parsed on first use (checked by the tests, not at every cold start).
     let settings = Settings::from_env()?;
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let clock: SharedClock = Arc::new(SystemClock);

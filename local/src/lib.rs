@@ -430,7 +430,6 @@ pub async fn build_with(
     public_base_url: &str,
     overrides: Overrides,
 ) -> Result<Local, String> {
-    shared::rules::load_all();
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
     let clock = Arc::new(MovableClock::new());

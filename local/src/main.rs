@@ -11,16 +11,22 @@ async fn main() -> std::process::ExitCode {
     }
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Log lines are written to standard error by a thread of their own: a request only formats its line and
+    // queues it (a write to stderr under its lock per request cost 10–25 % of read throughput). Nothing is
+    // dropped: when the queue is full, writers wait. The guard flushes the queue when `main` returns.
+    let (stderr, _flush_on_exit) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::stderr());
     if std::env::var("SME_LOG_FORMAT").as_deref() == Ok("json") {
         tracing_subscriber::fmt()
             .json()
             .with_env_filter(filter)
-            .with_writer(std::io::stderr)
+            .with_writer(stderr)
             .init();
     } else {
         tracing_subscriber::fmt()
             .with_env_filter(filter)
-            .with_writer(std::io::stderr)
+            .with_writer(stderr)
             .init();
     }
     let result =

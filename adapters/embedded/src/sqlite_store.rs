@@ -16,6 +16,8 @@
 //!   each other and with the writer, and every read starts a new read transaction, so it sees every write
 //!   that completed before it (strong consistency). All SQLite work runs under
 //!   `tokio::task::spawn_blocking`.
+//! * **Checkpoints.** On a background thread, never inside a commit; the log is restarted while writes go on and
+//!   emptied when they pause, so it stays a few MB (`checkpoint`).
 //! * **Expiry.** Items with `expires_at <= now` (Unix seconds from the clock) are invisible to reads,
 //!   queries and conditions. They are deleted when opened, opportunistically every
 //!   [`PURGE_EVERY_WRITES`] writes, and by [`SqliteStore::purge_expired`].
@@ -35,6 +37,8 @@ use shared::ports::store_common::{
 use shared::ports::{
     Cond, Index, Item, Page, Query, SharedClock, SkRange, Store, StoreError, TxOp,
 };
+
+mod checkpoint;
 
 /// The schema version this code writes (`PRAGMA user_version`).
 const SCHEMA_VERSION: i64 = 1;
@@ -145,6 +149,7 @@ impl SqliteStore {
             .pragma_update(None, "synchronous", synchronous)
             .map_err(sql_error)?;
         tune(&writer)?;
+        checkpoint::tune_writer(&writer)?;
         migrate(&writer)?;
 
         let pool_size = std::thread::available_parallelism()
@@ -162,6 +167,7 @@ impl SqliteStore {
         }
         let store = Self::from_parts(writer, readers, clock);
         store.purge_blocking(None)?;
+        checkpoint::start(path, Arc::downgrade(&store.inner))?;
         Ok(store)
     }
 

@@ -366,13 +366,19 @@ pub async fn submission_package(
 ) -> AppResult<Package> {
     let today = china_date(now);
     let rule_set = tiers::rule_set_for(today);
-    let quals = qualifications(p, &d.uscc).await?;
+    // Every read the checks need, in one round of concurrent calls (checked below in the same order as before).
+    let owner_pk = decl_pk(&d.id);
+    let (quals, stored_profile, files, digital) = tokio::try_join!(
+        qualifications(p, &d.uscc),
+        load_profile(p, &d.uscc),
+        evidence::current_files(p, &owner_pk),
+        latest_digital_assessment(p, &d.uscc),
+    )?;
     if d.kind == crate::domain::declaration::Kind::Declaration {
         check_not_banned(&quals, d.tier, today)?;
         check_prerequisites(&quals, d.tier, today)?;
     }
-    let profile = load_profile(p, &d.uscc)
-        .await?
+    let profile = stored_profile
         .map(|v| v.value)
         .unwrap_or_else(|| EnterpriseProfile::new(d.enterprise_name.clone(), d.uscc.clone()));
     let missing = profile.missing_for(d.tier, d.year);
@@ -405,7 +411,6 @@ pub async fn submission_package(
     if !problems.is_empty() {
         return Err(AppError::validation(problems));
     }
-    let files = evidence::current_files(p, &crate::services::records::decl_pk(&d.id)).await?;
     let missing_slots: Vec<Value> = form
         .evidence
         .iter()
@@ -423,7 +428,6 @@ pub async fn submission_package(
         )
         .with_extra("missing_slots", json!(missing_slots)));
     }
-    let digital = latest_digital_assessment(p, &d.uscc).await?;
     let level = digital_level_of(&digital);
     if (d.tier == Tier::Specialized || tiers::needs_digital_level(rule_set, d.tier))
         && level.is_none()

@@ -109,18 +109,31 @@ fn profile_json(profile: &EnterpriseProfile, today: Date, quals: &[Qualification
 /// `GET /v1/enterprise`.
 pub async fn view(p: &Platform, caller: &Principal) -> AppResult<(Value, u64)> {
     let uscc = require_enterprise(caller)?;
-    let profile = profile_or_new(p, caller, uscc).await?;
-    let today = china_date(p.clock.now());
-    let quals = qualifications(p, uscc).await?;
+    // At most two rounds of concurrent reads, whatever the enterprise's history: the profile and the
+    // qualifications; then, when it holds any, its updates and its re-review flags.
+    let (profile, quals) =
+        tokio::try_join!(profile_or_new(p, caller, uscc), qualifications(p, uscc))?;
+    let now = p.clock.now();
+    let today = china_date(now);
     let mut v = profile_json(&profile.value, today, &quals);
     // 认证到期管理: each qualification's expiry and re-review state.
-    if let Some(list) = v["qualifications"].as_array_mut() {
-        for (view, q) in list.iter_mut().zip(&quals) {
-            let missed =
-                crate::services::info_updates::missed_years(p, uscc, q, p.clock.now()).await?;
+    if !quals.is_empty()
+        && let Some(list) = v["qualifications"].as_array_mut()
+    {
+        let (missed, flagged) = tokio::try_join!(
+            crate::services::info_updates::missed_years_of_all(
+                p,
+                uscc,
+                profile.value.region,
+                &quals,
+                now
+            ),
+            crate::services::rereviews::flagged_tiers(p, uscc),
+        )?;
+        for ((view, q), missed) in list.iter_mut().zip(&quals).zip(missed) {
             view["days_to_expiry"] = json!((q.valid_until - today).whole_days());
             view["re_review"] = json!({
-                "eligible_flag": crate::services::rereviews::is_flagged(p, uscc, q.tier).await?,
+                "eligible_flag": flagged.contains(&q.tier),
                 "missed_update_years": missed,
                 "forfeited": !missed.is_empty(),
             });
@@ -144,16 +157,15 @@ pub async fn save(
             format!("企业基本信息格式不符合要求：{e}"),
         )
     })?;
-    let mut profile = profile_or_new(p, caller, uscc).await?;
+    // The qualifications are read once, beside the profile: for the lock below and for the answer.
+    let (mut profile, quals) =
+        tokio::try_join!(profile_or_new(p, caller, uscc), qualifications(p, uscc))?;
     check_if_match(if_match, profile.version)?;
     let now = p.clock.now();
     let today = china_date(now);
     // A recognised enterprise changes its basic information through the yearly update (or a change report).
     if !crate::services::info_updates::in_period(p, now, profile.value.region)
-        && qualifications(p, uscc)
-            .await?
-            .iter()
-            .any(|q| q.is_valid_on(today))
+        && quals.iter().any(|q| q.is_valid_on(today))
     {
         return Err(AppError::new(
             ErrorCode::ProfileLocked,
@@ -186,7 +198,6 @@ pub async fn save(
             event.tx_op(),
         ])
         .await?;
-    let quals = qualifications(p, uscc).await?;
     Ok((profile_json(&profile.value, today, &quals), version))
 }
 

@@ -800,6 +800,62 @@ pub async fn missed_years(
     Ok(missed)
 }
 
+/// [`missed_years`] of each of `quals` (same order) in a constant number of store calls: the enterprise's updates
+/// come from one query of its update list (`gsi1 = ENT#<uscc>#UPD`) instead of a pointer and a record per elapsed
+/// year, and the region is the caller's (it has the profile). A year counts as updated on time when one of its
+/// updates that is not withdrawn was first submitted by the period's last day — the one the year's pointer names,
+/// since an update holds the pointer from its creation until it is withdrawn. The list is an index (eventually
+/// consistent on DynamoDB): what it may lag behind by is an update changed in the last moment, while the years
+/// judged here have closed periods.
+pub async fn missed_years_of_all(
+    p: &Platform,
+    uscc: &str,
+    region: Option<RegionCode>,
+    quals: &[Qualification],
+    now: OffsetDateTime,
+) -> AppResult<Vec<Vec<i32>>> {
+    let today = china_date(now);
+    let elapsed = |q: &Qualification| {
+        ((q.valid_from.year() + 1)..=today.year())
+            .filter(|year| today > p.policy.update_period.of(*year, region).closes(*year))
+            .collect::<Vec<i32>>()
+    };
+    let years: Vec<Vec<i32>> = quals.iter().map(elapsed).collect();
+    if years.iter().all(Vec::is_empty) {
+        return Ok(years);
+    }
+    let mut on_time = std::collections::BTreeSet::new();
+    let mut cursor = None;
+    loop {
+        let page = p
+            .store
+            .query(
+                Query::gsi1(format!("ENT#{uscc}#UPD"))
+                    .limit(100)
+                    .after(cursor),
+            )
+            .await?;
+        for item in &page.items {
+            let u: InfoUpdate = item.decode()?;
+            let closes = p.policy.update_period.of(u.year, region).closes(u.year);
+            if u.status != UpdateStatus::Withdrawn
+                && u.first_submitted_at
+                    .is_some_and(|t| china_date(t) <= closes)
+            {
+                on_time.insert(u.year);
+            }
+        }
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    Ok(years
+        .into_iter()
+        .map(|ys| ys.into_iter().filter(|y| !on_time.contains(y)).collect())
+        .collect())
+}
+
 /// The audit trail of an update (owner only).
 pub async fn history(p: &Platform, caller: &Principal, id: &str) -> AppResult<Vec<Value>> {
     let u = load_own(p, caller, id).await?;

@@ -403,7 +403,13 @@ pub async fn save_transition(
             cond: Cond::Always,
         });
     }
-    ops.extend(index_ops(next));
+    // A declaration that did not wait at a level has no queue entry to delete (a draft save used to delete one).
+    let was_waiting = waiting_level(&before.value).is_some();
+    ops.extend(
+        index_ops(next)
+            .into_iter()
+            .filter(|op| was_waiting || !matches!(op, TxOp::Delete { sk, .. } if sk == QUEUE_SK)),
+    );
     ops.append(&mut extra);
     ops.push(transition_event(next, transition, caller, now).tx_op());
     p.store.transact(ops).await.map_err(|e| match e {

@@ -113,6 +113,23 @@ pub async fn is_flagged(p: &Platform, uscc: &str, tier: Tier) -> AppResult<bool>
     Ok(p.store.get(&ent_pk(uscc), &flag_sk(tier)).await?.is_some())
 }
 
+/// The tiers the provincial official marked the enterprise for a re-review of, in one query.
+pub async fn flagged_tiers(p: &Platform, uscc: &str) -> AppResult<Vec<Tier>> {
+    let page = p
+        .store
+        .query(
+            crate::ports::Query::base(ent_pk(uscc))
+                .begins_with("REREVIEW_ELIGIBLE#")
+                .limit(10),
+        )
+        .await?;
+    Ok(page
+        .items
+        .iter()
+        .filter_map(|i| Tier::parse(i.sk.strip_prefix("REREVIEW_ELIGIBLE#")?))
+        .collect())
+}
+
 /// Why the enterprise may not file a re-review of `tier` now (`None` = it may).
 pub async fn ineligibility(
     p: &Platform,

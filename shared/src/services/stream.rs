@@ -212,6 +212,9 @@ struct DispatchState {
     /// Events handled within the look-back window, by id (value: the id's milliseconds).
     seen: BTreeMap<String, u64>,
     failures: HashMap<String, u32>,
+    /// The newest event id read so far: the feed after it is new; before it, only the look-back window can hold
+    /// an event that committed late.
+    high_water: Option<ulid::Ulid>,
 }
 
 /// Tails the event feed (`gsi1 = FEED`) and hands every event to [`process_event`], in id order.
@@ -220,8 +223,10 @@ struct DispatchState {
 /// visible after a later one was read (slow transactions; several events in one millisecond), and the development
 /// clock may be moved backwards or forwards. The cursor is therefore the platform time at the start of the last
 /// pass, not the newest id seen: each pass reads from the earlier of that cursor and "now", less a look-back
-/// window (longer than the interval between passes), to the end of the feed, skipping ids it has handled; what it
-/// handles twice anyway is harmless (idempotent delivery).
+/// window (longer than a write takes from stamping its event to its commit: [`LATE_COMMIT_LOOKBACK`]), to the end
+/// of the feed, skipping ids it has handled; what it handles twice anyway is harmless (idempotent delivery). So an
+/// event is handled once and read at most 1 + look-back / interval times (three at the defaults, eleven with the
+/// former 10 s window), and the idle dispatcher stops reading a burst's events one look-back after it.
 pub struct FeedDispatcher {
     lookback_ms: u64,
     state: tokio::sync::Mutex<DispatchState>,
@@ -237,9 +242,13 @@ pub struct PassReport {
     pub failed: usize,
 }
 
+/// How far back the dispatcher looks for events that committed after a newer one was read (their ids are
+/// stamped before the transaction commits): longer than any write waits for its commit.
+pub const LATE_COMMIT_LOOKBACK: std::time::Duration = std::time::Duration::from_secs(3);
+
 impl Default for FeedDispatcher {
     fn default() -> Self {
-        Self::new(std::time::Duration::from_secs(10))
+        Self::new(LATE_COMMIT_LOOKBACK)
     }
 }
 
@@ -283,7 +292,14 @@ impl FeedDispatcher {
         }
         let now_ms = (p.clock.now().unix_timestamp_nanos() / 1_000_000).max(0) as u64;
         let start_ms = st.cursor_ms.min(now_ms).saturating_sub(self.lookback_ms);
-        let from = ulid::Ulid::from_parts(start_ms, 0).to_string();
+        let window = ulid::Ulid::from_parts(start_ms, 0);
+        // From the look-back window (late commits, failed events held by the cursor, a clock moved back), or from
+        // just after the newest event read when that is earlier (a commit later than the window is still seen).
+        let from = match st.high_water.and_then(|h| h.increment()) {
+            Some(after) if after < window => after,
+            _ => window,
+        }
+        .to_string();
         let mut report = PassReport::default();
         let mut first_failed: Option<u64> = None;
         for partition in feed_partitions() {
@@ -300,6 +316,11 @@ impl FeedDispatcher {
                     .await?;
                 for item in &page.items {
                     let Some((_, id)) = &item.gsi1 else { continue };
+                    if let Ok(read) = ulid::Ulid::from_string(id)
+                        && st.high_water.is_none_or(|h| read > h)
+                    {
+                        st.high_water = Some(read);
+                    }
                     if st.seen.contains_key(id) {
                         continue;
                     }

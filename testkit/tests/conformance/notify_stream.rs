@@ -394,3 +394,97 @@ impl NowForTest for MovableClock {
         shared::ports::Clock::now(self)
     }
 }
+
+/// Counts the feed items every query hands back (what a dispatcher pass reads).
+struct CountingStore {
+    inner: SharedStore,
+    feed_items_read: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl shared::ports::Store for CountingStore {
+    async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, shared::ports::StoreError> {
+        self.inner.get(pk, sk).await
+    }
+    async fn put(&self, item: Item, cond: Cond) -> Result<(), shared::ports::StoreError> {
+        self.inner.put(item, cond).await
+    }
+    async fn delete(
+        &self,
+        pk: &str,
+        sk: &str,
+        cond: Cond,
+    ) -> Result<(), shared::ports::StoreError> {
+        self.inner.delete(pk, sk, cond).await
+    }
+    async fn transact(
+        &self,
+        ops: Vec<shared::ports::TxOp>,
+    ) -> Result<(), shared::ports::StoreError> {
+        self.inner.transact(ops).await
+    }
+    async fn query(
+        &self,
+        query: shared::ports::Query,
+    ) -> Result<shared::ports::Page, shared::ports::StoreError> {
+        let page = self.inner.query(query).await?;
+        self.feed_items_read
+            .fetch_add(page.items.len(), std::sync::atomic::Ordering::Relaxed);
+        Ok(page)
+    }
+}
+
+#[tokio::test]
+async fn after_a_burst_the_idle_dispatcher_stops_reading_the_burst_within_its_look_back() {
+    // 400 events in one burst, handled by the next pass; then a pass every second with nothing new. Each event is
+    // handled once and read again only while it lies inside the late-commit look-back (the former 10-second window
+    // re-read the whole burst on every one of the next ten passes).
+    let clock = Arc::new(MovableClock::frozen_at(datetime!(2026-05-16 02:00 UTC)));
+    let mut p = platform();
+    p.clock = clock.clone();
+    let counting = Arc::new(CountingStore {
+        inner: Arc::new(SqliteStore::in_memory(clock.clone()).expect("sqlite")),
+        feed_items_read: Default::default(),
+    });
+    p.store = counting.clone();
+    let burst = 400;
+    for i in 0..burst {
+        let event = Event::new(
+            "declaration.save",
+            &format!("DECL#{i}"),
+            None,
+            clock.now_for_test(),
+            json!({}),
+        );
+        p.store.transact(vec![event.tx_op()]).await.unwrap();
+    }
+    let dispatcher = FeedDispatcher::default();
+    clock.advance(time::Duration::milliseconds(200));
+    let first = dispatcher.run_once(&p).await.unwrap();
+    assert_eq!(first.events, burst);
+    let read = || {
+        counting
+            .feed_items_read
+            .load(std::sync::atomic::Ordering::Relaxed)
+    };
+    let after_first = read();
+    let mut per_pass = Vec::new();
+    for _ in 0..12 {
+        clock.advance(time::Duration::seconds(1));
+        let before = read();
+        let pass = dispatcher.run_once(&p).await.unwrap();
+        assert_eq!(pass.events, 0, "an event was handled twice");
+        per_pass.push(read() - before);
+    }
+    // At most three seconds of look-back: from the fourth idle pass on, nothing is read.
+    let look_back = 3;
+    assert!(stream::LATE_COMMIT_LOOKBACK.as_secs() as usize <= look_back);
+    assert!(
+        per_pass[look_back..].iter().all(|&n| n == 0),
+        "idle passes after the look-back still read {per_pass:?} (first pass read {after_first})"
+    );
+    assert!(
+        per_pass.iter().sum::<usize>() <= look_back * burst,
+        "idle passes re-read {per_pass:?}"
+    );
+}
