@@ -1,4 +1,4 @@
-//! The one conformance suite of the [`Blobs`] port. Every adapter runs it (see `shared/tests/blobs_conformance.rs`):
+//! The one conformance suite of the [`Blobs`] port. Every adapter runs it (see `testkit/tests/conformance/blobs_conformance.rs`):
 //! real bytes go over HTTP to the presigned URLs, exactly as a browser would send them.
 //!
 //! The suite is not `cfg(test)`, so other crates' tests (the local runner's) can run it on their own wiring. It

@@ -1,5 +1,5 @@
 //! The one conformance suite for the `Store` port. Every store the project ships — and an independent
-//! DynamoDB implementation (moto) through `DynamoStore` — must pass it; `shared/tests/store_conformance.rs`
+//! DynamoDB implementation (moto) through `DynamoStore` — must pass it; `testkit/tests/conformance/store_conformance.rs`
 //! runs it.
 //!
 //! Each case is a `pub async fn case_*(store, clock)` that panics on a violation. Cases use their own

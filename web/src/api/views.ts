@@ -1,4 +1,4 @@
-// The enterprise's views, as the OpenAPI document describes them (shared/src/http/schemas_workbench.rs), under the
+// The enterprise's views, as the OpenAPI document describes them (http/src/schemas_workbench.rs), under the
 // names the screens use; and the Chinese names of profile members for the advisor's "what is still missing".
 import type { Schemas } from './client'
 
