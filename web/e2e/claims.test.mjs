@@ -155,3 +155,59 @@ test('a squatted USCC is claimed in the browser, approved in the workbench, and 
   const holder = await api.call('GET', '/v1/accounts/me', { token: await api.login(SQUATTER.login), expect: 200 })
   assert.notEqual(holder.verification.status, 'verified', 'the squatter lost the code')
 })
+
+test('a claim missing a required document cannot be approved; a rejection needs a comment and the enterprise reads it', async () => {
+  const api = runner.api
+  const code = uscc('91330106MA2H00063')
+  const name = '杭州戊光电有限公司'
+  await api.call('POST', '/v1/accounts', { body: { login_name: 'cl_squat2', password: PASSWORD, phone: '13800030003' }, expect: 201 })
+  await api.call('POST', '/v1/accounts/me/real-name', {
+    token: await api.login('cl_squat2'),
+    body: { subject_type: 'legal_person', uscc: code, enterprise_name: name, legal_representative: '赵六' },
+    expect: 200,
+  })
+  await api.call('POST', '/v1/accounts', { body: { login_name: 'cl_wu', password: PASSWORD, phone: '13800030004' }, expect: 201 })
+
+  const e = await openPage(browser, runner.base)
+  await login(e.page, 'cl_wu')
+  await e.page.goto(`/claim?uscc=${code}`)
+  await e.page.getByLabel('企业名称').fill(name)
+  await e.page.getByLabel('法定代表人姓名').fill('钱七')
+  await e.page.getByLabel('法定代表人身份证号码', { exact: true }).fill('11010519491231002X')
+  await e.page.getByLabel('认领理由').fill('代码被他人冒用')
+  await e.page.getByRole('button', { name: '提交认领申请' }).click()
+  await e.page.getByTestId('claim-status').getByText('待核验').waitFor()
+  const claimId = new URL(e.page.url()).searchParams.get('id')
+  const slotBox = e.page.locator('[data-slot="business_licence"]')
+  await slotBox.locator('input[type=file]').setInputFiles({ name: '营业执照.pdf', mimeType: 'application/pdf', buffer: pdfBytes('licence 2') })
+  await slotBox.getByText('上传完成，文件已通过校验').waitFor()
+
+  const o = await openPage(browser, runner.base)
+  await login(o.page, ...OPERATOR)
+  await o.page.waitForURL('**/admin/checks')
+  const item = o.page.getByTestId('uscc-claim').filter({ hasText: code })
+  await item.getByRole('button', { name: '核验此申请' }).click()
+  const review = item.getByTestId('claim-review')
+  await review.getByTestId('claim-missing').getByText('法定代表人').waitFor()
+  assert.ok(await review.getByRole('button', { name: '通过' }).isDisabled(), 'approval waits for every required document')
+  await o.check('cl-11-claim-missing')
+  await review.getByRole('button', { name: '驳回' }).click()
+  const dialog = o.page.getByRole('dialog')
+  await dialog.getByRole('button', { name: '确定' }).click()
+  await dialog.getByTestId('error-summary').waitFor()
+  assert.ok(await dialog.isVisible(), 'a rejection without a comment is refused')
+  await dialog.getByLabel('核验意见').fill('营业执照与认领企业不符')
+  await dialog.getByRole('button', { name: '确定' }).click()
+  await o.page.getByText('没有待核验的认领申请。').waitFor()
+  o.done()
+  await o.close()
+
+  await e.page.getByRole('button', { name: '刷新状态' }).click()
+  await e.page.getByTestId('claim-status').getByText('已驳回').waitFor()
+  await e.page.getByText('营业执照与认领企业不符').waitFor()
+  await e.check('cl-22-claim-rejected')
+  e.done()
+  await e.close()
+  const me = await api.call('GET', `/v1/uscc-claims/${claimId}`, { token: await api.login('cl_wu'), expect: 200 })
+  assert.equal(me.status, 'rejected')
+})
