@@ -21,6 +21,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('@/pages/LoginPage.vue'), meta: { title: '登录' } },
   { path: '/forgot-password', name: 'forgot', component: () => import('@/pages/ForgotPasswordPage.vue'), meta: { title: '忘记密码' } },
   { path: '/phone-change', name: 'phone-change', component: () => import('@/pages/PhoneChangePage.vue'), meta: { title: '手机号修改' } },
+  { path: '/claim', name: 'claim', component: () => import('@/pages/ClaimPage.vue'), meta: { title: '统一社会信用代码认领', auth: true } },
   { path: '/verify', name: 'verify', component: () => import('@/pages/VerifyPage.vue'), meta: { title: '实名认证', auth: true } },
   { path: '/check', name: 'check', component: () => import('@/pages/ApplicationCheckPage.vue'), meta: { title: '申请书核验' } },
   { path: '/center', name: 'center', component: () => import('@/pages/CenterPage.vue'), meta: { title: '用户中心', auth: true } },
