@@ -387,6 +387,27 @@ async fn a_claim_needs_a_taken_code_an_unverified_claimant_and_a_reason_to_rejec
         .await
         .expect_problem(422, "VALIDATION_FAILED");
     assert!(refused.text.contains("id_number"), "{}", refused.text);
+    // Every field error comes in one answer, the subject's and the claim's own together.
+    let empty = json!({"uscc": "", "enterprise_name": "", "legal_representative": "", "id_number": "", "reason": ""});
+    let refused = tp
+        .call("POST", "/v1/uscc-claims", Some(&claimant), Some(empty))
+        .await
+        .expect_problem(422, "VALIDATION_FAILED");
+    let fields: Vec<&str> = refused.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for field in [
+        "uscc",
+        "enterprise_name",
+        "legal_representative",
+        "id_number",
+        "reason",
+    ] {
+        assert!(fields.contains(&field), "{field} missing from {fields:?}");
+    }
     let id = tp
         .call(
             "POST",

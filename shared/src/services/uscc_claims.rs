@@ -178,14 +178,6 @@ pub async fn file(
             "账户已完成或正在进行实名认证，不能认领其他统一社会信用代码",
         ));
     }
-    let (subject, check_warning) = accounts::parse_subject(&RealNameRequest {
-        subject_type: "legal_person".into(),
-        uscc: Some(req.uscc.clone()),
-        enterprise_name: Some(req.enterprise_name.clone()),
-        legal_representative: Some(req.legal_representative.clone()),
-        id_number: Some(req.id_number.clone()),
-        ..RealNameRequest::default()
-    })?;
     let mut errors = Vec::new();
     if req.id_number.trim().is_empty() {
         errors.push(FieldError::new(
@@ -202,9 +194,29 @@ pub async fn file(
             "请填写认领理由（不超过500个字符）",
         ));
     }
-    if !errors.is_empty() {
-        return Err(AppError::validation(errors));
-    }
+    let parsed = accounts::parse_subject(&RealNameRequest {
+        subject_type: "legal_person".into(),
+        uscc: Some(req.uscc.clone()),
+        enterprise_name: Some(req.enterprise_name.clone()),
+        legal_representative: Some(req.legal_representative.clone()),
+        id_number: Some(req.id_number.clone()),
+        ..RealNameRequest::default()
+    });
+    // Every field error at once: the subject's (USCC, name, representative, ID) with the claim's own.
+    let (subject, check_warning) = match parsed {
+        Ok(parsed) if errors.is_empty() => parsed,
+        Ok(_) => return Err(AppError::validation(errors)),
+        Err(e) if e.code == ErrorCode::ValidationFailed => {
+            let mut all = e.errors;
+            for error in errors {
+                if !all.iter().any(|known| known.field == error.field) {
+                    all.push(error);
+                }
+            }
+            return Err(AppError::validation(all));
+        }
+        Err(e) => return Err(e),
+    };
     let RealNameSubject::LegalPerson {
         uscc,
         enterprise_name,
