@@ -4,6 +4,7 @@
 pub mod app;
 pub mod auth;
 pub mod common;
+pub mod described;
 pub mod dto;
 pub mod error;
 pub mod extract;
@@ -12,6 +13,7 @@ pub mod openapi;
 pub mod openapi_params;
 pub mod pagination;
 pub mod response_schemas;
+pub mod route_schemas;
 pub mod routes;
 pub mod schemas_accounts;
 pub mod schemas_workbench;

@@ -11,111 +11,33 @@ use utoipa::openapi::{
     ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApiBuilder, Paths, Ref, RefOr, Required,
     ResponseBuilder, Schema,
 };
-use utoipa::{PartialSchema, ToSchema};
 
-use crate::dto::*;
+use crate::described::Components;
 use crate::openapi_params;
-use crate::response_schemas::{self, response_schema};
+use crate::route_schemas;
 use crate::routes::{Access, ROUTES, RouteId};
-use shared::domain::enterprise::ProfileInput;
-use shared::services::accounts::{PhoneChangeRequest, RealNameRequest};
-use shared::services::change_reports::NewChangeReport;
-use shared::services::declarations::{NewDeclaration, WithdrawRequest};
-use shared::services::evidence::UploadRequest;
-use shared::services::publicity::{NewPublicity, Objection};
-use shared::services::rereviews::EligibilityRequest;
-use shared::services::review::{DecisionRequest, NewOfficial, RevocationRequest};
-use shared::services::windows::NewWindow;
-
-fn body_schema(id: RouteId) -> Option<&'static str> {
-    use RouteId::*;
-    Some(match id {
-        CreateAccount => "CreateAccountBody",
-        RealName => "RealNameRequest",
-        CreateSession => "SessionBody",
-        RequestPasswordReset => "ResetRequestBody",
-        ConfirmPasswordReset => "ResetConfirmBody",
-        RequestPhoneChange => "PhoneChangeRequest",
-        ConfirmPhoneChange => "CodeBody",
-        DecidePhoneChange | DecideRealNameReview => "DecisionBody",
-        PutEnterprise => "ProfileInput",
-        CreateDeclaration => "NewDeclaration",
-        SaveDeclaration => "SaveDeclarationBody",
-        CreateDigitalAssessment => "DigitalAssessmentBody",
-        CreateEvidence | CreateUpdateEvidence => "UploadRequest",
-        WithdrawDeclaration => "WithdrawRequest",
-        CreateWindow => "NewWindow",
-        CreateOfficial => "NewOfficial",
-        DecideDeclaration | DecideReReview => "DecisionRequest",
-        PublishPublicity => "NewPublicity",
-        ObjectPublicity => "Objection",
-        SaveInfoUpdate => "InfoUpdateBody",
-        WithdrawInfoUpdate | WithdrawReReview => "WithdrawRequest",
-        DecideInfoUpdate | DecideChangeReport => "AcceptReturnBody",
-        CreateReReview => "TierBody",
-        SaveReReview => "SaveDeclarationBody",
-        ReReviewEligibility => "EligibilityRequest",
-        CreateChangeReport => "NewChangeReport",
-        Revoke => "RevocationRequest",
-        ImportRecognitions => "ImportRequest",
-        CreatePhoneChangeDocument | CreateClaimDocument => "UploadRequest",
-        CreateUsccClaim => "UsccClaimRequest",
-        DecideUsccClaim => "DecisionBody",
-        _ => return None,
-    })
-}
 
 /// Whether the route takes a JSON request body.
 pub(crate) fn has_body(id: RouteId) -> bool {
-    body_schema(id).is_some()
+    route_schemas::body(id).is_some()
 }
 
-fn schemas() -> Vec<(String, RefOr<Schema>)> {
-    fn entry<T: ToSchema + PartialSchema>() -> (String, RefOr<Schema>) {
-        (T::name().into_owned(), T::schema())
+/// Every schema the routes' bodies and answers name, with the ones they refer to (each once).
+fn schemas() -> Components {
+    let mut all = Components::new();
+    for route in ROUTES {
+        for d in [
+            route_schemas::body(route.id),
+            route_schemas::response(route.id),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            d.collect(&mut all);
+        }
     }
-    let mut all = vec![
-        entry::<CreateAccountBody>(),
-        entry::<SessionBody>(),
-        entry::<ResetRequestBody>(),
-        entry::<ResetConfirmBody>(),
-        entry::<CodeBody>(),
-        entry::<DecisionBody>(),
-        entry::<RealNameRequest>(),
-        entry::<PhoneChangeRequest>(),
-    ];
-    all.extend([
-        entry::<ProfileInput>(),
-        entry::<NewDeclaration>(),
-        entry::<SaveDeclarationBody>(),
-        entry::<DigitalAssessmentBody>(),
-        entry::<UploadRequest>(),
-        entry::<WithdrawRequest>(),
-        entry::<NewWindow>(),
-        entry::<NewOfficial>(),
-        entry::<DecisionRequest>(),
-        entry::<NewPublicity>(),
-        entry::<Objection>(),
-        entry::<InfoUpdateBody>(),
-        entry::<AcceptReturnBody>(),
-        entry::<TierBody>(),
-        entry::<EligibilityRequest>(),
-        entry::<NewChangeReport>(),
-        entry::<RevocationRequest>(),
-        entry::<shared::services::imports::ImportRequest>(),
-        entry::<shared::services::uscc_claims::UsccClaimRequest>(),
-    ]);
-    let mut nested = Vec::new();
-    <DecisionBody as ToSchema>::schemas(&mut nested);
-    <PhoneChangeRequest as ToSchema>::schemas(&mut nested);
-    <ProfileInput as ToSchema>::schemas(&mut nested);
-    <WithdrawRequest as ToSchema>::schemas(&mut nested);
-    <NewOfficial as ToSchema>::schemas(&mut nested);
-    <DecisionRequest as ToSchema>::schemas(&mut nested);
-    <InfoUpdateBody as ToSchema>::schemas(&mut nested);
-    <NewChangeReport as ToSchema>::schemas(&mut nested);
-    all.extend(nested);
-    all.extend(response_schemas::schemas());
+    let mut seen = std::collections::HashSet::new();
+    all.retain(|(name, _)| seen.insert(name.clone()));
     all
 }
 
@@ -132,13 +54,13 @@ fn success(id: RouteId) -> utoipa::openapi::Response {
             .content(
                 "application/json",
                 ContentBuilder::new()
-                    .schema(response_schema(id).map(Ref::from_schema_name))
+                    .schema(route_schemas::response(id).map(|d| Ref::from_schema_name(d.name())))
                     .build(),
             ),
         _ => r.content(
             "application/json",
             ContentBuilder::new()
-                .schema(response_schema(id).map(Ref::from_schema_name))
+                .schema(route_schemas::response(id).map(|d| Ref::from_schema_name(d.name())))
                 .build(),
         ),
     };
@@ -217,14 +139,14 @@ fn build() -> Value {
                     .build(),
             );
         }
-        if let Some(schema) = body_schema(route.id) {
+        if let Some(schema) = route_schemas::body(route.id) {
             op = op.request_body(Some(
                 RequestBodyBuilder::new()
                     .required(Some(Required::True))
                     .content(
                         "application/json",
                         ContentBuilder::new()
-                            .schema(Some(Ref::from_schema_name(schema)))
+                            .schema(Some(Ref::from_schema_name(schema.name())))
                             .build(),
                     )
                     .build(),
@@ -287,16 +209,17 @@ mod tests {
         for route in ROUTES {
             let op = &doc["paths"][route.path][route.method.to_ascii_lowercase()];
             assert!(op.is_object(), "{} {} missing", route.method, route.path);
-            if let Some(schema) = body_schema(route.id) {
+            for schema in [
+                route_schemas::body(route.id),
+                route_schemas::response(route.id),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let name = schema.name();
                 assert!(
-                    doc["components"]["schemas"][schema].is_object(),
-                    "schema {schema} missing"
-                );
-            }
-            if let Some(schema) = response_schema(route.id) {
-                assert!(
-                    doc["components"]["schemas"][schema].is_object(),
-                    "response schema {schema} missing"
+                    doc["components"]["schemas"][&name].is_object(),
+                    "schema {name} missing"
                 );
             }
         }

@@ -128,13 +128,6 @@ pub struct CatalogEntry {
     pub has_children: bool,
 }
 
-/// `GET /v1/catalog/regions` · `GET /v1/catalog/industries`.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct CatalogPage {
-    pub items: Vec<CatalogEntry>,
-}
-
 /// The fixed record of a submission.
 #[derive(ToSchema)]
 #[allow(dead_code)]
@@ -192,30 +185,6 @@ pub struct DeclarationView {
     pub form_problems: Option<Vec<FieldError>>,
 }
 
-/// `GET /v1/declarations`.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct DeclarationPage {
-    pub items: Vec<DeclarationView>,
-    pub next_cursor: Option<String>,
-}
-
-/// `GET /v1/declarations/{id}/history`: the audit trail, oldest first.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct HistoryPage {
-    pub items: Vec<shared::services::declarations::HistoryEntry>,
-    pub next_cursor: Option<String>,
-}
-
-/// `GET /v1/declarations/{id}/evidence` (and the information-update list): files with download links.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct EvidenceList {
-    pub items: Vec<shared::services::evidence::Listed>,
-    pub next_cursor: Option<String>,
-}
-
 /// An enterprise on the public list of a batch.
 #[derive(ToSchema)]
 #[allow(dead_code)]
@@ -238,15 +207,6 @@ pub struct RecognitionBatch {
     pub enterprises: Vec<RecognizedEnterprise>,
 }
 
-/// `GET /v1/public/recognitions?tier=`: closed batches, newest first.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct RecognitionPage {
-    pub items: Vec<RecognitionBatch>,
-    pub next_cursor: Option<String>,
-}
-
-/// The response schema of a route, when the document describes it (a name under `components.schemas`).
 /// The platform's signature of an application document's digest, to check offline.
 #[derive(ToSchema)]
 #[allow(dead_code)]
@@ -284,61 +244,4 @@ pub struct VerificationAnswer {
     pub status_label: Option<String>,
     pub digest: Option<String>,
     pub signature: Option<DigestSignature>,
-}
-
-pub fn response_schema(id: crate::routes::RouteId) -> Option<&'static str> {
-    use crate::routes::RouteId::*;
-    Some(match id {
-        GetMyAccount => "AccountView",
-        CreateAccount => "CreatedAccount",
-        CreateSession => "SessionView",
-        RealName => "RealNameResult",
-        RequestPasswordReset => "MessageAnswer",
-        CatalogRegions | CatalogIndustries => "CatalogPage",
-        ListDeclarations => "DeclarationPage",
-        CreateDeclaration | GetDeclaration | SaveDeclaration | SubmitDeclaration => {
-            "DeclarationView"
-        }
-        CreateEvidence | CreateUpdateEvidence => "UploadTicket",
-        CompleteEvidence | CompleteUpdateEvidence => "Evidence",
-        ListMessages => "MessagePage",
-        GetHistory => "HistoryPage",
-        ListEvidence | ListUpdateEvidence => "EvidenceList",
-        GetDigitalQuestionnaire => "Questionnaire",
-        PublicRecognitions => "RecognitionPage",
-        VerifyApplication => "VerificationAnswer",
-        _ => {
-            // The workbench's schemas first: the screens read them (the account routes' file holds the rest).
-            return crate::schemas_workbench::response_schema(id)
-                .or_else(|| crate::schemas_accounts::response_schema(id));
-        }
-    })
-}
-
-/// The schemas [`response_schema`] names, with the ones they refer to.
-pub fn schemas() -> Vec<(String, RefOr<Schema>)> {
-    fn entry<T: ToSchema + PartialSchema>(all: &mut Vec<(String, RefOr<Schema>)>) {
-        all.push((T::name().into_owned(), T::schema()));
-        T::schemas(all);
-    }
-    let mut all = Vec::new();
-    entry::<AccountView>(&mut all);
-    entry::<CreatedAccount>(&mut all);
-    entry::<SessionView>(&mut all);
-    entry::<RealNameResult>(&mut all);
-    entry::<MessageAnswer>(&mut all);
-    entry::<CatalogPage>(&mut all);
-    entry::<DeclarationView>(&mut all);
-    entry::<DeclarationPage>(&mut all);
-    entry::<RecognitionPage>(&mut all);
-    entry::<HistoryPage>(&mut all);
-    entry::<EvidenceList>(&mut all);
-    entry::<shared::rules::digital::Questionnaire>(&mut all);
-    entry::<shared::services::evidence::UploadTicket>(&mut all);
-    entry::<shared::services::evidence::Evidence>(&mut all);
-    entry::<shared::services::messages::MessagePage>(&mut all);
-    entry::<VerificationAnswer>(&mut all);
-    all.extend(crate::schemas_accounts::schemas());
-    all.extend(crate::schemas_workbench::schemas());
-    all
 }

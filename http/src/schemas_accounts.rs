@@ -5,12 +5,9 @@
 //! `Option`s; no schema forbids extra members. Richer views whose members are still assembled as JSON by the
 //! handlers (the enterprise profile, the advisor, an assessment) are described by their stable members only.
 
-use utoipa::openapi::RefOr;
-use utoipa::openapi::schema::Schema;
-use utoipa::{PartialSchema, ToSchema};
+use utoipa::ToSchema;
 
 use crate::response_schemas::AnyJson;
-use crate::routes::RouteId;
 use shared::services::evidence::Listed;
 use shared::services::recovery_documents::{OnFile, SlotView};
 
@@ -66,14 +63,6 @@ pub struct OperatorPhoneChange {
     pub decided_by: Option<String>,
 }
 
-/// `GET /v1/admin/phone-changes`.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct OperatorPhoneChangePage {
-    pub items: Vec<OperatorPhoneChange>,
-    pub next_cursor: Option<String>,
-}
-
 /// `GET /v1/admin/phone-changes/{id}`: the request, its documents, what is on file for the account.
 #[derive(ToSchema)]
 #[allow(dead_code)]
@@ -104,22 +93,6 @@ pub struct RealNameReviewView {
     pub comment: Option<String>,
 }
 
-/// `GET /v1/admin/real-name-reviews`.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct RealNameReviewPage {
-    pub items: Vec<RealNameReviewView>,
-    pub next_cursor: Option<String>,
-}
-
-/// `GET /v1/admin/uscc-claims`.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct UsccClaimPage {
-    pub items: Vec<shared::services::uscc_claims::UsccClaim>,
-    pub next_cursor: Option<String>,
-}
-
 /// `GET /v1/public/verify-key`.
 #[derive(ToSchema)]
 #[allow(dead_code)]
@@ -137,66 +110,4 @@ pub struct VerifyKeyAnswer {
 #[allow(dead_code)]
 pub struct OpenApiDocument {
     pub openapi: String,
-}
-
-/// The response schema of the routes this file describes.
-pub fn response_schema(id: RouteId) -> Option<&'static str> {
-    use RouteId::*;
-    Some(match id {
-        Health(_) => "HealthAnswer",
-        OpenApi => "OpenApiDocument",
-        RequestPhoneChange | GetPhoneChange | ConfirmPhoneChange => "PhoneChangeView",
-        ListPhoneChanges => "OperatorPhoneChangePage",
-        DecidePhoneChange => "OperatorPhoneChange",
-        GetPhoneChangeReview => "PhoneChangeReview",
-        ListRealNameReviews => "RealNameReviewPage",
-        DecideRealNameReview => "RealNameReviewView",
-        CreateUsccClaim | GetUsccClaim | DecideUsccClaim => "UsccClaim",
-        ListUsccClaims => "UsccClaimPage",
-        GetUsccClaimReview => "ClaimReview",
-        CreatePhoneChangeDocument | CreateClaimDocument => "UploadTicket",
-        CompletePhoneChangeDocument | CompleteClaimDocument => "Evidence",
-        ListPhoneChangeDocuments | ListClaimDocuments => "EvidenceList",
-        GetEnterprise | PutEnterprise => "EnterpriseView",
-        WithdrawDeclaration | CreateReReview | SaveReReview | SubmitReReview | WithdrawReReview => {
-            "DeclarationView"
-        }
-        ListReReviews => "DeclarationPage",
-        CreateInfoUpdate | SaveInfoUpdate | SubmitInfoUpdate | WithdrawInfoUpdate => {
-            "InfoUpdateView"
-        }
-        ListInfoUpdates => "InfoUpdatePage",
-        CreateChangeReport => "ChangeReportView",
-        ListChangeReports => "ChangeReportPage",
-        ReadMessage => "MessageView",
-        VerifyKey => "VerifyKeyAnswer",
-        _ => return None,
-    })
-}
-
-/// The schemas [`response_schema`] names, with the ones they refer to.
-pub fn schemas() -> Vec<(String, RefOr<Schema>)> {
-    fn entry<T: ToSchema + PartialSchema>(all: &mut Vec<(String, RefOr<Schema>)>) {
-        all.push((T::name().into_owned(), T::schema()));
-        T::schemas(all);
-    }
-    let mut all = Vec::new();
-    entry::<HealthAnswer>(&mut all);
-    entry::<OpenApiDocument>(&mut all);
-    entry::<PhoneChangeView>(&mut all);
-    entry::<OperatorPhoneChange>(&mut all);
-    entry::<OperatorPhoneChangePage>(&mut all);
-    entry::<PhoneChangeReview>(&mut all);
-    entry::<OnFile>(&mut all);
-    entry::<SlotView>(&mut all);
-    entry::<Listed>(&mut all);
-    entry::<RealNameReviewView>(&mut all);
-    entry::<RealNameReviewPage>(&mut all);
-    entry::<shared::services::uscc_claims::UsccClaim>(&mut all);
-    entry::<shared::services::uscc_claims::IdentityFinding>(&mut all);
-    entry::<UsccClaimPage>(&mut all);
-    entry::<shared::services::uscc_claims::ClaimReview>(&mut all);
-    entry::<shared::services::messages::MessageView>(&mut all);
-    entry::<VerifyKeyAnswer>(&mut all);
-    all
 }

@@ -2,9 +2,7 @@
 //! (declaration views). Descriptions only, like `response_schemas.rs`: each struct says what its handler in
 //! `functions/review` (or `functions/declare`) writes; the browser walks validate real answers against them.
 
-use utoipa::openapi::RefOr;
-use utoipa::openapi::schema::Schema;
-use utoipa::{PartialSchema, ToSchema};
+use utoipa::ToSchema;
 
 use shared::domain::principal::Level;
 use shared::domain::qualification::QualificationStatus;
@@ -45,30 +43,6 @@ pub struct QueueEntry {
     pub change_kind: Option<String>,
     /// Change reports: reported later than three months after the change.
     pub late: Option<bool>,
-}
-
-/// `GET /v1/admin/queue`: oldest first.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct QueuePage {
-    pub items: Vec<QueueEntry>,
-    pub next_cursor: Option<String>,
-}
-
-/// `GET /v1/admin/windows`.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct WindowPage {
-    pub items: Vec<shared::services::windows::Window>,
-    pub next_cursor: Option<String>,
-}
-
-/// `GET /v1/admin/publicity`: the caller's lists, newest first.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct PublicityPage {
-    pub items: Vec<shared::services::publicity::PublicityList>,
-    pub next_cursor: Option<String>,
 }
 
 /// `POST /v1/admin/officials` (201).
@@ -285,14 +259,6 @@ pub struct InfoUpdateView {
     pub version: u64,
 }
 
-/// `GET /v1/info-updates`.
-#[derive(ToSchema, serde::Serialize)]
-#[allow(dead_code)]
-pub struct InfoUpdatePage {
-    pub items: Vec<InfoUpdateView>,
-    pub next_cursor: Option<String>,
-}
-
 /// A major-change report (重大变更) with its kind's Chinese name.
 #[derive(ToSchema, serde::Serialize)]
 #[allow(dead_code)]
@@ -300,14 +266,6 @@ pub struct ChangeReportView {
     #[serde(flatten)]
     pub report: shared::services::change_reports::ChangeReport,
     pub kind_label: String,
-}
-
-/// `GET /v1/change-reports`.
-#[derive(ToSchema, serde::Serialize)]
-#[allow(dead_code)]
-pub struct ChangeReportPage {
-    pub items: Vec<ChangeReportView>,
-    pub next_cursor: Option<String>,
 }
 
 /// What an import of earlier recognitions did (`POST /v1/admin/recognitions/import`).
@@ -321,65 +279,4 @@ pub struct ImportResult {
     pub imported: u32,
     /// Rows already recorded by an earlier import (the import is idempotent).
     pub unchanged: u32,
-}
-
-/// The response schema of a workbench route (a name under `components.schemas`).
-pub fn response_schema(id: crate::routes::RouteId) -> Option<&'static str> {
-    use crate::routes::RouteId::*;
-    Some(match id {
-        Queue => "QueuePage",
-        ImportRecognitions => "ImportResult",
-        ListWindows => "WindowPage",
-        CreateWindow => "Window",
-        CreateOfficial => "CreatedOfficial",
-        StartReview | DecideDeclaration | ObjectPublicity | DecideReReview => "DeclarationView",
-        CreateReReview | SaveReReview | SubmitReReview => "DeclarationView",
-        ListReReviews => "DeclarationPage",
-        PublishPublicity | GetPublicity | ClosePublicity => "PublicityList",
-        ListPublicity => "PublicityPage",
-        AdminEnterprise => "AdminEnterpriseView",
-        Statistics => "Statistics",
-        Revoke => "RevocationResult",
-        ReReviewEligibility => "Eligibility",
-        ListPhoneChanges => "OperatorPhoneChangePage",
-        DecidePhoneChange => "OperatorPhoneChange",
-        ListRealNameReviews => "RealNameReviewPage",
-        DecideRealNameReview => "RealNameReviewView",
-        GetEnterprise | PutEnterprise => "EnterpriseView",
-        GetAdvice => "Advice",
-        CreateDigitalAssessment | GetLatestDigitalAssessment => "DigitalAssessmentRecord",
-        CreateInfoUpdate | SaveInfoUpdate | SubmitInfoUpdate | DecideInfoUpdate => "InfoUpdateView",
-        ListInfoUpdates => "InfoUpdatePage",
-        CreateChangeReport | DecideChangeReport => "ChangeReportView",
-        ListChangeReports => "ChangeReportPage",
-        _ => return None,
-    })
-}
-
-/// The schemas [`response_schema`] names, with the ones they refer to.
-pub fn schemas() -> Vec<(String, RefOr<Schema>)> {
-    fn entry<T: ToSchema + PartialSchema>(all: &mut Vec<(String, RefOr<Schema>)>) {
-        all.push((T::name().into_owned(), T::schema()));
-        T::schemas(all);
-    }
-    let mut all = Vec::new();
-    entry::<QueuePage>(&mut all);
-    entry::<ImportResult>(&mut all);
-    entry::<WindowPage>(&mut all);
-    entry::<shared::services::windows::Window>(&mut all);
-    entry::<CreatedOfficial>(&mut all);
-    entry::<shared::services::publicity::PublicityList>(&mut all);
-    entry::<PublicityPage>(&mut all);
-    entry::<AdminEnterpriseView>(&mut all);
-    entry::<shared::services::statistics::Statistics>(&mut all);
-    entry::<RevocationResult>(&mut all);
-    entry::<shared::services::rereviews::Eligibility>(&mut all);
-    entry::<EnterpriseView>(&mut all);
-    entry::<Advice>(&mut all);
-    entry::<DigitalAssessmentRecord>(&mut all);
-    entry::<InfoUpdateView>(&mut all);
-    entry::<InfoUpdatePage>(&mut all);
-    entry::<ChangeReportView>(&mut all);
-    entry::<ChangeReportPage>(&mut all);
-    all
 }

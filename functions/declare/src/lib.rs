@@ -27,7 +27,7 @@ use sme_http::dto::{SaveDeclarationBody, TierBody};
 use sme_http::error::ApiResult;
 use sme_http::error::JsonBody;
 use sme_http::extract::{IfMatch, QueryParams, etag};
-use sme_http::pagination::{PageParams, Paged};
+use sme_http::pagination::{Page, PageParams};
 use sme_http::routes::{Function, RouteId};
 use sme_http::state::AppState;
 use sme_http::views::declaration_view;
@@ -156,9 +156,9 @@ async fn list_declarations(
     State(s): State<AppState>,
     Caller(c): Caller,
     QueryParams(q): QueryParams<PageParams>,
-) -> ApiResult<Json<Paged<Value>>> {
+) -> ApiResult<Json<Page<Value>>> {
     let (items, next_cursor) = declarations::list(&s, &c, q.limit()?, q.cursor()).await?;
-    Ok(Json(Paged {
+    Ok(Json(Page {
         items: items.iter().map(declaration_view).collect(),
         next_cursor,
     }))

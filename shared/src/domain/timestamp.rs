@@ -34,6 +34,43 @@ pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D:
     parse(&text).map_err(serde::de::Error::custom)
 }
 
+/// An instant in a view: the one type every time field of every answer has, so it cannot be written as
+/// anything but RFC 3339 in UTC (records keep `OffsetDateTime` with `#[serde(with = "…timestamp")]`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub OffsetDateTime);
+
+impl From<OffsetDateTime> for Timestamp {
+    fn from(t: OffsetDateTime) -> Self {
+        Timestamp(t)
+    }
+}
+
+impl serde::Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serialize(&self.0, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        deserialize(d).map(Timestamp)
+    }
+}
+
+impl utoipa::PartialSchema for Timestamp {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::DateTime,
+            )))
+            .description(Some("RFC 3339, UTC"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Timestamp {}
+
 /// The same for an optional instant (`null` when absent).
 pub mod option {
     use serde::{Deserialize, Deserializer, Serializer};
@@ -84,6 +121,15 @@ mod tests {
             rfc3339(datetime!(2026-01-01 00:30 +08:00)),
             "2025-12-31T16:30:00Z"
         );
+    }
+
+    #[test]
+    fn a_view_timestamp_is_rfc3339_utc_and_reads_back() {
+        let t = Timestamp(datetime!(2026-05-10 10:00 +08:00));
+        let v = serde_json::to_value(t).unwrap();
+        assert_eq!(v, "2026-05-10T02:00:00Z");
+        assert_eq!(serde_json::from_value::<Timestamp>(v).unwrap(), t);
+        assert!(serde_json::to_value(None::<Timestamp>).unwrap().is_null());
     }
 
     #[test]

@@ -1561,10 +1561,6 @@ export interface components {
             level: string;
             name: string;
         };
-        /** @description `GET /v1/catalog/regions` · `GET /v1/catalog/industries`. */
-        CatalogPage: {
-            items: components["schemas"]["CatalogEntry"][];
-        };
         /** @description A category subtotal. */
         CategoryResult: {
             id: string;
@@ -1610,11 +1606,6 @@ export interface components {
             uscc: string;
             /** Format: date-time */
             waiting_since: string;
-        };
-        /** @description `GET /v1/change-reports`. */
-        ChangeReportPage: {
-            items: components["schemas"]["ChangeReportView"][];
-            next_cursor?: string | null;
         };
         /** @description A major-change report (重大变更) with its kind's Chinese name. */
         ChangeReportView: components["schemas"]["ChangeReport"] & {
@@ -1709,11 +1700,6 @@ export interface components {
             comment?: string;
             decision: components["schemas"]["Decision"];
         };
-        /** @description `GET /v1/declarations`. */
-        DeclarationPage: {
-            items: components["schemas"]["DeclarationView"][];
-            next_cursor?: string | null;
-        };
         /**
          * @description A declaration (or re-review) as its enterprise and reviewers see it. `form_spec` comes with create and read,
          *     `form_problems` with read and save.
@@ -1753,10 +1739,7 @@ export interface components {
             /** Format: int32 */
             year: number;
         };
-        /**
-         * @description The response schema of a route, when the document describes it (a name under `components.schemas`).
-         *     The platform's signature of an application document's digest, to check offline.
-         */
+        /** @description The platform's signature of an application document's digest, to check offline. */
         DigestSignature: {
             /** @description `Ed25519`. */
             algorithm: string;
@@ -1905,11 +1888,6 @@ export interface components {
             slot: string;
             status: components["schemas"]["EvidenceStatus"];
         };
-        /** @description `GET /v1/declarations/{id}/evidence` (and the information-update list): files with download links. */
-        EvidenceList: {
-            items: components["schemas"]["Listed"][];
-            next_cursor?: string | null;
-        };
         /** @description One evidence slot (one current file per slot). */
         EvidenceSlot: {
             help?: string | null;
@@ -1995,11 +1973,6 @@ export interface components {
             id: string;
             level?: string | null;
             to?: string | null;
-        };
-        /** @description `GET /v1/declarations/{id}/history`: the audit trail, oldest first. */
-        HistoryPage: {
-            items: components["schemas"]["HistoryEntry"][];
-            next_cursor?: string | null;
         };
         /** @description An honour; `valid_until: None` = no expiry. */
         Honour: {
@@ -2113,11 +2086,6 @@ export interface components {
         /** @description `PUT /v1/info-updates/{id}`: the updated basic information (same shape as `PUT /v1/enterprise`). */
         InfoUpdateBody: {
             profile: components["schemas"]["ProfileInput"];
-        };
-        /** @description `GET /v1/info-updates`. */
-        InfoUpdatePage: {
-            items: components["schemas"]["InfoUpdateView"][];
-            next_cursor?: string | null;
         };
         /** @description A yearly information update (年度信息更新) with its version. */
         InfoUpdateView: components["schemas"]["InfoUpdate"] & {
@@ -2418,11 +2386,6 @@ export interface components {
             status: string;
             uscc?: string | null;
         };
-        /** @description `GET /v1/admin/phone-changes`. */
-        OperatorPhoneChangePage: {
-            items: components["schemas"]["OperatorPhoneChange"][];
-            next_cursor?: string | null;
-        };
         /** @description A qualification on the enterprise's profile (图21, 图23). */
         OwnQualification: {
             /**
@@ -2456,6 +2419,84 @@ export interface components {
              * @description The year of the figures used (profile only).
              */
             year?: number | null;
+        };
+        /** @description A page of a list: the one shape of every list answer (its OpenAPI schema is `Page_{Item}`). */
+        Page_CatalogEntry: {
+            items: components["schemas"]["CatalogEntry"][];
+            /** @description Where the next page starts (`?cursor=`); `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: the one shape of every list answer (its OpenAPI schema is `Page_{Item}`). */
+        Page_ChangeReportView: {
+            items: components["schemas"]["ChangeReportView"][];
+            /** @description Where the next page starts (`?cursor=`); `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: the one shape of every list answer (its OpenAPI schema is `Page_{Item}`). */
+        Page_DeclarationView: {
+            items: components["schemas"]["DeclarationView"][];
+            /** @description Where the next page starts (`?cursor=`); `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: the one shape of every list answer (its OpenAPI schema is `Page_{Item}`). */
+        Page_HistoryEntry: {
+            items: components["schemas"]["HistoryEntry"][];
+            /** @description Where the next page starts (`?cursor=`); `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: the one shape of every list answer (its OpenAPI schema is `Page_{Item}`). */
+        Page_InfoUpdateView: {
+            items: components["schemas"]["InfoUpdateView"][];
+            /** @description Where the next page starts (`?cursor=`); `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: the one shape of every list answer (its OpenAPI schema is `Page_{Item}`). */
+        Page_Listed: {
+            items: components["schemas"]["Listed"][];
+            /** @description Where the next page starts (`?cursor=`); `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: the one shape of every list answer (its OpenAPI schema is `Page_{Item}`). */
+        Page_OperatorPhoneChange: {
+            items: components["schemas"]["OperatorPhoneChange"][];
+            /** @description Where the next page starts (`?cursor=`); `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: the one shape of every list answer (its OpenAPI schema is `Page_{Item}`). */
+        Page_PublicityList: {
+            items: components["schemas"]["PublicityList"][];
+            /** @description Where the next page starts (`?cursor=`); `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: the one shape of every list answer (its OpenAPI schema is `Page_{Item}`). */
+        Page_QueueEntry: {
+            items: components["schemas"]["QueueEntry"][];
+            /** @description Where the next page starts (`?cursor=`); `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: the one shape of every list answer (its OpenAPI schema is `Page_{Item}`). */
+        Page_RealNameReviewView: {
+            items: components["schemas"]["RealNameReviewView"][];
+            /** @description Where the next page starts (`?cursor=`); `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: the one shape of every list answer (its OpenAPI schema is `Page_{Item}`). */
+        Page_RecognitionBatch: {
+            items: components["schemas"]["RecognitionBatch"][];
+            /** @description Where the next page starts (`?cursor=`); `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: the one shape of every list answer (its OpenAPI schema is `Page_{Item}`). */
+        Page_UsccClaim: {
+            items: components["schemas"]["UsccClaim"][];
+            /** @description Where the next page starts (`?cursor=`); `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: the one shape of every list answer (its OpenAPI schema is `Page_{Item}`). */
+        Page_Window: {
+            items: components["schemas"]["Window"][];
+            /** @description Where the next page starts (`?cursor=`); `null` on the last page. */
+            next_cursor?: string | null;
         };
         /** @enum {string} */
         PhoneChangeMethod: "email" | "manual";
@@ -2601,11 +2642,6 @@ export interface components {
             tier: components["schemas"]["Tier"];
             title: string;
         };
-        /** @description `GET /v1/admin/publicity`: the caller's lists, newest first. */
-        PublicityPage: {
-            items: components["schemas"]["PublicityList"][];
-            next_cursor?: string | null;
-        };
         /**
          * @description How a qualification stands on a given day.
          * @enum {string}
@@ -2717,11 +2753,6 @@ export interface components {
              */
             year?: number | null;
         };
-        /** @description `GET /v1/admin/queue`: oldest first. */
-        QueuePage: {
-            items: components["schemas"]["QueueEntry"][];
-            next_cursor?: string | null;
-        };
         RdInstitution: {
             /** @description Built jointly with universities or research institutes (与高校、科研机构联合建立). */
             joint?: boolean;
@@ -2755,11 +2786,6 @@ export interface components {
             status: string;
             token?: string | null;
         };
-        /** @description `GET /v1/admin/real-name-reviews`. */
-        RealNameReviewPage: {
-            items: components["schemas"]["RealNameReviewView"][];
-            next_cursor?: string | null;
-        };
         /** @description A manual real-name check as an operator sees it. */
         RealNameReviewView: {
             account_id: string;
@@ -2783,11 +2809,6 @@ export interface components {
             title: string;
             /** @description China date the recognition took effect. */
             valid_from?: string | null;
-        };
-        /** @description `GET /v1/public/recognitions?tier=`: closed batches, newest first. */
-        RecognitionPage: {
-            items: components["schemas"]["RecognitionBatch"][];
-            next_cursor?: string | null;
         };
         /** @description An enterprise on the public list of a batch. */
         RecognizedEnterprise: {
@@ -2978,11 +2999,6 @@ export interface components {
             status: string;
             uscc: string;
         };
-        /** @description `GET /v1/admin/uscc-claims`. */
-        UsccClaimPage: {
-            items: components["schemas"]["UsccClaim"][];
-            next_cursor?: string | null;
-        };
         /** @description `POST /v1/uscc-claims`. */
         UsccClaimRequest: {
             enterprise_name: string;
@@ -3051,11 +3067,6 @@ export interface components {
             tier: components["schemas"]["Tier"];
             /** Format: int32 */
             year: number;
-        };
-        /** @description `GET /v1/admin/windows`. */
-        WindowPage: {
-            items: components["schemas"]["Window"][];
-            next_cursor?: string | null;
         };
         /**
          * @description How the enterprise withdraws (API.md withdraw table).
@@ -4170,7 +4181,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OperatorPhoneChangePage"];
+                    "application/json": components["schemas"]["Page_OperatorPhoneChange"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -4425,7 +4436,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PublicityPage"];
+                    "application/json": components["schemas"]["Page_PublicityList"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -4869,7 +4880,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["QueuePage"];
+                    "application/json": components["schemas"]["Page_QueueEntry"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -5046,7 +5057,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RealNameReviewPage"];
+                    "application/json": components["schemas"]["Page_RealNameReviewView"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -5391,7 +5402,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UsccClaimPage"];
+                    "application/json": components["schemas"]["Page_UsccClaim"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -5648,7 +5659,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WindowPage"];
+                    "application/json": components["schemas"]["Page_Window"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -5812,7 +5823,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CatalogPage"];
+                    "application/json": components["schemas"]["Page_CatalogEntry"];
                 };
             };
             /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
@@ -5862,7 +5873,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CatalogPage"];
+                    "application/json": components["schemas"]["Page_CatalogEntry"];
                 };
             };
             /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
@@ -5914,7 +5925,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChangeReportPage"];
+                    "application/json": components["schemas"]["Page_ChangeReportView"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -6080,7 +6091,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeclarationPage"];
+                    "application/json": components["schemas"]["Page_DeclarationView"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -6506,7 +6517,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EvidenceList"];
+                    "application/json": components["schemas"]["Page_Listed"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -6864,7 +6875,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HistoryPage"];
+                    "application/json": components["schemas"]["Page_HistoryEntry"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -7878,7 +7889,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InfoUpdatePage"];
+                    "application/json": components["schemas"]["Page_InfoUpdateView"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -8126,7 +8137,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EvidenceList"];
+                    "application/json": components["schemas"]["Page_Listed"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -9267,7 +9278,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EvidenceList"];
+                    "application/json": components["schemas"]["Page_Listed"];
                 };
             };
             /** @description 未找到，或不属于当前账户（NOT_FOUND） */
@@ -9502,7 +9513,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RecognitionPage"];
+                    "application/json": components["schemas"]["Page_RecognitionBatch"];
                 };
             };
             /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
@@ -9662,7 +9673,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeclarationPage"];
+                    "application/json": components["schemas"]["Page_DeclarationView"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
@@ -10464,7 +10475,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EvidenceList"];
+                    "application/json": components["schemas"]["Page_Listed"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
