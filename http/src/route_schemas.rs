@@ -2,19 +2,23 @@
 //! from it (names and schemas come from the types themselves), and the handlers decode and encode the same
 //! types, so a route, its handler and its schemas are declared once.
 
+use crate::common::{HealthAnswer, OpenApiDocument};
 use crate::described::{Described, of, page_of};
 use crate::dto::*;
-use crate::response_schemas::*;
 use crate::routes::RouteId;
-use crate::schemas_accounts::*;
 use crate::schemas_workbench::*;
+use crate::views::DeclarationView;
+use crate::views::accounts::*;
 use shared::domain::enterprise::ProfileInput;
+use shared::rules::{industry::IndustryEntry, region::RegionEntry};
 use shared::services::accounts::{PhoneChangeRequest, RealNameRequest};
+use shared::services::application::{VerificationAnswer, VerifyKeyAnswer};
 use shared::services::change_reports::NewChangeReport;
 use shared::services::declarations::{HistoryEntry, NewDeclaration, WithdrawRequest};
 use shared::services::evidence::{Evidence, Listed, UploadRequest, UploadTicket};
 use shared::services::imports::ImportRequest;
 use shared::services::messages::{MessagePage, MessageView};
+use shared::services::publicity::RecognitionBatch;
 use shared::services::publicity::{NewPublicity, Objection, PublicityList};
 use shared::services::rereviews::{Eligibility, EligibilityRequest};
 use shared::services::review::{DecisionRequest, NewOfficial, RevocationRequest};
@@ -75,11 +79,13 @@ pub fn response(id: RouteId) -> Option<Described> {
         GetPhoneChangeReview => of::<PhoneChangeReview>(),
         ListRealNameReviews => page_of::<RealNameReviewView>(),
         DecideRealNameReview => of::<RealNameReviewView>(),
-        CreateUsccClaim | GetUsccClaim | DecideUsccClaim => of::<UsccClaim>(),
+        CreateUsccClaim => of::<FiledClaim>(),
+        GetUsccClaim | DecideUsccClaim => of::<UsccClaim>(),
         ListUsccClaims => page_of::<UsccClaim>(),
         GetUsccClaimReview => of::<ClaimReview>(),
         // catalogs, the profile, the advisor, the digital assessment
-        CatalogRegions | CatalogIndustries => page_of::<CatalogEntry>(),
+        CatalogRegions => page_of::<RegionEntry>(),
+        CatalogIndustries => page_of::<IndustryEntry>(),
         GetEnterprise | PutEnterprise => of::<EnterpriseView>(),
         GetAdvice => of::<Advice>(),
         GetDigitalQuestionnaire => of::<shared::rules::digital::Questionnaire>(),

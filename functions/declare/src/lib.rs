@@ -30,7 +30,7 @@ use sme_http::extract::{IfMatch, QueryParams, etag};
 use sme_http::pagination::{Page, PageParams};
 use sme_http::routes::{Function, RouteId};
 use sme_http::state::AppState;
-use sme_http::views::declaration_view;
+use sme_http::views::{DeclarationView, declaration_view};
 
 pub const FUNCTION: Function = Function::Declare;
 
@@ -74,7 +74,9 @@ struct ParentParams {
     parent: Option<String>,
 }
 
-async fn catalog_regions(QueryParams(q): QueryParams<ParentParams>) -> ApiResult<Json<Value>> {
+async fn catalog_regions(
+    QueryParams(q): QueryParams<ParentParams>,
+) -> ApiResult<Json<Page<region::RegionEntry>>> {
     let parent = match q.parent.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(raw) => Some(
@@ -82,10 +84,12 @@ async fn catalog_regions(QueryParams(q): QueryParams<ParentParams>) -> ApiResult
                 .map_err(|e| AppError::field("parent", e.code(), e.to_string()))?,
         ),
     };
-    Ok(Json(json!({ "items": region::children(parent.as_ref()) })))
+    Ok(Json(Page::all(region::children(parent.as_ref()))))
 }
 
-async fn catalog_industries(QueryParams(q): QueryParams<ParentParams>) -> ApiResult<Json<Value>> {
+async fn catalog_industries(
+    QueryParams(q): QueryParams<ParentParams>,
+) -> ApiResult<Json<Page<industry::IndustryEntry>>> {
     let parent = q.parent.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if let Some(code) = parent
         && industry::lookup(code).is_none()
@@ -97,7 +101,7 @@ async fn catalog_industries(QueryParams(q): QueryParams<ParentParams>) -> ApiRes
         )
         .into());
     }
-    Ok(Json(json!({ "items": industry::children(parent) })))
+    Ok(Json(Page::all(industry::children(parent))))
 }
 
 // ---- enterprise profile, advice, digital assessment ----------------------------------------------------------------
@@ -130,8 +134,10 @@ async fn get_advice(State(s): State<AppState>, Caller(c): Caller) -> ApiResult<J
 }
 
 /// Account-only, as the route table says: the questionnaire is part of the declaration flow.
-async fn get_questionnaire(Caller(_): Caller) -> Json<Value> {
-    Json(json!(shared::rules::digital::questionnaire()))
+async fn get_questionnaire(
+    Caller(_): Caller,
+) -> Json<&'static shared::rules::digital::Questionnaire> {
+    Json(shared::rules::digital::questionnaire())
 }
 
 async fn create_assessment(
@@ -156,12 +162,12 @@ async fn list_declarations(
     State(s): State<AppState>,
     Caller(c): Caller,
     QueryParams(q): QueryParams<PageParams>,
-) -> ApiResult<Json<Page<Value>>> {
+) -> ApiResult<Json<Page<DeclarationView>>> {
     let (items, next_cursor) = declarations::list(&s, &c, q.limit()?, q.cursor()).await?;
-    Ok(Json(Page {
-        items: items.iter().map(declaration_view).collect(),
+    Ok(Json(Page::new(
+        items.iter().map(DeclarationView::of).collect(),
         next_cursor,
-    }))
+    )))
 }
 
 async fn create_declaration(
@@ -170,8 +176,7 @@ async fn create_declaration(
     JsonBody(body): JsonBody<NewDeclaration>,
 ) -> ApiResult<Response> {
     let d = declarations::create(&s, &c, &body).await?;
-    let mut view = declaration_view(&d);
-    view["form_spec"] = eligibility::form_spec_json(&d.value);
+    let view = DeclarationView::of(&d).with_form_spec(&d.value);
     Ok((
         StatusCode::CREATED,
         [
@@ -189,9 +194,9 @@ async fn get_declaration(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let d = records::load_visible(&s, &c, &id).await?;
-    let mut view = declaration_view(&d);
-    view["form_spec"] = eligibility::form_spec_json(&d.value);
-    view["form_problems"] = json!(eligibility::form_problems(&d.value));
+    let view = DeclarationView::of(&d)
+        .with_form_spec(&d.value)
+        .with_form_problems(eligibility::form_problems(&d.value));
     Ok(([etag(d.version)], Json(view)).into_response())
 }
 
@@ -203,8 +208,7 @@ async fn save_declaration(
     JsonBody(body): JsonBody<SaveDeclarationBody>,
 ) -> ApiResult<Response> {
     let saved = declarations::save(&s, &c, &id, if_match, body.form).await?;
-    let mut view = declaration_view(&saved.declaration);
-    view["form_problems"] = json!(saved.problems);
+    let view = DeclarationView::of(&saved.declaration).with_form_problems(saved.problems);
     Ok(([etag(saved.declaration.version)], Json(view)).into_response())
 }
 
@@ -294,7 +298,7 @@ async fn verify_application(
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(answer)).into_response())
 }
 
-async fn verify_key(State(s): State<AppState>) -> ApiResult<Json<Value>> {
+async fn verify_key(State(s): State<AppState>) -> ApiResult<Json<application::VerifyKeyAnswer>> {
     Ok(Json(application::verify_key(s.document_keys()?)))
 }
 
@@ -303,9 +307,9 @@ async fn get_history(
     Caller(c): Caller,
     Path(id): Path<String>,
     QueryParams(q): QueryParams<PageParams>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Page<declarations::HistoryEntry>>> {
     let (items, next_cursor) = declarations::history(&s, &c, &id, q.limit()?, q.cursor()).await?;
-    Ok(Json(json!({"items": items, "next_cursor": next_cursor})))
+    Ok(Json(Page::new(items, next_cursor)))
 }
 
 // ---- yearly information update ------------------------------------------------------------------------------------
@@ -366,8 +370,7 @@ async fn create_re_review(
     JsonBody(body): JsonBody<TierBody>,
 ) -> ApiResult<Response> {
     let d = rereviews::create(&s, &c, &body.tier).await?;
-    let mut view = declaration_view(&d);
-    view["form_spec"] = eligibility::form_spec_json(&d.value);
+    let view = DeclarationView::of(&d).with_form_spec(&d.value);
     Ok((StatusCode::CREATED, [etag(d.version)], Json(view)).into_response())
 }
 
@@ -375,14 +378,14 @@ async fn list_re_reviews(
     State(s): State<AppState>,
     Caller(c): Caller,
     QueryParams(q): QueryParams<PageParams>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Page<DeclarationView>>> {
     let (items, next_cursor) = declarations::list(&s, &c, q.limit()?, q.cursor()).await?;
-    let items: Vec<Value> = items
+    let items = items
         .iter()
         .filter(|d| d.value.kind == Kind::ReReview)
-        .map(declaration_view)
+        .map(DeclarationView::of)
         .collect();
-    Ok(Json(json!({"items": items, "next_cursor": next_cursor})))
+    Ok(Json(Page::new(items, next_cursor)))
 }
 
 async fn save_re_review(
@@ -394,8 +397,7 @@ async fn save_re_review(
 ) -> ApiResult<Response> {
     rereviews::load_own(&s, &c, &id).await?;
     let saved = declarations::save(&s, &c, &id, if_match, body.form).await?;
-    let mut view = declaration_view(&saved.declaration);
-    view["form_problems"] = json!(saved.problems);
+    let view = DeclarationView::of(&saved.declaration).with_form_problems(saved.problems);
     Ok(([etag(saved.declaration.version)], Json(view)).into_response())
 }
 

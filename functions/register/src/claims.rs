@@ -4,7 +4,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use serde_json::{Value, json};
 
 use shared::services::uscc_claims::{self, UsccClaimRequest};
 use sme_http::app::Handlers;
@@ -13,6 +12,7 @@ use sme_http::error::ApiResult;
 use sme_http::error::JsonBody;
 use sme_http::routes::RouteId;
 use sme_http::state::AppState;
+use sme_http::views::accounts::FiledClaim;
 
 pub fn handlers() -> Handlers {
     vec![
@@ -25,14 +25,17 @@ async fn create(
     State(s): State<AppState>,
     Caller(c): Caller,
     JsonBody(body): JsonBody<UsccClaimRequest>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<FiledClaim>)> {
     let claim = uscc_claims::file(&s, &c, &body).await?;
-    let mut v = json!(claim);
-    v["message"] = json!(
-        "认领申请已提交。请上传营业执照扫描件和法定代表人身份证件（经办人非法定代表人时另附加盖公章的授权委托书），平台人工核验后以短信通知结果"
-    );
-    v["documents_href"] = json!(format!("/v1/uscc-claims/{}/documents", claim.id));
-    Ok((StatusCode::CREATED, Json(v)))
+    let documents_href = format!("/v1/uscc-claims/{}/documents", claim.id);
+    Ok((
+        StatusCode::CREATED,
+        Json(FiledClaim {
+            claim,
+            message: "认领申请已提交。请上传营业执照扫描件和法定代表人身份证件（经办人非法定代表人时另附加盖公章的授权委托书），平台人工核验后以短信通知结果",
+            documents_href,
+        }),
+    ))
 }
 
 async fn read(

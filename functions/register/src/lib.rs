@@ -7,9 +7,8 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use shared::domain::account::{Account, RealNameSubject, Verification};
 use shared::services::accounts::{self, PhoneChangeRequest, RealNameRequest, Registration};
 use sme_http::app::{ClientAddr, Handlers};
 use sme_http::auth::{Caller, CallerSession};
@@ -20,7 +19,9 @@ use sme_http::error::JsonBody;
 use sme_http::extract::QueryParams;
 use sme_http::routes::{Function, RouteId};
 use sme_http::state::AppState;
-use sme_http::views::phone_change_view;
+use sme_http::views::accounts::{
+    AccountView, CreatedAccount, MessageAnswer, PhoneChangeView, RealNameResult, SessionView,
+};
 
 mod claims;
 
@@ -52,68 +53,6 @@ async fn openapi() -> Json<Value> {
     Json(sme_http::openapi::document())
 }
 
-pub use shared::services::accounts::mask_phone;
-
-/// How an account is shown to its owner.
-pub fn account_view(a: &Account) -> Value {
-    let verification = match &a.verification {
-        Verification::Unverified => json!({"status": "unverified"}),
-        Verification::Pending {
-            subject,
-            requested_at,
-            ..
-        } => {
-            json!({"status": "pending", "requested_at": rfc3339(*requested_at), "subject": subject_view(subject)})
-        }
-        Verification::Verified {
-            subject,
-            verified_at,
-        } => {
-            json!({"status": "verified", "verified_at": rfc3339(*verified_at), "subject": subject_view(subject)})
-        }
-        Verification::Rejected {
-            subject,
-            reason,
-            rejected_at,
-        } => {
-            json!({"status": "rejected", "reason": reason, "rejected_at": rfc3339(*rejected_at), "subject": subject_view(subject)})
-        }
-    };
-    let role = a.role();
-    json!({
-        "account_id": a.id,
-        "login_name": a.login_name,
-        "role": role,
-        "role_label": role.label(),
-        "uscc": a.verified_uscc(),
-        "phone": mask_phone(&a.phone),
-        "email": a.email,
-        "verification": verification,
-        "official": a.official.as_ref().map(|o| json!({"level": o.level, "region": o.region})),
-        "created_at": rfc3339(a.created_at),
-    })
-}
-
-fn subject_view(s: &RealNameSubject) -> Value {
-    match s {
-        RealNameSubject::LegalPerson {
-            uscc,
-            enterprise_name,
-            legal_representative,
-            ..
-        } => {
-            json!({"subject_type": "legal_person", "uscc": uscc, "enterprise_name": enterprise_name, "legal_representative": legal_representative})
-        }
-        RealNameSubject::NaturalPerson { name, .. } => {
-            json!({"subject_type": "natural_person", "name": name})
-        }
-    }
-}
-
-pub fn rfc3339(t: time::OffsetDateTime) -> String {
-    shared::domain::timestamp::rfc3339(t)
-}
-
 async fn create_account(
     State(s): State<AppState>,
     JsonBody(b): JsonBody<CreateAccountBody>,
@@ -122,22 +61,30 @@ async fn create_account(
     let account = accounts::register(&s, reg, None, None, None).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"account_id": account.id, "account": account_view(&account)})),
+        Json(CreatedAccount {
+            account_id: account.id.clone(),
+            account: AccountView::of(&account),
+        }),
     ))
 }
 
-async fn get_me(State(s): State<AppState>, Caller(caller): Caller) -> ApiResult<Json<Value>> {
-    Ok(Json(account_view(&accounts::me(&s, &caller).await?)))
+async fn get_me(State(s): State<AppState>, Caller(caller): Caller) -> ApiResult<Json<AccountView>> {
+    Ok(Json(AccountView::of(&accounts::me(&s, &caller).await?)))
 }
 
 async fn real_name(
     State(s): State<AppState>,
     Caller(caller): Caller,
     JsonBody(b): JsonBody<RealNameRequest>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<RealNameResult>> {
     let account = accounts::request_real_name(&s, &caller, &b).await?;
     let status = account.verification.status();
-    let mut body = json!({"status": status, "account": account_view(&account)});
+    let mut answer = RealNameResult {
+        status,
+        account: AccountView::of(&account),
+        token: None,
+        expires_at: None,
+    };
     if status == "verified" {
         // The role changed: hand out a token that carries it.
         let (token, expires_at) = s.tokens.issue(
@@ -145,10 +92,10 @@ async fn real_name(
             account.session_generation,
             s.clock.now(),
         )?;
-        body["token"] = json!(token);
-        body["expires_at"] = json!(rfc3339(expires_at));
+        answer.token = Some(token);
+        answer.expires_at = Some(expires_at.into());
     }
-    Ok(Json(body))
+    Ok(Json(answer))
 }
 
 async fn create_session(
@@ -164,9 +111,12 @@ async fn create_session(
     )?;
     Ok((
         StatusCode::CREATED,
-        Json(
-            json!({"token": token, "token_type": "Bearer", "expires_at": rfc3339(expires_at), "account": account_view(&account)}),
-        ),
+        Json(SessionView {
+            token,
+            token_type: "Bearer",
+            expires_at: expires_at.into(),
+            account: AccountView::of(&account),
+        }),
     ))
 }
 
@@ -188,7 +138,9 @@ async fn request_password_reset(
     shared::services::limits::answer_no_sooner_than(&s, started, outcome).await?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(json!({"message": "如该账户存在，验证码已发送至其绑定手机号，10 分钟内有效"})),
+        Json(MessageAnswer {
+            message: "如该账户存在，验证码已发送至其绑定手机号，10 分钟内有效",
+        }),
     ))
 }
 
@@ -210,15 +162,10 @@ async fn request_phone_change(
     let outcome = accounts::request_phone_change(&s, &b, &addr.0).await;
     let (change, query_code) =
         shared::services::limits::answer_no_sooner_than(&s, started, outcome).await?;
-    let mut body = phone_change_view(&change);
-    body["query_code"] = json!(query_code);
-    body["message"] = json!(match change.method {
-        accounts::PhoneChangeMethod::Email =>
-            "如该账户绑定了邮箱，验证码已发送至邮箱；请凭验证码确认更换",
-        accounts::PhoneChangeMethod::Manual =>
-            "申请已提交人工核验，结果将以短信通知新手机号；可凭申请编号和查询码查询进度",
-    });
-    Ok((StatusCode::CREATED, Json(body)))
+    Ok((
+        StatusCode::CREATED,
+        Json(PhoneChangeView::requested(&change, query_code)),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -230,9 +177,9 @@ async fn get_phone_change(
     State(s): State<AppState>,
     Path(id): Path<String>,
     QueryParams(q): QueryParams<QueryCode>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<PhoneChangeView>> {
     let change = accounts::get_phone_change(&s, &id, q.code.as_deref().unwrap_or("")).await?;
-    Ok(Json(phone_change_view(&change)))
+    Ok(Json(PhoneChangeView::of(&change)))
 }
 
 async fn confirm_phone_change(
@@ -240,7 +187,7 @@ async fn confirm_phone_change(
     Path(id): Path<String>,
     axum::Extension(addr): axum::Extension<ClientAddr>,
     JsonBody(b): JsonBody<CodeBody>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<PhoneChangeView>> {
     let change = accounts::confirm_phone_change(&s, &id, &b.code, &addr.0).await?;
-    Ok(Json(phone_change_view(&change)))
+    Ok(Json(PhoneChangeView::of(&change)))
 }

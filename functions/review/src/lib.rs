@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use shared::domain::declaration::Kind;
 use shared::domain::tier::Tier;
 use shared::error::AppError;
-use shared::services::accounts::{self, RealNameReview};
+use shared::services::accounts;
 use shared::services::windows::{self, NewWindow, Window};
 use shared::services::{
     change_reports, info_updates, publicity, recovery_documents, rereviews, review, statistics,
@@ -27,9 +27,9 @@ use sme_http::routes::{Function, RouteId};
 use sme_http::state::AppState;
 use sme_http::views::declaration_view;
 
-use shared::domain::timestamp::rfc3339;
 use sme_http::error::ApiResult;
-use sme_http::views::phone_change_view;
+use sme_http::pagination::Page;
+use sme_http::views::accounts::{OperatorPhoneChange, RealNameReviewView};
 
 mod recovery;
 
@@ -67,29 +67,13 @@ pub fn handlers() -> Handlers {
     all
 }
 
-/// What an operator sees of a manual phone change: enough to check the identity.
-fn operator_phone_change_view(c: &accounts::PhoneChange) -> Value {
-    let mut v = phone_change_view(c);
-    v["new_phone"] = json!(c.new_phone);
-    v["login_name"] = json!(c.login_name);
-    v["uscc"] = json!(c.uscc);
-    v["enterprise_name"] = json!(c.enterprise_name);
-    v["contact_name"] = json!(c.contact_name);
-    v["id_number"] = json!(c.id_number);
-    v["reason"] = json!(c.reason);
-    v["account_found"] = json!(c.account_id.is_some());
-    v
-}
-
 async fn list_phone_changes(
     State(s): State<AppState>,
     Caller(caller): Caller,
     QueryParams(q): QueryParams<PageParams>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Page<OperatorPhoneChange>>> {
     let page = accounts::list_phone_changes(&s, &caller, q.limit()?, q.cursor()).await?;
-    Ok(Json(
-        json!({"items": page.items.iter().map(operator_phone_change_view).collect::<Vec<_>>(), "next_cursor": page.next_cursor}),
-    ))
+    Ok(Json(Page::of(page, OperatorPhoneChange::of)))
 }
 
 async fn decide_phone_change(
@@ -97,35 +81,19 @@ async fn decide_phone_change(
     Caller(caller): Caller,
     Path(id): Path<String>,
     JsonBody(b): JsonBody<DecisionBody>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<OperatorPhoneChange>> {
     let change =
         recovery_documents::decide_phone_change(&s, &caller, &id, b.decision, b.comment).await?;
-    Ok(Json(operator_phone_change_view(&change)))
-}
-
-fn review_view(r: &RealNameReview) -> Value {
-    json!({
-        "id": r.id,
-        "account_id": r.account_id,
-        "login_name": r.login_name,
-        "subject": r.subject,
-        "reason": r.reason,
-        "status": r.status,
-        "requested_at": rfc3339(r.requested_at),
-        "decided_at": r.decided_at.map(rfc3339),
-        "comment": r.comment,
-    })
+    Ok(Json(OperatorPhoneChange::of(&change)))
 }
 
 async fn list_real_name_reviews(
     State(s): State<AppState>,
     Caller(caller): Caller,
     QueryParams(q): QueryParams<PageParams>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Page<RealNameReviewView>>> {
     let page = accounts::list_real_name_reviews(&s, &caller, q.limit()?, q.cursor()).await?;
-    Ok(Json(
-        json!({"items": page.items.iter().map(review_view).collect::<Vec<_>>(), "next_cursor": page.next_cursor}),
-    ))
+    Ok(Json(Page::of(page, RealNameReviewView::of)))
 }
 
 async fn decide_real_name(
@@ -133,9 +101,9 @@ async fn decide_real_name(
     Caller(caller): Caller,
     Path(id): Path<String>,
     JsonBody(b): JsonBody<DecisionBody>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<RealNameReviewView>> {
     let review = accounts::decide_real_name(&s, &caller, &id, b.decision, b.comment).await?;
-    Ok(Json(review_view(&review)))
+    Ok(Json(RealNameReviewView::of(&review)))
 }
 
 #[derive(serde::Deserialize)]

@@ -4,7 +4,6 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
-use serde_json::{Value, json};
 
 use shared::services::recovery_documents;
 use shared::services::{evidence, uscc_claims};
@@ -14,9 +13,10 @@ use sme_http::dto::DecisionBody;
 use sme_http::error::ApiResult;
 use sme_http::error::JsonBody;
 use sme_http::extract::QueryParams;
-use sme_http::pagination::PageParams;
+use sme_http::pagination::{Page, PageParams};
 use sme_http::routes::RouteId;
 use sme_http::state::AppState;
+use sme_http::views::accounts::{OperatorPhoneChange, PhoneChangeReview};
 
 pub fn handlers() -> Handlers {
     vec![
@@ -31,29 +31,25 @@ async fn phone_change_review(
     State(s): State<AppState>,
     Caller(caller): Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<PhoneChangeReview>> {
     let (change, owner, on_file) =
         recovery_documents::phone_change_for_operator(&s, &caller, &id).await?;
-    let mut view = super::operator_phone_change_view(&change);
-    view["decided_by"] = json!(change.decided_by);
-    Ok(Json(json!({
-        "change": view,
-        "on_file": on_file,
-        "slots": recovery_documents::slot_views(&s, &owner).await?,
-        "documents": evidence::list_of(&s, &owner).await?,
-        "missing_documents": recovery_documents::missing(&s, &owner).await?,
-    })))
+    Ok(Json(PhoneChangeReview {
+        change: OperatorPhoneChange::detail(&change),
+        on_file,
+        slots: recovery_documents::slot_views(&s, &owner).await?,
+        documents: evidence::list_of(&s, &owner).await?,
+        missing_documents: recovery_documents::missing(&s, &owner).await?,
+    }))
 }
 
 async fn list_claims(
     State(s): State<AppState>,
     Caller(caller): Caller,
     QueryParams(q): QueryParams<PageParams>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Page<uscc_claims::UsccClaim>>> {
     let page = uscc_claims::list_pending(&s, &caller, q.limit()?, q.cursor()).await?;
-    Ok(Json(
-        json!({"items": page.items, "next_cursor": page.next_cursor}),
-    ))
+    Ok(Json(Page::new(page.items, page.next_cursor)))
 }
 
 async fn claim_review(

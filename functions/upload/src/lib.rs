@@ -5,9 +5,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
-use serde_json::{Value, json};
+use sme_http::pagination::Page;
 
-use shared::services::evidence::{self, Evidence, OwnerKind, UploadRequest, UploadTicket};
+use shared::services::evidence::{self, Evidence, Listed, OwnerKind, UploadRequest, UploadTicket};
 use sme_http::app::Handlers;
 use sme_http::auth::Caller;
 use sme_http::common::health;
@@ -60,9 +60,9 @@ async fn list(
     State(s): State<AppState>,
     Caller(c): Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Page<Listed>>> {
     let items = evidence::list(&s, &c, OwnerKind::Declaration, &id).await?;
-    Ok(Json(json!({ "items": items, "next_cursor": null })))
+    Ok(Json(Page::all(items)))
 }
 
 async fn remove(
@@ -100,9 +100,9 @@ async fn list_for_update(
     State(s): State<AppState>,
     Caller(c): Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Page<Listed>>> {
     let items = evidence::list(&s, &c, OwnerKind::InfoUpdate, &id).await?;
-    Ok(Json(json!({ "items": items, "next_cursor": null })))
+    Ok(Json(Page::all(items)))
 }
 
 async fn remove_for_update(

@@ -6,9 +6,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use sme_http::pagination::Page;
 
-use shared::services::evidence::{self, Evidence, UploadRequest, UploadTicket};
+use shared::services::evidence::{self, Evidence, Listed, UploadRequest, UploadTicket};
 use shared::services::{recovery_documents, uscc_claims};
 use sme_http::app::Handlers;
 use sme_http::auth::Caller;
@@ -72,11 +72,11 @@ async fn list_for_phone_change(
     State(s): State<AppState>,
     Path(id): Path<String>,
     QueryParams(q): QueryParams<QueryCode>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Page<Listed>>> {
     let owner =
         recovery_documents::phone_change_owner(&s, &id, q.code.as_deref().unwrap_or("")).await?;
     let items = evidence::list_of(&s, &owner).await?;
-    Ok(Json(json!({ "items": items, "next_cursor": null })))
+    Ok(Json(Page::all(items)))
 }
 
 async fn create_for_claim(
@@ -105,8 +105,8 @@ async fn list_for_claim(
     State(s): State<AppState>,
     Caller(c): Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Page<Listed>>> {
     let owner = uscc_claims::documents_owner_for(&s, &c, &id).await?;
     let items = evidence::list_of(&s, &owner).await?;
-    Ok(Json(json!({ "items": items, "next_cursor": null })))
+    Ok(Json(Page::all(items)))
 }

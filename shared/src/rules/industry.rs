@@ -15,7 +15,19 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 const INDUSTRIES_CSV: &str = include_str!("../../data/industries-gbt4754-2017.csv");
 
 /// The four levels of GB/T 4754.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum IndustryLevel {
     /// 门类: one letter A–T.
@@ -213,7 +225,7 @@ pub struct IndustryNode {
 }
 
 /// One node as shown by a cascading picker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct IndustryEntry {
     pub code: &'static str,
     pub name: &'static str,

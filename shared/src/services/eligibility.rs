@@ -12,6 +12,7 @@ use crate::rules::sme_size::{self, SizeAssessment};
 use crate::rules::tiers;
 use crate::services::Platform;
 use crate::services::records::qualifications;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 use time::{Date, OffsetDateTime};
 
@@ -108,13 +109,21 @@ pub fn rule_set_of(d: &Declaration) -> &'static tiers::RuleSet {
     tiers::rule_set_for(on)
 }
 
+/// The form of a declaration's tier under the rule version in force.
+#[derive(Clone, Copy, Debug, Serialize, utoipa::ToSchema)]
+pub struct FormSpecView {
+    pub rule_version: &'static str,
+    #[schema(value_type = tiers::FormSpec)]
+    pub spec: &'static tiers::FormSpec,
+}
+
 /// The form (fields and evidence slots) of a declaration's tier under the rule version in force.
-pub fn form_spec_json(d: &Declaration) -> Value {
+pub fn form_spec(d: &Declaration) -> FormSpecView {
     let rule_set = rule_set_of(d);
-    json!({
-        "rule_version": rule_set.version,
-        "spec": tiers::form_for(rule_set, d.tier),
-    })
+    FormSpecView {
+        rule_version: &rule_set.version,
+        spec: tiers::form_for(rule_set, d.tier),
+    }
 }
 
 /// What the saved form still lacks or gets wrong (listed, not blocking a save).

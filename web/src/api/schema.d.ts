@@ -1405,7 +1405,7 @@ export interface components {
         /** @description `GET /v1/accounts/me`: the account as its owner sees it. */
         AccountView: {
             account_id: string;
-            created_at: string;
+            created_at: components["schemas"]["Timestamp"];
             email?: string | null;
             login_name: string;
             official?: null | components["schemas"]["OfficialView"];
@@ -1484,7 +1484,6 @@ export interface components {
             points: number;
             text: string;
         };
-        AnyJson: unknown;
         /** @description The assessment of one tier: frozen into submitted declarations and shown by the advisor. */
         Assessment: {
             categories: components["schemas"]["CategoryResult"][];
@@ -1552,14 +1551,6 @@ export interface components {
             over_30_days: number;
             /** Format: int64 */
             waiting: number;
-        };
-        /** @description One node of a cascading picker (regions and industries). */
-        CatalogEntry: {
-            code: string;
-            has_children: boolean;
-            /** @description Regions: `province`, `city`, `county`; industries: `section`, `division`, `group`, `class`. */
-            level: string;
-            name: string;
         };
         /** @description A category subtotal. */
         CategoryResult: {
@@ -1706,8 +1697,8 @@ export interface components {
          */
         DeclarationView: {
             /** @description The review chain's levels, first to last. */
-            chain: string[];
-            created_at: string;
+            chain: components["schemas"]["Level"][];
+            created_at: components["schemas"]["Timestamp"];
             enterprise_name: string;
             /** @description The tier form's answers by field id. */
             form: Record<string, never>;
@@ -1717,8 +1708,7 @@ export interface components {
             kind: components["schemas"]["Kind"];
             /** @description The officials' latest comment (a returned declaration's reason). */
             last_comment?: string | null;
-            /** @description The level reviewing it now (`county`, `city`, `province`, `ministry`). */
-            level?: string | null;
+            level?: null | components["schemas"]["Level"];
             /** @description Six-digit region code. */
             region: string;
             region_name: string;
@@ -1730,11 +1720,11 @@ export interface components {
             submissions: number;
             tier: components["schemas"]["Tier"];
             tier_label: string;
-            updated_at: string;
+            updated_at: components["schemas"]["Timestamp"];
             uscc: string;
             /** Format: int64 */
             version: number;
-            waiting_since?: string | null;
+            waiting_since: components["schemas"]["Timestamp"];
             withdrawable: boolean;
             /** Format: int32 */
             year: number;
@@ -1908,6 +1898,11 @@ export interface components {
         };
         /** @enum {string} */
         FieldKind: "text" | "long_text" | "number" | "bool" | "date" | "choice";
+        /** @description `POST /v1/uscc-claims` (201): the claim, what to do next, and where its documents go. */
+        FiledClaim: components["schemas"]["UsccClaim"] & {
+            documents_href: string;
+            message: string;
+        };
         /** @description A round of equity financing (股权融资), paid-in amount. */
         Financing: {
             amount: components["schemas"]["Money"];
@@ -2052,6 +2047,18 @@ export interface components {
             /** @description The value as text (`12.5%`, `1200万元`, `是`). */
             value_text?: string | null;
         };
+        /** @description One node as shown by a cascading picker. */
+        IndustryEntry: {
+            code: string;
+            has_children: boolean;
+            level: components["schemas"]["IndustryLevel"];
+            name: string;
+        };
+        /**
+         * @description The four levels of GB/T 4754.
+         * @enum {string}
+         */
+        IndustryLevel: "section" | "division" | "group" | "class";
         /** @description One step of an industry path. */
         IndustryStep: {
             code: string;
@@ -2181,7 +2188,7 @@ export interface components {
          * @enum {string}
          */
         ManualDecision: "approve" | "reject";
-        /** @description `POST /v1/password-resets` (202). */
+        /** @description An answer that is only a message (`POST /v1/password-resets`, 202). */
         MessageAnswer: {
             message: string;
         };
@@ -2319,8 +2326,9 @@ export interface components {
         };
         /** @description An official's level and region. */
         OfficialView: {
-            level: string;
-            region: string;
+            level: components["schemas"]["Level"];
+            /** @description Six-digit region code; `null` for the ministry. */
+            region?: string | null;
         };
         /** @description What the platform holds for an account, shown to an operator beside a request's documents. */
         OnFile: {
@@ -2347,7 +2355,7 @@ export interface components {
              */
             verified_at?: string | null;
         };
-        /** @description `GET /v1/openapi.json`: this document. */
+        /** @description OpenAPI 3.1 document */
         OpenApiDocument: {
             openapi: string;
         };
@@ -2365,24 +2373,24 @@ export interface components {
              */
             management_or_foreign_certification: boolean;
         };
-        /** @description A phone change as an operator sees it. */
+        /** @description A phone change as an operator sees it: enough to check the identity. */
         OperatorPhoneChange: {
             /** @description Whether the login named an account (a request for no account never completes). */
             account_found: boolean;
             comment?: string | null;
             contact_name?: string | null;
-            decided_at?: string | null;
+            decided_at?: null | components["schemas"]["Timestamp"];
             /** @description The deciding operator's account id (the detail view). */
             decided_by?: string | null;
             enterprise_name?: string | null;
             id: string;
             id_number?: string | null;
             login_name?: string | null;
-            method: string;
+            method: components["schemas"]["PhoneChangeMethod"];
             /** @description In full. */
             new_phone: string;
             reason?: string | null;
-            requested_at: string;
+            requested_at: components["schemas"]["Timestamp"];
             status: string;
             uscc?: string | null;
         };
@@ -2421,12 +2429,6 @@ export interface components {
             year?: number | null;
         };
         /** @description A page of a list: the one shape of every list answer (its OpenAPI schema is `Page_{Item}`). */
-        Page_CatalogEntry: {
-            items: components["schemas"]["CatalogEntry"][];
-            /** @description Where the next page starts (`?cursor=`); `null` on the last page. */
-            next_cursor?: string | null;
-        };
-        /** @description A page of a list: the one shape of every list answer (its OpenAPI schema is `Page_{Item}`). */
         Page_ChangeReportView: {
             items: components["schemas"]["ChangeReportView"][];
             /** @description Where the next page starts (`?cursor=`); `null` on the last page. */
@@ -2441,6 +2443,12 @@ export interface components {
         /** @description A page of a list: the one shape of every list answer (its OpenAPI schema is `Page_{Item}`). */
         Page_HistoryEntry: {
             items: components["schemas"]["HistoryEntry"][];
+            /** @description Where the next page starts (`?cursor=`); `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: the one shape of every list answer (its OpenAPI schema is `Page_{Item}`). */
+        Page_IndustryEntry: {
+            items: components["schemas"]["IndustryEntry"][];
             /** @description Where the next page starts (`?cursor=`); `null` on the last page. */
             next_cursor?: string | null;
         };
@@ -2487,6 +2495,12 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description A page of a list: the one shape of every list answer (its OpenAPI schema is `Page_{Item}`). */
+        Page_RegionEntry: {
+            items: components["schemas"]["RegionEntry"][];
+            /** @description Where the next page starts (`?cursor=`); `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: the one shape of every list answer (its OpenAPI schema is `Page_{Item}`). */
         Page_UsccClaim: {
             items: components["schemas"]["UsccClaim"][];
             /** @description Where the next page starts (`?cursor=`); `null` on the last page. */
@@ -2520,16 +2534,15 @@ export interface components {
         /** @description A phone change as its requester sees it (`POST /v1/phone-changes` adds `query_code` and `message`). */
         PhoneChangeView: {
             comment?: string | null;
-            decided_at?: string | null;
+            decided_at?: null | components["schemas"]["Timestamp"];
             id: string;
             message?: string | null;
-            /** @description `email` or `manual`. */
-            method: string;
+            method: components["schemas"]["PhoneChangeMethod"];
             /** @description Masked. */
             new_phone: string;
             /** @description Shown once, with the request: needed to read the request and file its documents. */
             query_code?: string | null;
-            requested_at: string;
+            requested_at: components["schemas"]["Timestamp"];
             /** @description `awaiting_code`, `pending_review`, `completed`, `rejected`. */
             status: string;
         };
@@ -2781,8 +2794,8 @@ export interface components {
         /** @description `POST /v1/accounts/me/real-name`: a new token (carrying the new role) once verified. */
         RealNameResult: {
             account: components["schemas"]["AccountView"];
-            expires_at?: string | null;
-            /** @description `verified` or `pending`. */
+            expires_at?: null | components["schemas"]["Timestamp"];
+            /** @description `verified`, `pending` or `rejected`. */
             status: string;
             token?: string | null;
         };
@@ -2790,32 +2803,62 @@ export interface components {
         RealNameReviewView: {
             account_id: string;
             comment?: string | null;
-            decided_at?: string | null;
+            decided_at?: null | components["schemas"]["Timestamp"];
             id: string;
             login_name: string;
             reason: string;
-            requested_at: string;
+            requested_at: components["schemas"]["Timestamp"];
             /** @description `pending`, `approved`, `rejected`. */
             status: string;
-            /** @description The subject as requested (`subject_type` and its fields). */
-            subject: Record<string, never>;
+            /** @description The subject as requested (`subject_type` and its fields, the identity number included). */
+            subject: components["schemas"]["RealNameSubject"];
         };
-        /** @description One closed publicity list: the enterprises it recognised. */
+        /** @description Who an account was verified as (实名认证主体). */
+        RealNameSubject: {
+            enterprise_name: string;
+            id_number?: string | null;
+            legal_representative: string;
+            /** @enum {string} */
+            subject_type: "legal_person";
+            uscc: string;
+            /** @description The USCC's check character did not verify (early pilot-area codes): an operator looked at it. */
+            uscc_check_warning?: boolean;
+        } | {
+            id_number: string;
+            name: string;
+            /** @enum {string} */
+            subject_type: "natural_person";
+        };
+        /** @description One closed publicity list as the public sees it: the enterprises it recognised. */
         RecognitionBatch: {
             batch: string;
-            closed_at?: string | null;
+            closed_at?: null | components["schemas"]["Timestamp"];
             enterprises: components["schemas"]["RecognizedEnterprise"][];
             tier: components["schemas"]["Tier"];
             title: string;
-            /** @description China date the recognition took effect. */
+            /** @description China date the recognition took effect (`YYYY-MM-DD`). */
             valid_from?: string | null;
         };
         /** @description An enterprise on the public list of a batch. */
         RecognizedEnterprise: {
             enterprise_name: string;
+            /** @description Six-digit region code. */
             region: string;
             uscc: string;
         };
+        /** @description One division as shown by a cascading picker. */
+        RegionEntry: {
+            /** @description Six-digit GB/T 2260 code. */
+            code: string;
+            has_children: boolean;
+            level: components["schemas"]["RegionLevel"];
+            name: string;
+        };
+        /**
+         * @description The level of an administrative division.
+         * @enum {string}
+         */
+        RegionLevel: "province" | "city" | "county";
         /** @enum {string} */
         ReportStatus: "submitted" | "accepted" | "returned";
         /** @description How a held qualification stands for re-review (`GET /v1/enterprise` only). */
@@ -2870,7 +2913,7 @@ export interface components {
         /** @description `POST /v1/sessions` (201). */
         SessionView: {
             account: components["schemas"]["AccountView"];
-            expires_at: string;
+            expires_at: components["schemas"]["Timestamp"];
             token: string;
             /** @description `Bearer`. */
             token_type: string;
@@ -2904,10 +2947,11 @@ export interface components {
         };
         /** @description The fixed record of a submission. */
         SnapshotView: {
-            assessment?: null | components["schemas"]["AnyJson"];
+            /** @description The tier engine's assessment at submission, as frozen (`null` when absent). */
+            assessment?: Record<string, never> | null;
             rule_version: string;
             sha256: string;
-            submitted_at: string;
+            submitted_at: components["schemas"]["Timestamp"];
         };
         Statistics: {
             backlog: components["schemas"]["Backlog"][];
@@ -2922,7 +2966,7 @@ export interface components {
          * @enum {string}
          */
         Status: "draft" | "submitted" | "under_review" | "publicity" | "recognized" | "returned" | "rejected" | "withdrawn" | "accepted";
-        /** @description A real-name subject as shown to the account's owner. */
+        /** @description A real-name subject as shown to the account's owner (no identity number). */
         SubjectView: {
             enterprise_name?: string | null;
             legal_representative?: string | null;
@@ -2962,6 +3006,11 @@ export interface components {
             /** @description `innovative`, `specialized` or `little_giant`. */
             tier: string;
         };
+        /**
+         * Format: date-time
+         * @description RFC 3339, UTC
+         */
+        Timestamp: string;
         /** @enum {string} */
         UpdateStatus: "draft" | "submitted" | "returned" | "accepted" | "withdrawn";
         /** @description `POST /v1/declarations/{id}/evidence` body. */
@@ -3015,6 +3064,7 @@ export interface components {
          *     "不一致" with nothing about the declaration.
          */
         VerificationAnswer: {
+            /** @description The id as asked, when it is a well-formed id (whether or not it exists). */
             declaration_id?: string | null;
             /** @description Why it does not match (only for "不一致"). */
             detail?: string | null;
@@ -3026,8 +3076,7 @@ export interface components {
             signature?: null | components["schemas"]["DigestSignature"];
             status?: null | components["schemas"]["Status"];
             status_label?: string | null;
-            /** @description RFC 3339, UTC. */
-            submitted_at?: string | null;
+            submitted_at?: null | components["schemas"]["Timestamp"];
             tier?: null | components["schemas"]["Tier"];
             tier_label?: string | null;
             /** Format: int32 */
@@ -3036,12 +3085,12 @@ export interface components {
         /** @description The state of an account's real-name verification. */
         VerificationView: {
             reason?: string | null;
-            rejected_at?: string | null;
-            requested_at?: string | null;
+            rejected_at?: null | components["schemas"]["Timestamp"];
+            requested_at?: null | components["schemas"]["Timestamp"];
             /** @description `unverified`, `pending`, `verified` or `rejected`. */
             status: string;
             subject?: null | components["schemas"]["SubjectView"];
-            verified_at?: string | null;
+            verified_at?: null | components["schemas"]["Timestamp"];
         };
         /** @description `GET /v1/public/verify-key`. */
         VerifyKeyAnswer: {
@@ -5823,7 +5872,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_CatalogEntry"];
+                    "application/json": components["schemas"]["Page_IndustryEntry"];
                 };
             };
             /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
@@ -5873,7 +5922,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_CatalogEntry"];
+                    "application/json": components["schemas"]["Page_RegionEntry"];
                 };
             };
             /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
@@ -10305,7 +10354,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UsccClaim"];
+                    "application/json": components["schemas"]["FiledClaim"];
                 };
             };
             /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */

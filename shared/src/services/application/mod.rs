@@ -11,12 +11,13 @@ pub mod model;
 pub mod pdf;
 pub mod signing;
 
-use crate::domain::declaration::Declaration;
+use crate::domain::declaration::{Declaration, Status};
+use crate::domain::tier::Tier;
+use crate::domain::timestamp::Timestamp;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::services::{Platform, records};
-use serde_json::{Value, json};
+use serde::Serialize;
 use signing::DocumentKeys;
-use time::format_description::well_known::Rfc3339;
 
 /// How the document is wanted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,6 +112,54 @@ fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// The platform's signature of an application document's digest, to check offline.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct DigestSignature {
+    /// `Ed25519`.
+    pub algorithm: &'static str,
+    /// `base64`.
+    pub encoding: &'static str,
+    pub value: String,
+    /// The signed text: `sme-application-digest/v1\n{declaration_id}\n{sha256}`.
+    pub message: String,
+    pub message_format: &'static str,
+    /// Where the public key is published (`/v1/public/verify-key`).
+    pub public_key: &'static str,
+}
+
+/// The answer of `GET /v1/public/verify/{declaration_id}`: "一致" with what the paper may be checked against, or
+/// "不一致" with nothing about the declaration.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct VerificationAnswer {
+    /// The id as asked, when it is a well-formed id (whether or not it exists).
+    pub declaration_id: Option<String>,
+    /// `一致` or `不一致`.
+    pub result: &'static str,
+    pub matches: bool,
+    /// Why it does not match (only for "不一致").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<&'static str>,
+    // What a matching paper may be checked against (only for "一致").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enterprise_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier: Option<Tier>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier_label: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submitted_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_label: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<DigestSignature>,
+}
+
 /// `GET /v1/public/verify/{id}?digest=…` for anyone. When the digest is the one of the declaration's current
 /// submission: "一致" with the enterprise name, tier, year, submission time, current status and the platform's
 /// signature. Anything else — another digest, an unknown or malformed id, a draft never submitted, no digest —
@@ -121,14 +170,23 @@ pub async fn verify(
     keys: &DocumentKeys,
     id: &str,
     digest: Option<&str>,
-) -> AppResult<Value> {
-    let mismatch = || {
-        json!({
-            "declaration_id": crate::services::events::is_valid_id(id).then_some(id),
-            "result": "不一致",
-            "matches": false,
-            "detail": "所持申请书与平台记录不一致（内容被改动、已重新提交，或申报编号、校验值有误）。请向申报单位或主管部门核实。",
-        })
+) -> AppResult<VerificationAnswer> {
+    let mismatch = || VerificationAnswer {
+        declaration_id: crate::services::events::is_valid_id(id).then(|| id.to_owned()),
+        result: "不一致",
+        matches: false,
+        detail: Some(
+            "所持申请书与平台记录不一致（内容被改动、已重新提交，或申报编号、校验值有误）。请向申报单位或主管部门核实。",
+        ),
+        enterprise_name: None,
+        tier: None,
+        tier_label: None,
+        year: None,
+        submitted_at: None,
+        status: None,
+        status_label: None,
+        digest: None,
+        signature: None,
     };
     let Some(digest) = digest.and_then(normalise_digest) else {
         return Ok(mismatch());
@@ -140,38 +198,50 @@ pub async fn verify(
     let Some(snapshot) = d.snapshot.as_ref().filter(|s| same(&s.sha256, &digest)) else {
         return Ok(mismatch());
     };
-    Ok(json!({
-        "declaration_id": d.id,
-        "result": "一致",
-        "matches": true,
-        "enterprise_name": d.enterprise_name,
-        "tier": d.tier,
-        "tier_label": d.tier.label(),
-        "year": d.year,
-        "submitted_at": snapshot.submitted_at.to_offset(time::UtcOffset::UTC).format(&Rfc3339).unwrap_or_default(),
-        "status": d.status,
-        "status_label": d.status.label(),
-        "digest": snapshot.sha256,
-        "signature": {
-            "algorithm": "Ed25519",
-            "encoding": "base64",
-            "value": keys.sign(&d.id, &snapshot.sha256),
-            "message": signing::message(&d.id, &snapshot.sha256),
-            "message_format": signing::MESSAGE_FORMAT,
-            "public_key": "/v1/public/verify-key",
-        },
-    }))
+    Ok(VerificationAnswer {
+        declaration_id: Some(d.id.clone()),
+        result: "一致",
+        matches: true,
+        detail: None,
+        enterprise_name: Some(d.enterprise_name.clone()),
+        tier: Some(d.tier),
+        tier_label: Some(d.tier.label()),
+        year: Some(d.year),
+        submitted_at: Some(snapshot.submitted_at.into()),
+        status: Some(d.status),
+        status_label: Some(d.status.label()),
+        digest: Some(snapshot.sha256.clone()),
+        signature: Some(DigestSignature {
+            algorithm: "Ed25519",
+            encoding: "base64",
+            value: keys.sign(&d.id, &snapshot.sha256),
+            message: signing::message(&d.id, &snapshot.sha256),
+            message_format: signing::MESSAGE_FORMAT,
+            public_key: "/v1/public/verify-key",
+        }),
+    })
+}
+
+/// `GET /v1/public/verify-key`.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct VerifyKeyAnswer {
+    /// `Ed25519`.
+    pub algorithm: &'static str,
+    pub public_key_pem: String,
+    pub public_key_base64: String,
+    pub message_format: &'static str,
+    pub how_to_verify: &'static str,
 }
 
 /// `GET /v1/public/verify-key`: the public key that checks the signatures offline.
-pub fn verify_key(keys: &DocumentKeys) -> Value {
-    json!({
-        "algorithm": "Ed25519",
-        "public_key_pem": keys.public_pem(),
-        "public_key_base64": keys.public_raw_base64(),
-        "message_format": signing::MESSAGE_FORMAT,
-        "how_to_verify": "对 message_format 所示的 UTF-8 文本（\\n 为换行，无结尾换行）用此公钥校验核验结果中 signature.value（Base64 解码后 64 字节）的 Ed25519 签名，例如 openssl pkeyutl -verify -pubin -inkey key.pem -rawin -in message.txt -sigfile sig.bin。",
-    })
+pub fn verify_key(keys: &DocumentKeys) -> VerifyKeyAnswer {
+    VerifyKeyAnswer {
+        algorithm: "Ed25519",
+        public_key_pem: keys.public_pem().to_owned(),
+        public_key_base64: keys.public_raw_base64(),
+        message_format: signing::MESSAGE_FORMAT,
+        how_to_verify: "对 message_format 所示的 UTF-8 文本（\\n 为换行，无结尾换行）用此公钥校验核验结果中 signature.value（Base64 解码后 64 字节）的 Ed25519 签名，例如 openssl pkeyutl -verify -pubin -inkey key.pem -rawin -in message.txt -sigfile sig.bin。",
+    }
 }
 
 #[cfg(test)]
@@ -180,6 +250,7 @@ mod tests {
     use crate::domain::declaration::Snapshot;
     use crate::domain::tier::Tier;
     use crate::rules::region::RegionCode;
+    use serde_json::json;
     use time::macros::datetime;
 
     fn keys() -> DocumentKeys {
