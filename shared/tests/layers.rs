@@ -102,6 +102,21 @@ fn the_use_case_modules_import_each_other_without_a_cycle() {
 }
 
 #[test]
+fn the_openapi_schemas_are_an_optional_feature_of_the_domain_crate() {
+    let manifest =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml")).unwrap();
+    let utoipa = manifest
+        .lines()
+        .find(|l| l.starts_with("utoipa"))
+        .expect("utoipa is a dependency of shared (for the openapi feature)");
+    assert!(
+        utoipa.contains("optional = true"),
+        "utoipa must stay optional in shared: {utoipa}"
+    );
+    assert!(manifest.contains(r#"openapi = ["dep:utoipa"]"#));
+}
+
+#[test]
 fn the_domain_crate_depends_on_no_http_aws_or_database_crate() {
     let manifest =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml")).unwrap();

@@ -7,7 +7,8 @@ use time::OffsetDateTime;
 use crate::domain::principal::{Level, Principal, Role};
 
 /// Who an account was verified as (实名认证主体).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "subject_type", rename_all = "snake_case")]
 pub enum RealNameSubject {
     /// 法人: an enterprise with its unified social credit code.

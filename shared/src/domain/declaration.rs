@@ -24,19 +24,8 @@ use crate::domain::tier::Tier;
 use crate::rules::region::RegionCode;
 
 /// Where a declaration is in its life.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// 草稿 / 暂存.
@@ -143,7 +132,8 @@ pub const ALLOWED: &[(Status, Status)] = &[
 ];
 
 /// How the enterprise withdraws (API.md withdraw table).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WithdrawMode {
     /// 撤回: the declaration ends (`withdrawn`).
@@ -153,7 +143,8 @@ pub enum WithdrawMode {
 }
 
 /// An official's decision on a declaration at its level.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     Pass,
@@ -227,14 +218,15 @@ impl Action {
 }
 
 /// What was frozen at submission: the profile, the form, the evidence and the score, with their SHA-256.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Snapshot {
     #[serde(with = "crate::domain::timestamp")]
     pub submitted_at: OffsetDateTime,
     /// The rule version in force on the submission date.
     pub rule_version: String,
     /// The frozen content (profile, form, evidence list, digital level, assessment).
-    #[schema(value_type = Object)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub content: Value,
     /// SHA-256 (hex) of the canonical JSON of `content`: printed on the application document.
     pub sha256: String,
@@ -264,19 +256,9 @@ impl Snapshot {
 /// through the same form, evidence, review chain and withdrawal rules; a re-review ends `accepted` at its last
 /// level (renewing the qualification) instead of going to publicity.
 #[derive(
-    Clone,
-    Copy,
-    Debug,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     #[default]
@@ -395,7 +377,8 @@ pub enum TransitionError {
 }
 
 /// One transition, for the audit trail.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Transition {
     pub action: String,
     pub from: Status,

@@ -79,7 +79,8 @@ pub mod iso_date {
 // ---------------------------------------------------------------------------------------------------------
 
 /// One financial year of audited figures (近三年财务数据).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct YearFigures {
     pub year: i32,
     /// 营业收入.
@@ -101,7 +102,8 @@ pub struct YearFigures {
 }
 
 /// Valid IP related to the main product (与主导产品相关的有效知识产权), counts by class (RULES.md §1.10).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct IpCounts {
     /// Ⅰ类高价值知识产权.
@@ -117,7 +119,8 @@ pub struct IpCounts {
 }
 
 /// Honours (荣誉/资质) that rules look at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HonourKind {
     /// 高新技术企业.
@@ -148,7 +151,8 @@ impl HonourKind {
 }
 
 /// An honour; `valid_until: None` = no expiry.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Honour {
     pub kind: HonourKind,
     #[serde(
@@ -156,12 +160,13 @@ pub struct Honour {
         with = "iso_date::option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schema(value_type = Option<String>, format = Date)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub valid_until: Option<Date>,
 }
 
 /// Level of a science-and-technology award.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AwardLevel {
     /// 国家级.
@@ -173,7 +178,8 @@ pub enum AwardLevel {
 }
 
 /// A science-and-technology award (科学技术奖).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Award {
     pub level: AwardLevel,
     pub year: i32,
@@ -185,7 +191,8 @@ pub struct Award {
 }
 
 /// A result in the 创客中国 SME innovation contest (enterprise group).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MakersChinaResult {
     pub year: i32,
     /// National rank (全国排名); `None` = took part without a national rank.
@@ -194,11 +201,12 @@ pub struct MakersChinaResult {
 }
 
 /// A round of equity financing (股权融资), paid-in amount.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Financing {
     /// Date the money was paid in (实缴日期).
     #[serde(with = "iso_date")]
-    #[schema(value_type = String, format = Date)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub date: Date,
     pub amount: Money,
     /// From qualified institutional investors (合格机构投资者).
@@ -206,11 +214,12 @@ pub struct Financing {
 }
 
 /// The niche market (细分市场).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NicheMarket {
     /// Date the enterprise entered the niche market (从事该细分市场起始时间).
     #[serde(default, with = "iso_date::option")]
-    #[schema(value_type = Option<String>, format = Date)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub since: Option<Date>,
     /// 主导产品全国细分市场占有率, percent (0–100).
     #[serde(default)]
@@ -227,7 +236,8 @@ pub struct NicheMarket {
 }
 
 /// Quality-management items (质量管理, 专精特新 indicator 6; own brand also for 小巨人).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct QualityItems {
     /// 获得省级以上质量奖.
@@ -255,19 +265,8 @@ impl QualityItems {
 }
 
 /// Level of the enterprise's R&D institution (研发机构).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RdInstitutionLevel {
     None,
@@ -284,7 +283,8 @@ impl RdInstitutionLevel {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RdInstitution {
     pub level: RdInstitutionLevel,
     /// Built jointly with universities or research institutes (与高校、科研机构联合建立).
@@ -293,7 +293,8 @@ pub struct RdInstitution {
 }
 
 /// Field of the main product (主导产品所属领域).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ProductFields {
     /// 属于《战略性新兴产业分类》.
@@ -311,7 +312,8 @@ pub struct ProductFields {
 }
 
 /// Operations (精细化, 小巨人).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Operations {
     /// Number of core business processes (研发设计、生产制造、供应链管理等) supported by information systems.
@@ -322,14 +324,16 @@ pub struct Operations {
 
 /// Self-reported points of one province-specific indicator (地方特色指标). The indicators and their maxima
 /// are configured per province in the rule set; points are checked against them when scoring.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LocalIndicatorClaim {
     pub id: String,
     pub points: u32,
 }
 
 /// 企业基本信息, as stored. All editable fields are optional: drafts may be incomplete.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnterpriseProfile {
     /// 企业名称, from real-name verification.
     pub name: String,
@@ -337,13 +341,13 @@ pub struct EnterpriseProfile {
     pub uscc: String,
     /// 注册地 (county-level GB/T 2260 code).
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "330106")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "330106"))]
     pub region: Option<RegionCode>,
     #[serde(default)]
     pub address: Option<String>,
     /// 所属行业 (GB/T 4754-2017 小类).
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "3741")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "3741"))]
     pub industry: Option<IndustryCode>,
     /// 具体细分领域.
     #[serde(default)]
@@ -352,7 +356,7 @@ pub struct EnterpriseProfile {
     #[serde(default)]
     pub main_products: Vec<String>,
     #[serde(default, with = "iso_date::option")]
-    #[schema(value_type = Option<String>, format = Date)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub established_on: Option<Date>,
     /// 从业人员 (current).
     #[serde(default)]
@@ -407,6 +411,7 @@ impl<'de> Deserialize<'de> for RawText {
     }
 }
 
+#[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for RawText {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::ObjectBuilder::new()
@@ -414,42 +419,46 @@ impl utoipa::PartialSchema for RawText {
             .into()
     }
 }
+#[cfg(feature = "openapi")]
 impl utoipa::ToSchema for RawText {}
 
 /// One financial year as sent; every member is required but checked field by field.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct YearFiguresInput {
     pub year: Option<i32>,
-    #[schema(value_type = Option<Money>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Money>))]
     pub operating_revenue: Option<RawText>,
-    #[schema(value_type = Option<Money>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Money>))]
     pub main_business_revenue: Option<RawText>,
-    #[schema(value_type = Option<Money>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Money>))]
     pub rd_expense: Option<RawText>,
-    #[schema(value_type = Option<Money>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Money>))]
     pub net_profit: Option<RawText>,
-    #[schema(value_type = Option<Money>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Money>))]
     pub total_assets: Option<RawText>,
-    #[schema(value_type = Option<Money>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Money>))]
     pub total_liabilities: Option<RawText>,
     pub employees: Option<u32>,
     pub rd_staff: Option<u32>,
 }
 
 /// One financing round as sent.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FinancingInput {
-    #[schema(value_type = Option<String>, format = Date)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub date: Option<String>,
-    #[schema(value_type = Option<Money>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Money>))]
     pub amount: Option<RawText>,
     pub qualified_investor: Option<bool>,
 }
 
 /// The niche market as sent.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NicheMarketInput {
-    #[schema(value_type = Option<String>, format = Date)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub since: Option<String>,
     pub national_share_pct: Option<f64>,
     pub international_share_pct: Option<f64>,
@@ -461,7 +470,8 @@ pub struct NicheMarketInput {
 
 /// `PUT /v1/enterprise` body: the editable basic information. Replaces the stored values; omitted members
 /// become empty. Unknown members are ignored.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProfileInput {
     /// County-level GB/T 2260 code.
     pub region: Option<String>,
@@ -471,7 +481,7 @@ pub struct ProfileInput {
     pub niche_field: Option<String>,
     #[serde(default)]
     pub main_products: Vec<String>,
-    #[schema(value_type = Option<String>, format = Date)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub established_on: Option<String>,
     pub employees: Option<u32>,
     #[serde(default)]
@@ -490,11 +500,12 @@ pub struct ProfileInput {
 }
 
 /// An honour as sent.
-#[derive(Clone, Debug, PartialEq, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HonourInput {
     pub kind: HonourKind,
     #[serde(default)]
-    #[schema(value_type = Option<String>, format = Date)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub valid_until: Option<String>,
 }
 
@@ -1098,7 +1109,8 @@ impl EnterpriseProfile {
 }
 
 /// One step of an industry path.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndustryStep {
     pub code: String,
     pub name: String,
@@ -1107,7 +1119,8 @@ pub struct IndustryStep {
 }
 
 /// Derived names for display next to the profile.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProfileView {
     /// `浙江省 / 杭州市 / 西湖区`.
     pub region_name: Option<String>,

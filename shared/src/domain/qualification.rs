@@ -8,7 +8,8 @@ use time::Date;
 use crate::domain::tier::Tier;
 
 /// How a qualification stands on a given day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum QualificationStatus {
     /// 有效.
@@ -19,15 +20,16 @@ pub enum QualificationStatus {
     Revoked,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Qualification {
     pub tier: Tier,
     #[serde(with = "crate::domain::enterprise::iso_date")]
-    #[schema(value_type = String, format = Date)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub valid_from: Date,
     /// The last valid day: three years from `valid_from`, minus one day.
     #[serde(with = "crate::domain::enterprise::iso_date")]
-    #[schema(value_type = String, format = Date)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub valid_until: Date,
     /// The declaration (or re-review) it came from.
     pub source_id: String,
@@ -36,7 +38,7 @@ pub struct Qualification {
         skip_serializing_if = "Option::is_none",
         with = "crate::domain::enterprise::iso_date::option"
     )]
-    #[schema(value_type = Option<String>, format = Date)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub revoked_on: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revocation_reason: Option<String>,

@@ -258,14 +258,15 @@ pub async fn query_all(store: &dyn Store, query: Query) -> Result<Vec<Item>, Sto
 // ---------------------------------------------------------------------------------------------------------------
 
 /// What a client must send to upload or download an object directly.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PresignedRequest {
     pub method: String,
     pub url: String,
     /// Headers the client must send exactly as given (they are bound into the signature).
     pub headers: Vec<(String, String)>,
     #[serde(with = "crate::domain::timestamp")]
-    #[schema(value_type = String, format = DateTime)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub expires_at: OffsetDateTime,
 }
 
@@ -338,7 +339,8 @@ pub type SharedBlobs = Arc<dyn Blobs>;
 // Notifier
 // ---------------------------------------------------------------------------------------------------------------
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Sms,
@@ -346,7 +348,8 @@ pub enum Channel {
 }
 
 /// One outgoing SMS or e-mail.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutgoingMessage {
     pub channel: Channel,
     pub to: String,

@@ -39,7 +39,8 @@ pub fn questionnaire() -> &'static Questionnaire {
 }
 
 /// The self-assessment questionnaire, as served to clients so they can render it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Questionnaire {
     /// Version id, copied into every result (`2024-self-v1`).
@@ -56,7 +57,8 @@ pub struct Questionnaire {
 }
 
 /// A level band: a total of at least `min_score` (and below the next band) is this level.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LevelBand {
     pub level: u8,
@@ -67,7 +69,8 @@ pub struct LevelBand {
 }
 
 /// One of the four dimensions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Dimension {
     pub id: String,
@@ -78,7 +81,8 @@ pub struct Dimension {
 }
 
 /// Single choice (one option) or multiple choice (any number of options, points capped).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum QuestionKind {
     Single,
@@ -86,7 +90,8 @@ pub enum QuestionKind {
 }
 
 /// One question.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Question {
     pub id: String,
@@ -106,7 +111,8 @@ pub struct Question {
 }
 
 /// One option of a question.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AnswerOption {
     /// Unique within its question.
@@ -117,7 +123,8 @@ pub struct AnswerOption {
 
 /// An answer: one option id, or a list of option ids. A single-choice question accepts a one-element list;
 /// a multi-choice question accepts a bare id as a one-element list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum Answer {
     One(String),
@@ -125,7 +132,8 @@ pub enum Answer {
 }
 
 /// The answers of a self-assessment: question id → [`Answer`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Answers(pub BTreeMap<String, Answer>);
 
@@ -172,7 +180,8 @@ impl FromIterator<(String, Answer)> for Answers {
 }
 
 /// Score of one dimension.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DimensionScore {
     /// Dimension id.
     pub dimension: String,
@@ -183,7 +192,8 @@ pub struct DimensionScore {
 }
 
 /// Outcome of a self-assessment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DigitalResult {
     /// [`Questionnaire::version`] of the questionnaire answered.
     pub questionnaire_version: String,

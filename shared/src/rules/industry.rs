@@ -15,19 +15,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 const INDUSTRIES_CSV: &str = include_str!("../../data/industries-gbt4754-2017.csv");
 
 /// The four levels of GB/T 4754.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IndustryLevel {
     /// 门类: one letter A–T.
@@ -225,7 +214,8 @@ pub struct IndustryNode {
 }
 
 /// One node as shown by a cascading picker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndustryEntry {
     pub code: &'static str,
     pub name: &'static str,

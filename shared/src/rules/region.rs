@@ -31,19 +31,8 @@ const CITIES_CSV: &str = include_str!("../../data/regions-cities.csv");
 const COUNTIES_CSV: &str = include_str!("../../data/regions-counties.csv");
 
 /// The level of an administrative division.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RegionLevel {
     /// 省级 (province, autonomous region, municipality).
@@ -104,10 +93,11 @@ impl RegionError {
 pub struct RegionCode(u32);
 
 /// One division as shown by a cascading picker.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegionEntry {
     /// Six-digit GB/T 2260 code.
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub code: RegionCode,
     pub name: &'static str,
     pub level: RegionLevel,

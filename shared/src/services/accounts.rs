@@ -261,7 +261,8 @@ pub async fn me(p: &Platform, caller: &Principal) -> AppResult<Account> {
 // ---- real-name verification ----------------------------------------------------------------------------------------
 
 /// A real-name verification request as it arrives.
-#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RealNameRequest {
     /// `legal_person` (法人) or `natural_person` (自然人).
     pub subject_type: String,
@@ -615,9 +616,10 @@ pub(crate) fn cursor_error(e: StoreError) -> AppError {
 }
 
 /// An operator's decision on a manual check.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
-#[schema(as = ManualDecision)]
+#[cfg_attr(feature = "openapi", schema(as = ManualDecision))]
 pub enum Decision {
     Approve,
     Reject,
@@ -1089,14 +1091,16 @@ pub struct PhoneChange {
     pub decided_by: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PhoneChangeMethod {
     Email,
     Manual,
 }
 
-#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PhoneChangeRequest {
     pub login: String,
     pub new_phone: String,

@@ -37,7 +37,8 @@ use time::OffsetDateTime;
 // ---- create, list, read ------------------------------------------------------------------------------------------
 
 /// `POST /v1/declarations` body.
-#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewDeclaration {
     /// `innovative`, `specialized` or `little_giant`.
     pub tier: String,
@@ -303,7 +304,8 @@ pub async fn submit(
 }
 
 /// `POST /v1/declarations/{id}/withdraw` body.
-#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WithdrawRequest {
     pub mode: WithdrawMode,
     /// Required after the window closed: the declaration can then never be submitted again.
@@ -483,7 +485,8 @@ pub async fn submission_package(
 // ---- history ----------------------------------------------------------------------------------------------------
 
 /// One entry of the audit trail.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
     pub id: String,
     #[serde(with = "crate::domain::timestamp")]

@@ -110,10 +110,11 @@ pub fn rule_set_of(d: &Declaration) -> &'static tiers::RuleSet {
 }
 
 /// The form of a declaration's tier under the rule version in force.
-#[derive(Clone, Copy, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FormSpecView {
     pub rule_version: &'static str,
-    #[schema(value_type = tiers::FormSpec)]
+    #[cfg_attr(feature = "openapi", schema(value_type = tiers::FormSpec))]
     pub spec: &'static tiers::FormSpec,
 }
 

@@ -28,7 +28,8 @@ const EVIDENCE_PREFIX: &str = "EVID#";
 const SLOT_PREFIX: &str = "SLOT#";
 
 /// Upload state of one file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EvidenceStatus {
     /// Announced; the bytes are not checked yet.
@@ -37,7 +38,8 @@ pub enum EvidenceStatus {
     Complete,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Evidence {
     pub id: String,
     /// The declaration (or information update) the file belongs to.
@@ -52,7 +54,7 @@ pub struct Evidence {
     pub sha256: String,
     pub status: EvidenceStatus,
     #[serde(skip)]
-    #[schema(ignore)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     pub key: String,
     #[serde(with = "crate::domain::timestamp")]
     pub created_at: OffsetDateTime,
@@ -72,7 +74,8 @@ struct Stored {
 }
 
 /// `POST /v1/declarations/{id}/evidence` body.
-#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadRequest {
     pub slot: String,
     pub file_name: String,
@@ -84,14 +87,16 @@ pub struct UploadRequest {
 }
 
 /// The answer: the evidence id and how to upload.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadTicket {
     pub evidence_id: String,
     pub upload: PresignedRequest,
 }
 
 /// A listed file with its download link (complete files only).
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Listed {
     #[serde(flatten)]
     pub evidence: Evidence,

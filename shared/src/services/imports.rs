@@ -29,7 +29,8 @@ use time::Date;
 pub const MAX_ROWS: usize = (MAX_TX_OPS - 1) / 2;
 
 /// `POST /v1/admin/recognitions/import` body: the CSV text (UTF-8, a header row first).
-#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportRequest {
     /// `uscc,enterprise_name,tier,recognised_on,valid_until,batch`, one recognition per line.
     pub csv: String,

@@ -162,7 +162,8 @@ impl UpdatePeriods {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UpdateStatus {
     Draft,
@@ -184,7 +185,8 @@ impl UpdateStatus {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InfoUpdate {
     pub id: String,
     pub uscc: String,
@@ -194,7 +196,7 @@ pub struct InfoUpdate {
     /// The region at creation (decides the reviewing county).
     pub region: String,
     /// The updated profile (the current one, copied at creation, then edited).
-    #[schema(value_type = Object)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub profile: EnterpriseProfile,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,

@@ -60,7 +60,8 @@ pub struct Message {
 }
 
 /// A message as the API shows it.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessageView {
     pub id: String,
     /// `declaration`, `re_review`, `info_update`, `change_report`, `qualification`, `reminder`, `account`, `queue`.
@@ -69,11 +70,11 @@ pub struct MessageView {
     pub body: String,
     /// The record the message is about (e.g. the declaration id).
     pub subject_id: Option<String>,
-    #[schema(value_type = String, format = DateTime)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     #[serde(with = "crate::domain::timestamp")]
     pub created_at: OffsetDateTime,
     pub read: bool,
-    #[schema(value_type = Option<String>, format = DateTime)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     #[serde(with = "crate::domain::timestamp::option")]
     pub read_at: Option<OffsetDateTime>,
 }
@@ -94,7 +95,8 @@ impl From<&Message> for MessageView {
 }
 
 /// `GET /v1/messages`: newest first.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessagePage {
     pub items: Vec<MessageView>,
     pub next_cursor: Option<String>,

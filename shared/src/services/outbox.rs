@@ -14,14 +14,15 @@ use crate::services::events::new_id;
 pub const OUTBOX_PK: &str = "OUTBOX";
 
 /// One message in the outbox.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutboxEntry {
     pub id: String,
     pub channel: Channel,
     pub to: String,
     pub body: String,
     #[serde(with = "crate::domain::timestamp")]
-    #[schema(value_type = String, format = DateTime)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub sent_at: OffsetDateTime,
 }
 

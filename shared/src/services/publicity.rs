@@ -32,14 +32,16 @@ pub const DEFAULT_DAYS: i64 = 7;
 /// Most declarations on one list.
 pub const MAX_LIST: usize = 500;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ListStatus {
     Open,
     Closed,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicityList {
     pub id: String,
     pub tier: Tier,
@@ -65,7 +67,8 @@ pub struct PublicityList {
 }
 
 /// `POST /v1/admin/publicity` body.
-#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewPublicity {
     pub tier: String,
     /// Days of publicity (1–30, default 7).
@@ -76,7 +79,8 @@ pub struct NewPublicity {
 }
 
 /// `POST /v1/admin/publicity/{id}/objection` body.
-#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Objection {
     pub declaration_id: String,
     pub reason: String,
@@ -456,7 +460,8 @@ pub async fn recognized_batches(
 }
 
 /// An enterprise on the public list of a batch.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecognizedEnterprise {
     pub enterprise_name: String,
     pub uscc: String,
@@ -465,7 +470,8 @@ pub struct RecognizedEnterprise {
 }
 
 /// One closed publicity list as the public sees it: the enterprises it recognised.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecognitionBatch {
     pub batch: String,
     pub title: String,

@@ -202,7 +202,8 @@ pub async fn load_visible(
 }
 
 /// What officials' indexes keep of a declaration (queue entries and the jurisdiction registry).
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Summary {
     pub id: String,
     /// A first declaration or a re-review (older entries without it are first declarations).

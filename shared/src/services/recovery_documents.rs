@@ -234,7 +234,8 @@ pub async fn decide_phone_change(
 }
 
 /// What the platform holds for an account, shown to an operator beside a request's documents.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OnFile {
     pub account_id: String,
     pub login_name: String,
@@ -253,10 +254,10 @@ pub struct OnFile {
     pub name: Option<String>,
     /// When the account was verified (RFC 3339, UTC).
     #[serde(with = "crate::domain::timestamp::option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub verified_at: Option<OffsetDateTime>,
     #[serde(with = "crate::domain::timestamp")]
-    #[schema(value_type = String, format = DateTime)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: OffsetDateTime,
 }
 
@@ -320,7 +321,8 @@ impl OnFile {
 }
 
 /// One slot as the operator's view lists it.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlotView {
     pub slot: String,
     pub label: String,

@@ -27,7 +27,8 @@ fn flag_sk(tier: Tier) -> String {
 }
 
 /// The eligibility flag.
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Eligibility {
     pub tier: Tier,
     pub marked_by: String,
@@ -36,7 +37,8 @@ pub struct Eligibility {
 }
 
 /// `POST /v1/admin/enterprises/{uscc}/re-review-eligibility` body.
-#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EligibilityRequest {
     pub tier: String,
 }

@@ -16,7 +16,8 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 /// `POST /v1/admin/officials` body.
-#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewOfficial {
     pub login_name: String,
     pub password: String,
@@ -166,7 +167,8 @@ pub async fn start(
 }
 
 /// `POST /v1/admin/declarations/{id}/decision` body.
-#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DecisionRequest {
     pub decision: Decision,
     /// Required for `return` and `reject`.
@@ -263,10 +265,11 @@ pub struct QueueParams {
 }
 
 /// One waiting item with how long it has waited (the entry's own fields, flattened).
-#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueueItem {
     #[serde(flatten)]
-    #[schema(value_type = Object)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub entry: serde_json::Value,
     pub kind: String,
     /// Whole 24-hour periods waited.
@@ -439,7 +442,8 @@ pub async fn enterprise_view(
 // ---- revocation --------------------------------------------------------------------------------------------------
 
 /// `POST /v1/admin/enterprises/{uscc}/revocation` body.
-#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RevocationRequest {
     pub tier: String,
     /// Art. 16 ground: safety/quality/environment accident, serious dishonesty, tax evasion, falsified data…

@@ -26,7 +26,8 @@ pub struct StatsParams {
 }
 
 /// One cell of the count table.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CountRow {
     /// `declaration` (a first declaration: a new recognition when recognised) or `re_review`.
     pub kind: Kind,
@@ -42,7 +43,8 @@ pub struct CountRow {
 }
 
 /// Declarations waiting at a level, by age.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Backlog {
     pub level: String,
     pub waiting: u64,
@@ -51,7 +53,8 @@ pub struct Backlog {
     pub over_30_days: u64,
 }
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Statistics {
     /// The caller's scope (`CN`, `33`, `3301`, `330106`).
     pub scope: String,

@@ -50,7 +50,8 @@ fn open_claim_sk(claimant: &str) -> String {
 }
 
 /// `POST /v1/uscc-claims`.
-#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UsccClaimRequest {
     pub uscc: String,
     pub enterprise_name: String,
@@ -63,7 +64,8 @@ pub struct UsccClaimRequest {
 }
 
 /// What the identity verifier said about the claimed details.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IdentityFinding {
     /// Whether the verifier consults an authoritative register; `checks` mode only checks formats.
     pub authoritative: bool,
@@ -72,7 +74,8 @@ pub struct IdentityFinding {
     pub note: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UsccClaim {
     pub id: String,
     pub uscc: String,
@@ -82,21 +85,21 @@ pub struct UsccClaim {
     pub legal_representative: String,
     /// Shown to operators only.
     #[serde(skip)]
-    #[schema(ignore)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     pub id_number: String,
     pub reason: String,
     /// `pending`, `approved`, `rejected`.
     pub status: String,
     /// The account that held the code when the claim was filed.
     #[serde(skip)]
-    #[schema(ignore)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     pub holder_account_id: String,
     pub identity_check: IdentityFinding,
     #[serde(with = "crate::domain::timestamp")]
-    #[schema(value_type = String, format = DateTime)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub requested_at: OffsetDateTime,
     #[serde(default, with = "crate::domain::timestamp::option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub decided_at: Option<OffsetDateTime>,
     pub comment: Option<String>,
 }
@@ -391,7 +394,8 @@ pub async fn list_pending(
 }
 
 /// What an operator decides on: the claim, both accounts as on file, the documents.
-#[derive(Serialize, utoipa::ToSchema)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClaimReview {
     pub claim: UsccClaim,
     /// The legal representative's ID number as the claimant gave it.

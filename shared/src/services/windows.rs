@@ -18,7 +18,8 @@ use crate::services::Platform;
 use crate::services::events::{EVENT_PREFIX, Event, new_id};
 
 /// One window.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Window {
     pub id: String,
     pub tier: Tier,
@@ -43,7 +44,8 @@ impl Window {
 }
 
 /// `POST /v1/admin/windows` body.
-#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewWindow {
     pub tier: String,
     pub year: i32,

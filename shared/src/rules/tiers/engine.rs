@@ -11,7 +11,8 @@ use super::model::{Check, Condition, IndicatorRule, Replaces, RuleSet};
 use crate::domain::tier::Tier;
 
 /// The result of one condition.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConditionResult {
     pub id: String,
     /// Chinese wording.
@@ -28,7 +29,8 @@ pub struct ConditionResult {
 }
 
 /// The result of one scored indicator.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndicatorResult {
     pub id: String,
     /// Number in the standard's table.
@@ -49,7 +51,8 @@ pub struct IndicatorResult {
 }
 
 /// A category subtotal.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CategoryResult {
     pub id: String,
     pub name: String,
@@ -64,7 +67,8 @@ pub struct CategoryResult {
 }
 
 /// The assessment of one tier: frozen into submitted declarations and shown by the advisor.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assessment {
     pub tier: Tier,
     /// The tier's name in this rule version.

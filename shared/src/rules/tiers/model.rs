@@ -72,7 +72,8 @@ impl TryFrom<RawRuleSet> for RuleSet {
 }
 
 /// 地方特色指标 (专精特新 indicator 9): 1–3 indicators per province. Provinces not configured use `default`.
-#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LocalIndicators {
     /// Total points of the local indicators (15).
@@ -85,7 +86,8 @@ pub struct LocalIndicators {
     pub by_province: std::collections::BTreeMap<String, Vec<LocalIndicatorDef>>,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LocalIndicatorDef {
     pub id: String,

@@ -113,7 +113,8 @@ fn same(a: &str, b: &str) -> bool {
 }
 
 /// The platform's signature of an application document's digest, to check offline.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DigestSignature {
     /// `Ed25519`.
     pub algorithm: &'static str,
@@ -129,7 +130,8 @@ pub struct DigestSignature {
 
 /// The answer of `GET /v1/public/verify/{declaration_id}`: "一致" with what the paper may be checked against, or
 /// "不一致" with nothing about the declaration.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerificationAnswer {
     /// The id as asked, when it is a well-formed id (whether or not it exists).
     pub declaration_id: Option<String>,
@@ -223,7 +225,8 @@ pub async fn verify(
 }
 
 /// `GET /v1/public/verify-key`.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerifyKeyAnswer {
     /// `Ed25519`.
     pub algorithm: &'static str,
