@@ -104,7 +104,7 @@ impl TokenKeys {
             .ok_or_else(|| AppError::internal("本服务未配置签名密钥"))?;
         let expires = now + self.ttl;
         let claims = Claims {
-            sub: principal.account_id.clone(),
+            sub: principal.account_id().to_owned(),
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             iat: now.unix_timestamp(),
@@ -133,7 +133,7 @@ impl TokenKeys {
         if claims.exp + (self.validation.leeway as i64) < now.unix_timestamp() {
             return Err(AppError::unauthenticated("登录已过期，请重新登录"));
         }
-        if claims.sub != claims.principal.account_id {
+        if claims.sub != claims.principal.account_id() {
             return Err(AppError::unauthenticated("登录凭证无效，请重新登录"));
         }
         Ok(claims)
@@ -231,16 +231,12 @@ pub type SharedKeys = Arc<TokenKeys>;
 mod tests {
     use super::*;
     use base64::Engine;
-    use shared::domain::principal::Role;
     use time::macros::datetime;
 
     fn principal() -> Principal {
-        Principal {
+        Principal::Enterprise {
             account_id: "acc1".into(),
-            role: Role::Enterprise,
-            uscc: Some("91350100M000100Y43".into()),
-            level: None,
-            region: None,
+            uscc: "91350100M000100Y43".into(),
         }
     }
 

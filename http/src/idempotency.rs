@@ -63,7 +63,7 @@ fn scope_of(
     if let Some(token) = token
         && let Ok(claims) = state.tokens.verify_claims(token.trim(), state.clock.now())
     {
-        let scope = format!("ACC#{}", claims.principal.account_id);
+        let scope = format!("ACC#{}", claims.principal.account_id());
         return (
             scope,
             Some(crate::auth::VerifiedToken::new(token.trim(), claims)),

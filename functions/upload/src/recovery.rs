@@ -97,7 +97,7 @@ async fn complete_for_claim(
 ) -> ApiResult<Json<Evidence>> {
     let owner = uscc_claims::documents_owner_for(&s, &c, &id).await?;
     Ok(Json(
-        evidence::complete_in(&s, &owner, Some(&c.account_id), &document_id).await?,
+        evidence::complete_in(&s, &owner, Some(c.account_id()), &document_id).await?,
     ))
 }
 

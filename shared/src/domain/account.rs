@@ -177,14 +177,19 @@ impl Account {
         self.role() == Role::Enterprise && self.verified_uscc().is_some()
     }
 
+    /// The caller this account acts as. An account record that makes no valid caller (an official without a
+    /// scope) acts as an unverified account: it can do nothing an official or enterprise could.
     pub fn principal(&self) -> Principal {
-        Principal {
+        Principal::from_parts(
+            self.id.clone(),
+            self.role(),
+            self.verified_uscc().map(str::to_owned),
+            self.official.as_ref().map(|o| o.level),
+            self.official.as_ref().and_then(|o| o.region.clone()),
+        )
+        .unwrap_or_else(|_| Principal::Unverified {
             account_id: self.id.clone(),
-            role: self.role(),
-            uscc: self.verified_uscc().map(str::to_owned),
-            level: self.official.as_ref().map(|o| o.level),
-            region: self.official.as_ref().and_then(|o| o.region.clone()),
-        }
+        })
     }
 }
 

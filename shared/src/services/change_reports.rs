@@ -147,10 +147,10 @@ fn event(r: &ChangeReport, action: &str, caller: &Principal, comment: Option<&st
     Event::new(
         &format!("change_report.{action}"),
         &chg_pk(&r.id),
-        Some(&caller.account_id),
+        Some(caller.account_id()),
         r.updated_at,
         json!({"change_report_id": r.id, "uscc": r.uscc, "kind": r.kind, "late": r.late, "region": r.region,
-               "actor_role": caller.role, "actor_level": caller.level,
+               "actor_role": caller.role(), "actor_level": caller.level(),
                "waiting_level": (r.status == ReportStatus::Submitted).then_some("county"),
                "transition": {"action": action, "to": r.status, "comment": comment}}),
     )
@@ -328,7 +328,7 @@ pub async fn decide(
     decision: &str,
     comment: &str,
 ) -> AppResult<ChangeReport> {
-    if caller.role != Role::Official || caller.level != Some(Level::County) {
+    if caller.role() != Role::Official || caller.level() != Some(Level::County) {
         return Err(AppError::forbidden(
             "重大变化报告由企业所在区县主管部门审核",
         ));

@@ -53,7 +53,7 @@ pub fn page_limit(raw: Option<&str>) -> AppResult<u32> {
 
 /// The verified USCC of an enterprise caller, or the right refusal for other roles.
 pub fn require_enterprise(caller: &Principal) -> AppResult<&str> {
-    match (caller.role, caller.uscc.as_deref()) {
+    match (caller.role(), caller.uscc()) {
         (Role::Enterprise, Some(uscc)) => Ok(uscc),
         (Role::NaturalPerson, _) => Err(AppError::new(
             ErrorCode::NaturalPersonNotAllowed,

@@ -102,7 +102,7 @@ pub async fn create_of_kind(
         new_id(now),
         uscc.clone(),
         name,
-        caller.account_id.clone(),
+        caller.account_id().to_owned(),
         tier,
         year,
         region,
@@ -115,7 +115,7 @@ pub async fn create_of_kind(
     let event = Event::new(
         "declaration.created",
         &decl_pk(&declaration.id),
-        Some(&caller.account_id),
+        Some(caller.account_id()),
         now,
         json!({
             "declaration_id": declaration.id,
@@ -123,7 +123,7 @@ pub async fn create_of_kind(
             "uscc": uscc,
             "tier": tier,
             "year": year,
-            "actor_role": caller.role,
+            "actor_role": caller.role(),
             "transition": {"action": "create", "from": null, "to": "draft"},
         }),
     );

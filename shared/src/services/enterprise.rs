@@ -32,7 +32,7 @@ use time::Date;
 
 /// The enterprise name from the caller's real-name verification.
 async fn verified_name(p: &Platform, caller: &Principal) -> AppResult<String> {
-    let account = accounts::load_account(p, &caller.account_id)
+    let account = accounts::load_account(p, caller.account_id())
         .await?
         .ok_or_else(|| AppError::unauthenticated("账户不存在，请重新登录"))?;
     match account.value.verification {
@@ -185,7 +185,7 @@ pub async fn save(
     let event = Event::new(
         "enterprise.profile_saved",
         &ent_pk(uscc),
-        Some(&caller.account_id),
+        Some(caller.account_id()),
         now,
         json!({"uscc": uscc, "version": version}),
     );
@@ -234,7 +234,7 @@ pub async fn submit_digital_assessment(
     let event = Event::new(
         "enterprise.digital_assessed",
         &ent_pk(uscc),
-        Some(&caller.account_id),
+        Some(caller.account_id()),
         now,
         json!({"uscc": uscc, "assessment_id": id, "level": result.level, "score": result.score}),
     );

@@ -403,7 +403,7 @@ pub async fn complete(
     evidence_id: &str,
 ) -> AppResult<Evidence> {
     let o = owned(p, caller, kind, owner_id).await?;
-    complete_in(p, &o, Some(&caller.account_id), evidence_id).await
+    complete_in(p, &o, Some(caller.account_id()), evidence_id).await
 }
 
 #[cfg(feature = "file-checks")]
@@ -688,7 +688,7 @@ pub async fn delete(
         Event::new(
             "evidence.deleted",
             &o.pk.clone(),
-            Some(&caller.account_id),
+            Some(caller.account_id()),
             now,
             json!({"evidence_id": ev.value.id, "slot": ev.value.slot}),
         )

@@ -73,7 +73,7 @@ pub async fn import_recognitions(
     req: &ImportRequest,
 ) -> AppResult<Value> {
     // The province's officials import for their province; operators for any.
-    let province: Option<String> = match (caller.role, caller.level, caller.region.as_deref()) {
+    let province: Option<String> = match (caller.role(), caller.level(), caller.region()) {
         (Role::Operator, _, _) => None,
         (Role::Official, Some(Level::Province), Some(region)) => {
             Some(region.get(..2).unwrap_or_default().to_owned())
@@ -249,7 +249,7 @@ pub async fn import_recognitions(
         ops.extend(qualification_ops(
             &row.uscc,
             &row.qualification,
-            Some(&caller.account_id),
+            Some(caller.account_id()),
             now,
         ));
     }
@@ -268,7 +268,7 @@ pub async fn import_recognitions(
         Event::new(
             "recognitions.imported",
             &format!("IMPORT#{id}"),
-            Some(&caller.account_id),
+            Some(caller.account_id()),
             now,
             summary.clone(),
         )

@@ -254,10 +254,10 @@ fn event(
     Event::new(
         &format!("info_update.{action}"),
         &upd_pk(&u.id),
-        Some(&caller.account_id),
+        Some(caller.account_id()),
         u.updated_at,
         json!({"info_update_id": u.id, "uscc": u.uscc, "year": u.year, "region": u.region,
-               "actor_role": caller.role, "actor_level": caller.level,
+               "actor_role": caller.role(), "actor_level": caller.level(),
                "waiting_level": (u.status == UpdateStatus::Submitted).then_some("county"),
                "transition": {"action": action, "from": from, "to": u.status, "comment": comment}}),
     )
@@ -323,8 +323,8 @@ pub async fn load_visible(
         .await?
         .ok_or_else(|| AppError::not_found("信息更新不存在"))?;
     let u = &found.value;
-    let visible = match caller.role {
-        Role::Enterprise => caller.uscc.as_deref() == Some(u.uscc.as_str()),
+    let visible = match caller.role() {
+        Role::Enterprise => caller.uscc() == Some(u.uscc.as_str()),
         Role::Official => {
             u.status != UpdateStatus::Draft
                 && crate::rules::region::RegionCode::parse(&u.region)
@@ -671,7 +671,7 @@ pub async fn decide(
     decision: &str,
     comment: &str,
 ) -> AppResult<Versioned<InfoUpdate>> {
-    if caller.role != Role::Official || caller.level != Some(Level::County) {
+    if caller.role() != Role::Official || caller.level() != Some(Level::County) {
         return Err(AppError::forbidden(
             "年度信息更新由企业所在区县主管部门审核",
         ));

@@ -127,7 +127,7 @@ async fn read_by(p: &Platform, caller: &Principal, id: &str) -> AppResult<Option
         match p
             .store
             .get(
-                &account_box(&caller.account_id),
+                &account_box(caller.account_id()),
                 &format!("{READ_PREFIX}{id}"),
             )
             .await?
@@ -158,11 +158,11 @@ pub fn officials_box(level: Level, region: RegionCode) -> String {
 
 /// The boxes a caller reads: its own, and for an official its level and scope's.
 pub fn boxes_of(caller: &Principal) -> Vec<String> {
-    let mut boxes = vec![account_box(&caller.account_id)];
-    if caller.role == Role::Official
-        && let Some(level) = caller.level
+    let mut boxes = vec![account_box(caller.account_id())];
+    if caller.role() == Role::Official
+        && let Some(level) = caller.level()
     {
-        let region = match (level, caller.region.as_deref()) {
+        let region = match (level, caller.region()) {
             (Level::Ministry, _) => RegionCode::parse("110000").ok(),
             (_, Some(r)) => RegionCode::parse(r).ok(),
             _ => None,
@@ -378,7 +378,7 @@ async fn unread_for(p: &Platform, caller: &Principal, mailbox: &str) -> AppResul
     }
     let read = count_at(
         p,
-        &account_box(&caller.account_id),
+        &account_box(caller.account_id()),
         &format!("{READS_PREFIX}{mailbox}"),
     )
     .await?;
@@ -501,7 +501,7 @@ async fn mark_scope_message_read(
     mailbox: &str,
     id: &str,
 ) -> AppResult<OffsetDateTime> {
-    let own = account_box(&caller.account_id);
+    let own = account_box(caller.account_id());
     let marker_sk = format!("{READ_PREFIX}{id}");
     let reads_sk = format!("{READS_PREFIX}{mailbox}");
     for _ in 0..COUNTER_ATTEMPTS {

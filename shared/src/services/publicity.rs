@@ -210,7 +210,7 @@ pub async fn publish(
         days,
         entries: chosen.clone(),
         status: ListStatus::Open,
-        created_by: caller.account_id.clone(),
+        created_by: caller.account_id().to_owned(),
         closed_at: None,
         recognized: Vec::new(),
         objected: Vec::new(),
@@ -218,7 +218,7 @@ pub async fn publish(
     let event = Event::new(
         "publicity.published",
         &list_pk(&id),
-        Some(&caller.account_id),
+        Some(caller.account_id()),
         now,
         json!({"publicity_id": id, "tier": tier, "count": chosen.len(), "ends_at": rfc3339(list.ends_at)}),
     );
@@ -272,10 +272,10 @@ async fn mark_listed(
         Event::new(
             "declaration.publicity_listed",
             &records::decl_pk(id),
-            Some(&caller.account_id),
+            Some(caller.account_id()),
             now,
             json!({"declaration_id": id, "publicity_id": list_id, "uscc": next.uscc, "tier": next.tier,
-                   "actor_role": caller.role, "actor_level": caller.level}),
+                   "actor_role": caller.role(), "actor_level": caller.level()}),
         )
         .tx_op(),
     );
@@ -368,7 +368,7 @@ pub async fn close(p: &Platform, caller: &Principal, list_id: &str) -> AppResult
                     .apply(Action::Recognize, now)
                     .map_err(transition_error)?;
                 let q = Qualification::new(next.tier, valid_from, next.id.clone());
-                let extra = qualification_ops(&next.uscc, &q, Some(&caller.account_id), now);
+                let extra = qualification_ops(&next.uscc, &q, Some(caller.account_id()), now);
                 records::save_transition(p, &before, &next, &t, caller, extra).await?;
                 recognized.push(next.id.clone());
             }
@@ -387,7 +387,7 @@ pub async fn close(p: &Platform, caller: &Principal, list_id: &str) -> AppResult
     let event = Event::new(
         "publicity.closed",
         &list_pk(list_id),
-        Some(&caller.account_id),
+        Some(caller.account_id()),
         now,
         json!({"publicity_id": list_id, "recognized": closed.recognized, "objected": closed.objected}),
     );

@@ -192,8 +192,8 @@ pub async fn load_visible(
 ) -> AppResult<Versioned<Declaration>> {
     let found = load(p, id).await?.ok_or_else(not_found)?;
     let d = &found.value;
-    let visible = match caller.role {
-        Role::Enterprise => caller.uscc.as_deref() == Some(d.uscc.as_str()),
+    let visible = match caller.role() {
+        Role::Enterprise => caller.uscc() == Some(d.uscc.as_str()),
         Role::Official => caller.has_jurisdiction_over(&d.region) && d.status != Status::Draft,
         Role::Operator => true,
         _ => false,
@@ -354,7 +354,7 @@ pub fn transition_event(
     Event::new(
         &format!("declaration.{}", t.action),
         &decl_pk(&d.id),
-        Some(&caller.account_id),
+        Some(caller.account_id()),
         now,
         json!({
             "declaration_id": d.id,
@@ -363,8 +363,8 @@ pub fn transition_event(
             "tier": d.tier,
             "year": d.year,
             "region": format!("{:06}", d.region.value()),
-            "actor_role": caller.role,
-            "actor_level": caller.level,
+            "actor_role": caller.role(),
+            "actor_level": caller.level(),
             "transition": t,
         }),
     )

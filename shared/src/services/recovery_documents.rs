@@ -183,11 +183,11 @@ pub async fn decide_phone_change(
         .clone()
         .filter(|c| !c.trim().is_empty())
         .or(change.comment);
-    change.decided_by = Some(caller.account_id.clone());
+    change.decided_by = Some(caller.account_id().to_owned());
     match decision {
         Decision::Approve => {
             require_phone_change_documents(p, &change, version).await?;
-            complete_phone_change(p, change, version, Vec::new(), Some(&caller.account_id)).await
+            complete_phone_change(p, change, version, Vec::new(), Some(caller.account_id())).await
         }
         Decision::Reject => {
             if comment.as_deref().map(str::trim).unwrap_or("").is_empty() {
@@ -210,7 +210,7 @@ pub async fn decide_phone_change(
                     Event::new(
                         "account.phone_change_rejected",
                         &aggregate,
-                        Some(&caller.account_id),
+                        Some(caller.account_id()),
                         now,
                         json!({"phone_change_id": id}),
                     )

@@ -58,7 +58,7 @@ pub async fn mark_eligible(
             "tier 须为 innovative、specialized 或 little_giant",
         )
     })?;
-    match (caller.role, caller.level) {
+    match (caller.role(), caller.level()) {
         (Role::Operator, _) | (Role::Official, Some(Level::Province)) => {}
         _ => return Err(AppError::forbidden("复核资格由省级主管部门标记")),
     }
@@ -67,7 +67,7 @@ pub async fn mark_eligible(
     let profile = records::load_profile(p, &uscc)
         .await?
         .ok_or_else(not_found)?;
-    if caller.role == Role::Official
+    if caller.role() == Role::Official
         && !profile
             .value
             .region
@@ -88,15 +88,15 @@ pub async fn mark_eligible(
     let now = p.clock.now();
     let flag = Eligibility {
         tier,
-        marked_by: caller.account_id.clone(),
+        marked_by: caller.account_id().to_owned(),
         marked_at: now,
     };
     let event = Event::new(
         "enterprise.re_review_eligible",
         &ent_pk(&uscc),
-        Some(&caller.account_id),
+        Some(caller.account_id()),
         now,
-        json!({"uscc": uscc, "tier": tier, "actor_role": caller.role}),
+        json!({"uscc": uscc, "tier": tier, "actor_role": caller.role()}),
     );
     p.store
         .transact(vec![

@@ -84,10 +84,10 @@ pub async fn create_official(
             Some(code)
         }
     };
-    let allowed = match caller.role {
+    let allowed = match caller.role() {
         Role::Operator => true,
         Role::Official => {
-            let below = caller.level.is_some_and(|own| req.level < own);
+            let below = caller.level().is_some_and(|own| req.level < own);
             let inside = match region {
                 Some(r) => caller.has_jurisdiction_over(&r),
                 None => false,
@@ -114,14 +114,14 @@ pub async fn create_official(
         reg,
         Some(Role::Official),
         Some(scope),
-        Some(&caller.account_id),
+        Some(caller.account_id()),
     )
     .await
 }
 
 /// The official's level, or 403 for other roles.
 fn official_level(caller: &Principal) -> AppResult<Level> {
-    match (caller.role, caller.level) {
+    match (caller.role(), caller.level()) {
         (Role::Official, Some(level)) => Ok(level),
         _ => Err(AppError::forbidden("仅主管部门可以审核申报")),
     }
@@ -218,7 +218,7 @@ pub async fn decide(
         .map_err(transition_error)?;
     let extra = if crate::services::rereviews::is_acceptance(&before.value, &next) {
         let held = crate::services::records::qualifications(p, &next.uscc).await?;
-        crate::services::rereviews::renewal_ops(&next, &held, &caller.account_id, now)
+        crate::services::rereviews::renewal_ops(&next, &held, caller.account_id(), now)
     } else {
         Vec::new()
     };
@@ -238,8 +238,7 @@ pub fn scope_of(caller: &Principal) -> AppResult<(Level, String)> {
         return Ok((level, "CN".into()));
     }
     let region = caller
-        .region
-        .as_deref()
+        .region()
         .filter(|r| r.len() == 6 && r.bytes().all(|b| b.is_ascii_digit()))
         .ok_or_else(|| AppError::forbidden("主管部门账户缺少辖区"))?;
     let digits = match level {
@@ -393,7 +392,7 @@ pub async fn enterprise_view(
     caller: &Principal,
     uscc: &str,
 ) -> AppResult<serde_json::Value> {
-    if !matches!(caller.role, Role::Official | Role::Operator) {
+    if !matches!(caller.role(), Role::Official | Role::Operator) {
         return Err(AppError::forbidden("仅主管部门可以查看企业信息"));
     }
     let uscc = uscc.trim().to_ascii_uppercase();
@@ -404,7 +403,7 @@ pub async fn enterprise_view(
     let profile = records::load_profile(p, &uscc)
         .await?
         .ok_or_else(not_found)?;
-    let visible = caller.role == Role::Operator
+    let visible = caller.role() == Role::Operator
         || profile
             .value
             .region
@@ -465,9 +464,9 @@ pub async fn revoke(
             "tier 须为 innovative、specialized 或 little_giant",
         )
     })?;
-    let allowed = match caller.role {
+    let allowed = match caller.role() {
         Role::Operator => true,
-        Role::Official => caller.level == Some(crate::domain::declaration::final_level(tier)),
+        Role::Official => caller.level() == Some(crate::domain::declaration::final_level(tier)),
         _ => false,
     };
     if !allowed {
@@ -481,7 +480,7 @@ pub async fn revoke(
     let profile = records::load_profile(p, &uscc)
         .await?
         .ok_or_else(not_found)?;
-    if caller.role == Role::Official
+    if caller.role() == Role::Official
         && !profile
             .value
             .region
@@ -503,15 +502,15 @@ pub async fn revoke(
         })?;
     q.revoked_on = Some(today);
     q.revocation_reason = Some(req.reason.trim().to_owned());
-    let mut ops = records::qualification_ops(&uscc, &q, Some(&caller.account_id), now);
+    let mut ops = records::qualification_ops(&uscc, &q, Some(caller.account_id()), now);
     ops.push(
         crate::services::events::Event::new(
             "enterprise.qualification_revoked",
             &records::ent_pk(&uscc),
-            Some(&caller.account_id),
+            Some(caller.account_id()),
             now,
             serde_json::json!({"uscc": uscc, "tier": tier, "reason": q.revocation_reason, "revoked_on": today.to_string(),
-                               "actor_role": caller.role, "actor_level": caller.level}),
+                               "actor_role": caller.role(), "actor_level": caller.level()}),
         )
         .tx_op(),
     );

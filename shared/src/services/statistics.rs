@@ -77,7 +77,7 @@ async fn entries_in_scope(
     p: &Platform,
     caller: &Principal,
 ) -> AppResult<(String, Level, Vec<Summary>)> {
-    let (level, scope) = match caller.role {
+    let (level, scope) = match caller.role() {
         Role::Official => scope_of(caller)?,
         Role::Operator => (Level::Ministry, "CN".to_owned()),
         _ => return Err(AppError::forbidden("仅主管部门可以查看统计")),

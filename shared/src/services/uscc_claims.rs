@@ -167,7 +167,7 @@ pub async fn file(
     caller: &Principal,
     req: &UsccClaimRequest,
 ) -> AppResult<UsccClaim> {
-    let acc = load_account(p, &caller.account_id)
+    let acc = load_account(p, caller.account_id())
         .await?
         .ok_or_else(|| AppError::unauthenticated("账户不存在，请重新登录"))?;
     if acc.value.fixed_role.is_some() {
@@ -241,7 +241,7 @@ pub async fn file(
     limits::take(
         p,
         &[(
-            limits::login_subject("CLAIM", &caller.account_id),
+            limits::login_subject("CLAIM", caller.account_id()),
             CLAIMS_PER_ACCOUNT,
         )],
     )
@@ -337,7 +337,7 @@ pub async fn file(
 /// The claimant reads its own claim (404 for anyone else).
 pub async fn get_own(p: &Platform, caller: &Principal, id: &str) -> AppResult<UsccClaim> {
     let loaded = load(p, id).await?;
-    if loaded.claim.claimant_account_id != caller.account_id {
+    if loaded.claim.claimant_account_id != caller.account_id() {
         return Err(AppError::not_found("未找到该认领申请"));
     }
     Ok(loaded.claim)
@@ -364,7 +364,7 @@ fn documents_owner(loaded: &Loaded) -> Owner {
 /// The documents' owner for the claimant.
 pub async fn documents_owner_for(p: &Platform, caller: &Principal, id: &str) -> AppResult<Owner> {
     let loaded = load(p, id).await?;
-    if loaded.claim.claimant_account_id != caller.account_id {
+    if loaded.claim.claimant_account_id != caller.account_id() {
         return Err(AppError::not_found("未找到该认领申请"));
     }
     Ok(documents_owner(&loaded))
@@ -474,14 +474,14 @@ pub async fn decide(
         p.store
             .transact(vec![
                 TxOp::Put {
-                    item: claim_item(&claim, Some(&caller.account_id), loaded.version + 1),
+                    item: claim_item(&claim, Some(caller.account_id()), loaded.version + 1),
                     cond: Cond::VersionIs(loaded.version),
                 },
                 guard,
                 Event::new(
                     "account.uscc_claim_rejected",
                     &account_pk(&claim.claimant_account_id),
-                    Some(&caller.account_id),
+                    Some(caller.account_id()),
                     now,
                     json!({"claim_id": claim.id, "uscc": claim.uscc, "comment": comment}),
                 )
@@ -529,7 +529,7 @@ pub async fn decide(
     };
     let mut ops = vec![
         TxOp::Put {
-            item: claim_item(&claim, Some(&caller.account_id), loaded.version + 1),
+            item: claim_item(&claim, Some(caller.account_id()), loaded.version + 1),
             cond: Cond::VersionIs(loaded.version),
         },
         guard,
@@ -563,7 +563,7 @@ pub async fn decide(
             Event::new(
                 "account.uscc_withdrawn",
                 &account_pk(&h.value.id),
-                Some(&caller.account_id),
+                Some(caller.account_id()),
                 now,
                 json!({"claim_id": claim.id, "uscc": claim.uscc, "new_holder": claimant.value.id}),
             )
@@ -574,7 +574,7 @@ pub async fn decide(
         Event::new(
             "account.uscc_claim_approved",
             &account_pk(&claimant.value.id),
-            Some(&caller.account_id),
+            Some(caller.account_id()),
             now,
             json!({"claim_id": claim.id, "uscc": claim.uscc, "previous_holder": holder_id, "comment": comment}),
         )
@@ -584,7 +584,7 @@ pub async fn decide(
         Event::new(
             "enterprise.holder_changed",
             &ent_pk(&claim.uscc),
-            Some(&caller.account_id),
+            Some(caller.account_id()),
             now,
             json!({"claim_id": claim.id, "from": holder_id, "to": claimant.value.id}),
         )

@@ -91,9 +91,9 @@ fn parse_time(field: &str, raw: &str, errors: &mut Vec<FieldError>) -> Option<Of
 
 /// Who may open a window for this tier and province.
 fn may_manage(caller: &Principal, tier: Tier, province: Option<RegionCode>) -> bool {
-    match caller.role {
+    match caller.role() {
         Role::Operator => true,
-        Role::Official => match (tier, caller.level) {
+        Role::Official => match (tier, caller.level()) {
             (Tier::LittleGiant, Some(Level::Ministry)) => true,
             (Tier::Innovative | Tier::Specialized, Some(Level::Province)) => {
                 province.is_some_and(|p| caller.has_jurisdiction_over(&p))
@@ -105,7 +105,7 @@ fn may_manage(caller: &Principal, tier: Tier, province: Option<RegionCode>) -> b
 }
 
 fn require_admin(caller: &Principal) -> AppResult<()> {
-    match caller.role {
+    match caller.role() {
         Role::Operator | Role::Official => Ok(()),
         _ => Err(AppError::forbidden("仅主管部门或平台运维可以管理申报时间")),
     }
@@ -201,7 +201,7 @@ pub async fn create(p: &Platform, caller: &Principal, req: &NewWindow) -> AppRes
         region: region.map(|r| format!("{:06}", r.value())),
         opens_at: opens_at.to_offset(time::UtcOffset::UTC),
         closes_at: closes_at.to_offset(time::UtcOffset::UTC),
-        created_by: caller.account_id.clone(),
+        created_by: caller.account_id().to_owned(),
         created_at: now,
     };
     let pk = window_pk(tier, req.year);
@@ -217,7 +217,7 @@ pub async fn create(p: &Platform, caller: &Principal, req: &NewWindow) -> AppRes
     let event = Event::new(
         "window.created",
         &pk,
-        Some(&caller.account_id),
+        Some(caller.account_id()),
         now,
         serde_json::to_value(&window).unwrap_or_default(),
     );
@@ -248,7 +248,7 @@ pub async fn list(
     cursor: Option<String>,
 ) -> AppResult<(Vec<Window>, Option<String>)> {
     require_admin(caller)?;
-    let scope = match (caller.role, caller.level, caller.region.as_deref()) {
+    let scope = match (caller.role(), caller.level(), caller.region()) {
         (Role::Official, Some(Level::Ministry), _) | (Role::Operator, _, _) => None,
         (Role::Official, _, Some(region)) => Some(region.get(..2).unwrap_or_default().to_owned()),
         _ => return Err(AppError::forbidden("无权查看申报时间")),

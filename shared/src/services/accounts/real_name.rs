@@ -169,7 +169,7 @@ pub async fn request_real_name(
     caller: &Principal,
     req: &RealNameRequest,
 ) -> AppResult<Account> {
-    let mut acc = require_account(p, &caller.account_id).await?;
+    let mut acc = require_account(p, caller.account_id()).await?;
     if acc.value.fixed_role.is_some() {
         return Err(AppError::forbidden("主管部门和运维账户无需实名认证"));
     }
@@ -319,7 +319,7 @@ pub struct RealNameReview {
 }
 
 pub(crate) fn require_operator(caller: &Principal) -> AppResult<()> {
-    if caller.role == Role::Operator {
+    if caller.role() == Role::Operator {
         Ok(())
     } else {
         Err(AppError::forbidden("仅平台运维人员可以执行人工核验"))
@@ -397,7 +397,7 @@ pub async fn decide_real_name(
     }
     .into();
     review.decided_at = Some(now);
-    review.decided_by = Some(caller.account_id.clone());
+    review.decided_by = Some(caller.account_id().to_owned());
     review.comment = comment.clone();
     // The decided review leaves the queue (no index key) in the same transaction.
     let review_op = TxOp::Put {
@@ -422,7 +422,7 @@ pub async fn decide_real_name(
             let event = Event::new(
                 "account.real_name_rejected",
                 &account_pk(&acc.value.id),
-                Some(&caller.account_id),
+                Some(caller.account_id()),
                 now,
                 json!({"review_id": review_id}),
             );

@@ -106,7 +106,7 @@ pub async fn register(
 }
 
 pub async fn me(p: &Platform, caller: &Principal) -> AppResult<Account> {
-    Ok(require_account(p, &caller.account_id).await?.value)
+    Ok(require_account(p, caller.account_id()).await?.value)
 }
 
 /// Create the first operator from `login:password` if that login does not exist yet. Returns whether it was created.
