@@ -68,7 +68,7 @@ impl DeclarationView {
         DeclarationView {
             id: v.id.clone(),
             kind: v.kind,
-            uscc: v.uscc.clone(),
+            uscc: v.uscc.to_string(),
             enterprise_name: v.enterprise_name.clone(),
             tier: v.tier,
             tier_label: v.tier.label(),

@@ -228,7 +228,7 @@ async fn seed_direct(tp: &TestPlatform, n: usize, rng: &mut Rng) -> Model {
     let id = shared::services::events::new_id(at);
     let mut d = Declaration::new_draft(
         id.clone(),
-        uscc(10_000 + n as u32, region),
+        uscc(10_000 + n as u32, region).parse().unwrap(),
         format!("批量企业{n}"),
         format!("ACCOUNT{n}"),
         tier_value,
@@ -942,7 +942,7 @@ async fn the_queue_orders_instants_within_one_second() {
         let id = format!("Z{n}");
         let d = Declaration::new_draft(
             id,
-            uscc(20_000 + n, "330106"),
+            uscc(20_000 + n, "330106").parse().unwrap(),
             format!("同秒企业{n}"),
             format!("ACCOUNT{n}"),
             Tier::Innovative,

@@ -15,6 +15,7 @@
 //! Everything here is pure: the services load a declaration, ask [`Declaration::apply`] for the next one, and save
 //! both the record and the [`Transition`] (the audit-trail entry) in one transaction.
 
+use crate::rules::uscc::Uscc;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
@@ -297,7 +298,9 @@ pub struct Declaration {
     pub id: String,
     #[serde(default)]
     pub kind: Kind,
-    pub uscc: String,
+    /// The enterprise's code (read leniently: an operator may have accepted a pilot-area check character).
+    #[serde(with = "crate::rules::uscc::lenient")]
+    pub uscc: Uscc,
     pub enterprise_name: String,
     /// The account that created it.
     pub account_id: String,
@@ -394,7 +397,7 @@ impl Declaration {
     #[allow(clippy::too_many_arguments)]
     pub fn new_draft(
         id: String,
-        uscc: String,
+        uscc: Uscc,
         enterprise_name: String,
         account_id: String,
         tier: Tier,
@@ -652,7 +655,7 @@ mod tests {
     fn draft(tier: Tier, county: &str) -> Declaration {
         Declaration::new_draft(
             "D1".into(),
-            "91350100M000100Y43".into(),
+            "91350100M000100Y43".parse().unwrap(),
             "测试企业".into(),
             "A1".into(),
             tier,
@@ -660,6 +663,22 @@ mod tests {
             RegionCode::parse(county).unwrap(),
             NOW,
         )
+    }
+
+    #[test]
+    fn a_declaration_of_a_code_accepted_with_a_wrong_check_character_reads_back() {
+        // A pilot-area code an operator accepted at real-name: strict parsing refuses it, the record must not.
+        let (pilot, warned) = Uscc::parse_lenient("91350100M0001TGQXM").unwrap();
+        assert!(warned);
+        let mut d = draft(Tier::Innovative, "330106");
+        d.uscc = pilot;
+        let json = serde_json::to_value(&d).unwrap();
+        assert_eq!(json["uscc"], "91350100M0001TGQXM");
+        let back: Declaration = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(back.uscc, pilot);
+        let mut broken = json;
+        broken["uscc"] = "not a code".into();
+        assert!(serde_json::from_value::<Declaration>(broken).is_err());
     }
 
     fn snapshot() -> Box<Snapshot> {

@@ -329,6 +329,23 @@ impl<'de> Deserialize<'de> for Uscc {
     }
 }
 
+/// Lenient (de)serialisation for records that hold a code an operator accepted with a wrong check character
+/// (early pilot-area codes): `#[serde(with = "crate::rules::uscc::lenient")]`.
+pub mod lenient {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(u: &Uscc, s: S) -> Result<S::Ok, S::Error> {
+        u.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Uscc, D::Error> {
+        let s = Cow::<'de, str>::deserialize(d)?;
+        Uscc::parse_lenient(&s)
+            .map(|(u, _)| u)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

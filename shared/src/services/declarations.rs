@@ -19,6 +19,7 @@ use crate::domain::tier::Tier;
 use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 use crate::ports::{Cond, Item, Query, TxOp};
 use crate::rules::tiers;
+use crate::rules::uscc::Uscc;
 use crate::services::common::{Versioned, check_if_match, require_enterprise};
 use crate::services::eligibility::{
     assess_tier, check_not_banned, check_prerequisites, check_sme, facts_for, size_of, valid_tiers,
@@ -98,9 +99,18 @@ pub async fn create_of_kind(
     if kind == Kind::Declaration {
         eligibility::check_may_declare(p, &uscc, tier, now).await?;
     }
+    // The account's verified code (an operator may have accepted a pilot-area check character).
+    let code = Uscc::parse_lenient(&uscc)
+        .map(|(code, _)| code)
+        .map_err(|_| {
+            AppError::new(
+                ErrorCode::NotVerified,
+                "账户的统一社会信用代码无效，请重新完成法人实名认证",
+            )
+        })?;
     let mut declaration = Declaration::new_draft(
         new_id(now),
-        uscc.clone(),
+        code,
         name,
         caller.account_id().to_owned(),
         tier,
@@ -371,10 +381,10 @@ pub async fn submission_package(
     // Every read the checks need, in one round of concurrent calls (checked below in the same order as before).
     let owner_pk = decl_pk(&d.id);
     let (quals, stored_profile, files, digital) = tokio::try_join!(
-        qualifications(p, &d.uscc),
-        load_profile(p, &d.uscc),
+        qualifications(p, d.uscc.as_str()),
+        load_profile(p, d.uscc.as_str()),
         evidence::current_files(p, &owner_pk),
-        latest_digital_assessment(p, &d.uscc),
+        latest_digital_assessment(p, d.uscc.as_str()),
     )?;
     if d.kind == crate::domain::declaration::Kind::Declaration {
         check_not_banned(&quals, d.tier, today)?;
@@ -382,7 +392,7 @@ pub async fn submission_package(
     }
     let profile = stored_profile
         .map(|v| v.value)
-        .unwrap_or_else(|| EnterpriseProfile::new(d.enterprise_name.clone(), d.uscc.clone()));
+        .unwrap_or_else(|| EnterpriseProfile::new(d.enterprise_name.clone(), d.uscc.to_string()));
     let missing = profile.missing_for(d.tier, d.year);
     if !missing.is_empty() {
         let labels: Vec<String> = missing
@@ -443,9 +453,9 @@ pub async fn submission_package(
     // A re-review is not assessed on growth (2026 小巨人) and passes the score on an earlier one of the last 2
     // years.
     let re_review = match d.kind {
-        crate::domain::declaration::Kind::ReReview => {
-            Some(crate::services::declarations::recent_scores(p, &d.uscc, d.year - 2).await?)
-        }
+        crate::domain::declaration::Kind::ReReview => Some(
+            crate::services::declarations::recent_scores(p, d.uscc.as_str(), d.year - 2).await?,
+        ),
         crate::domain::declaration::Kind::Declaration => None,
     };
     let facts = facts_for(&profile, d.year, level, held, today, re_review);

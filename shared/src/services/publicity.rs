@@ -368,7 +368,8 @@ pub async fn close(p: &Platform, caller: &Principal, list_id: &str) -> AppResult
                     .apply(Action::Recognize, now)
                     .map_err(transition_error)?;
                 let q = Qualification::new(next.tier, valid_from, next.id.clone());
-                let extra = qualification_ops(&next.uscc, &q, Some(caller.account_id()), now);
+                let extra =
+                    qualification_ops(next.uscc.as_str(), &q, Some(caller.account_id()), now);
                 records::save_transition(p, &before, &next, &t, caller, extra).await?;
                 recognized.push(next.id.clone());
             }

@@ -178,7 +178,7 @@ pub async fn load_owned(
 ) -> AppResult<Versioned<Declaration>> {
     let uscc = require_enterprise(caller)?;
     match load(p, id).await? {
-        Some(d) if d.value.uscc == uscc => Ok(d),
+        Some(d) if d.value.uscc.as_str() == uscc => Ok(d),
         _ => Err(not_found()),
     }
 }
@@ -231,7 +231,7 @@ impl Summary {
         Summary {
             id: d.id.clone(),
             kind: d.kind,
-            uscc: d.uscc.clone(),
+            uscc: d.uscc.to_string(),
             enterprise_name: d.enterprise_name.clone(),
             tier: d.tier,
             year: d.year,
@@ -340,7 +340,7 @@ pub fn queue_entry_op<T: Serialize>(
 
 pub fn decl_item(d: &Declaration, version: u64) -> Item {
     Item::new(decl_pk(&d.id), DECL_SK, d)
-        .with_gsi1(list_pk(&d.uscc), d.id.clone())
+        .with_gsi1(list_pk(d.uscc.as_str()), d.id.clone())
         .with_version(version)
 }
 
@@ -397,7 +397,7 @@ pub async fn save_transition(
     }];
     // Leaving the active set frees the tier and year for a new declaration.
     if before.value.status.is_active() && !next.status.is_active() {
-        let (pk, sk) = active_key(next.kind, &next.uscc, next.tier, next.year);
+        let (pk, sk) = active_key(next.kind, next.uscc.as_str(), next.tier, next.year);
         ops.push(TxOp::Delete {
             pk,
             sk,

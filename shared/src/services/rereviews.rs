@@ -201,7 +201,7 @@ pub async fn submit(
     if_match: Option<u64>,
 ) -> AppResult<Versioned<Declaration>> {
     let d = load_own(p, caller, id).await?;
-    if let Some(why) = ineligibility(p, &d.value.uscc, d.value.tier, p.clock.now()).await? {
+    if let Some(why) = ineligibility(p, d.value.uscc.as_str(), d.value.tier, p.clock.now()).await? {
         return Err(AppError::new(ErrorCode::ReReviewNotEligible, why));
     }
     declarations::submit(p, caller, id, if_match).await
@@ -236,9 +236,9 @@ pub fn renewal_ops(
         .filter(|next| *next > today)
         .unwrap_or(today);
     let q = Qualification::new(d.tier, from, d.id.clone());
-    let mut ops = qualification_ops(&d.uscc, &q, Some(actor), now);
+    let mut ops = qualification_ops(d.uscc.as_str(), &q, Some(actor), now);
     ops.push(TxOp::Delete {
-        pk: ent_pk(&d.uscc),
+        pk: ent_pk(d.uscc.as_str()),
         sk: flag_sk(d.tier),
         cond: Cond::Always,
     });

@@ -217,7 +217,7 @@ pub async fn decide(
         )
         .map_err(transition_error)?;
     let extra = if crate::services::rereviews::is_acceptance(&before.value, &next) {
-        let held = crate::services::records::qualifications(p, &next.uscc).await?;
+        let held = crate::services::records::qualifications(p, next.uscc.as_str()).await?;
         crate::services::rereviews::renewal_ops(&next, &held, caller.account_id(), now)
     } else {
         Vec::new()

@@ -288,7 +288,7 @@ mod tests {
         let keys = keys();
         let mut d = Declaration::new_draft(
             "01D".into(),
-            "91350100M000100Y43".into(),
+            "91350100M000100Y43".parse().unwrap(),
             "<script>测试</script>有限公司".into(),
             "A".into(),
             Tier::Specialized,
@@ -330,7 +330,7 @@ mod tests {
         let declaration = |tier| {
             let mut d = Declaration::new_draft(
                 "01D".into(),
-                "91350100M000100Y43".into(),
+                "91350100M000100Y43".parse().unwrap(),
                 "某某有限公司".into(),
                 "A".into(),
                 tier,

@@ -596,7 +596,7 @@ pub fn build(
     let profile: EnterpriseProfile =
         serde_json::from_value(raw_profile.clone()).unwrap_or_else(|_| EnterpriseProfile {
             name: d.enterprise_name.clone(),
-            uscc: d.uscc.clone(),
+            uscc: d.uscc.to_string(),
             ..EnterpriseProfile::default()
         });
     let mut sections = vec![
@@ -621,10 +621,10 @@ pub fn build(
         title: format!("{}{doc}", d.tier.label()),
         declaration_id: d.id.clone(),
         enterprise_name: d.enterprise_name.clone(),
-        uscc: d.uscc.clone(),
+        uscc: d.uscc.to_string(),
         meta: vec![
             row("申报单位", d.enterprise_name.clone()),
-            row("统一社会信用代码", d.uscc.clone()),
+            row("统一社会信用代码", d.uscc.to_string()),
             row("申报年度", format!("{}年", d.year)),
             row("申报编号", d.id.clone()),
             row("提交时间", time_cn(snapshot.submitted_at)),
