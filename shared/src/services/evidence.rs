@@ -18,6 +18,7 @@ use crate::rules::file_type::{self, FileKind};
 use crate::services::common::Versioned;
 use crate::services::events::{Event, new_id};
 use crate::services::records::decl_pk;
+use crate::services::repository::{Tx, TxError};
 use crate::services::{Platform, eligibility, records};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -496,18 +497,21 @@ pub async fn complete_in(
     done.completed_at = Some(now);
     let slot_sk = format!("{SLOT_PREFIX}{}", done.slot);
     let previous = p.store.get(&o.pk.clone(), &slot_sk).await?;
-    let mut ops = vec![
-        TxOp::Put {
-            item: evidence_item(&o.pk, &done, ev.version + 1),
-            cond: Cond::VersionIs(ev.version),
-        },
-        // The declaration must still be editable (and unchanged in status) when the file lands.
+    let mut tx = Tx::new();
+    tx.extend([TxOp::Put {
+        item: evidence_item(&o.pk, &done, ev.version + 1),
+        cond: Cond::VersionIs(ev.version),
+    }]);
+    // The declaration must still be editable (and unchanged in status) when the file lands.
+    tx.named(
+        "owner",
         TxOp::Check {
             pk: o.pk.clone(),
             sk: o.sk.into(),
             cond: Cond::VersionIs(o.version),
         },
-    ];
+    );
+    let mut ops = Vec::new();
     let mut replaced = None;
     let slot_item = Item::new(
         o.pk.clone(),
@@ -549,8 +553,9 @@ pub async fn complete_in(
         )
         .tx_op(),
     );
-    p.store.transact(ops).await.map_err(|e| match e {
-        crate::ports::StoreError::ConditionFailed { index: 1 } => AppError::new(
+    tx.extend(ops);
+    tx.commit(p).await.map_err(|e| match e {
+        TxError::Condition("owner") => AppError::new(
             ErrorCode::VersionConflict,
             "申报已被同时修改（例如已提交），请刷新后重试",
         ),

@@ -14,11 +14,12 @@ use crate::domain::principal::{Level, Principal, Role};
 use crate::domain::qualification::Qualification;
 use crate::domain::timestamp::rfc3339;
 use crate::error::{AppError, AppResult, ErrorCode};
-use crate::ports::{Cond, Item, Query, StoreError, TxOp};
+use crate::ports::{Cond, Item, Query, TxOp};
 use crate::rules::region::RegionCode;
 use crate::services::common::{Versioned, check_if_match, require_enterprise};
 use crate::services::events::{EVENT_PREFIX, Event, new_id};
 use crate::services::records::{ent_pk, queue_entry_op};
+use crate::services::repository::{self, Record, Tx, TxError};
 use crate::services::{Platform, records};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -268,17 +269,21 @@ async fn save(
     before: &Versioned<InfoUpdate>,
     next: &InfoUpdate,
     ev: Event,
-    mut extra: Vec<TxOp>,
+    extra: Vec<TxOp>,
 ) -> AppResult<u64> {
-    let mut ops = vec![TxOp::Put {
-        item: item(next, before.version + 1),
-        cond: Cond::VersionIs(before.version),
-    }];
-    ops.extend(queue_ops(next));
-    ops.append(&mut extra);
-    ops.push(ev.tx_op());
-    p.store.transact(ops).await.map_err(|e| match e {
-        StoreError::ConditionFailed { index: 0 } => AppError::new(
+    let mut tx = Tx::new();
+    tx.named(
+        "update",
+        TxOp::Put {
+            item: item(next, before.version + 1),
+            cond: Cond::VersionIs(before.version),
+        },
+    );
+    tx.extend(queue_ops(next));
+    tx.extend(extra);
+    tx.extend([ev.tx_op()]);
+    tx.commit(p).await.map_err(|e| match e {
+        TxError::Condition("update") => AppError::new(
             ErrorCode::VersionConflict,
             "信息更新已被同时修改，请刷新后重试",
         ),
@@ -287,17 +292,33 @@ async fn save(
     Ok(before.version + 1)
 }
 
-async fn load(p: &Platform, id: &str) -> AppResult<Option<Versioned<InfoUpdate>>> {
-    if !crate::services::events::is_valid_id(id) {
-        return Ok(None);
+impl Record for InfoUpdate {
+    const NOT_FOUND: &'static str = "信息更新不存在";
+
+    fn key(id: &str) -> (String, String) {
+        (upd_pk(id), UPD_SK.to_owned())
     }
-    Ok(match p.store.get(&upd_pk(id), UPD_SK).await? {
-        Some(i) => Some(Versioned {
-            value: i.decode()?,
-            version: i.version,
-        }),
-        None => None,
-    })
+
+    fn owner_uscc(&self) -> &str {
+        &self.uscc
+    }
+
+    /// Officials with jurisdiction over its region once submitted; operators always.
+    fn visible_to_reviewer(&self, caller: &Principal) -> bool {
+        match caller {
+            Principal::Official { .. } => {
+                self.status != UpdateStatus::Draft
+                    && crate::rules::region::RegionCode::parse(&self.region)
+                        .is_ok_and(|r| caller.has_jurisdiction_over(&r))
+            }
+            Principal::Operator { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+async fn load(p: &Platform, id: &str) -> AppResult<Option<Versioned<InfoUpdate>>> {
+    repository::load(p, id).await
 }
 
 pub async fn load_own(
@@ -305,11 +326,7 @@ pub async fn load_own(
     caller: &Principal,
     id: &str,
 ) -> AppResult<Versioned<InfoUpdate>> {
-    let uscc = require_enterprise(caller)?;
-    match load(p, id).await? {
-        Some(u) if u.value.uscc == uscc => Ok(u),
-        _ => Err(AppError::not_found("信息更新不存在")),
-    }
+    repository::load_owned(p, caller, id).await
 }
 
 /// The update if the caller owns it, reviews it (an official with jurisdiction over its region, once
@@ -319,25 +336,7 @@ pub async fn load_visible(
     caller: &Principal,
     id: &str,
 ) -> AppResult<Versioned<InfoUpdate>> {
-    let found = load(p, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("信息更新不存在"))?;
-    let u = &found.value;
-    let visible = match caller.role() {
-        Role::Enterprise => caller.uscc() == Some(u.uscc.as_str()),
-        Role::Official => {
-            u.status != UpdateStatus::Draft
-                && crate::rules::region::RegionCode::parse(&u.region)
-                    .is_ok_and(|r| caller.has_jurisdiction_over(&r))
-        }
-        Role::Operator => true,
-        _ => false,
-    };
-    if visible {
-        Ok(found)
-    } else {
-        Err(AppError::not_found("信息更新不存在"))
-    }
+    repository::load_visible(p, caller, id).await
 }
 
 fn not_in_period(period: &UpdatePeriod, year: i32) -> AppError {
@@ -449,30 +448,31 @@ pub async fn create(p: &Platform, caller: &Principal) -> AppResult<Versioned<Inf
         updated_at: now,
     };
     let ev = event(&u, "create", caller, None, None);
-    let result = p
-        .store
-        .transact(vec![
-            TxOp::Put {
-                item: Item::new(
-                    ent_pk(&uscc),
-                    year_sk(year),
-                    &json!({"info_update_id": u.id}),
-                ),
-                cond: Cond::Absent,
-            },
-            TxOp::Put {
-                item: item(&u, 1),
-                cond: Cond::Absent,
-            },
-            ev.tx_op(),
-        ])
-        .await;
-    match result {
+    let mut tx = Tx::new();
+    tx.named(
+        "year",
+        TxOp::Put {
+            item: Item::new(
+                ent_pk(&uscc),
+                year_sk(year),
+                &json!({"info_update_id": u.id}),
+            ),
+            cond: Cond::Absent,
+        },
+    );
+    tx.extend([
+        TxOp::Put {
+            item: item(&u, 1),
+            cond: Cond::Absent,
+        },
+        ev.tx_op(),
+    ]);
+    match tx.commit(p).await {
         Ok(()) => Ok(Versioned {
             value: u,
             version: 1,
         }),
-        Err(StoreError::ConditionFailed { index: 0 }) => Err(AppError::new(
+        Err(TxError::Condition("year")) => Err(AppError::new(
             ErrorCode::DuplicateDeclaration,
             format!("{year} 年度已有信息更新，请在原记录上继续"),
         )),

@@ -24,6 +24,7 @@ pub mod queue_filter;
 pub mod records;
 pub mod recovery_documents;
 pub mod reminders;
+pub mod repository;
 pub mod rereviews;
 pub mod review;
 pub mod sessions;

@@ -17,7 +17,7 @@
 
 use crate::domain::declaration::{Declaration, Kind, Status, Transition, TransitionError};
 use crate::domain::enterprise::EnterpriseProfile;
-use crate::domain::principal::{Level, Principal, Role};
+use crate::domain::principal::{Level, Principal};
 use crate::domain::qualification::Qualification;
 use crate::domain::tier::Tier;
 use crate::error::{AppError, AppResult, ErrorCode};
@@ -26,6 +26,7 @@ use crate::rules::region::RegionCode;
 use crate::services::Platform;
 use crate::services::common::{Versioned, require_enterprise};
 use crate::services::events::Event;
+use crate::services::repository::{self, Record, Tx, TxError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -156,18 +157,32 @@ pub fn not_found() -> AppError {
     AppError::not_found("申报不存在")
 }
 
+impl Record for Declaration {
+    const NOT_FOUND: &'static str = "申报不存在";
+
+    fn key(id: &str) -> (String, String) {
+        (decl_pk(id), DECL_SK.to_owned())
+    }
+
+    fn owner_uscc(&self) -> &str {
+        self.uscc.as_str()
+    }
+
+    /// Officials with jurisdiction over its region once submitted; operators always.
+    fn visible_to_reviewer(&self, caller: &Principal) -> bool {
+        match caller {
+            Principal::Official { .. } => {
+                caller.has_jurisdiction_over(&self.region) && self.status != Status::Draft
+            }
+            Principal::Operator { .. } => true,
+            _ => false,
+        }
+    }
+}
+
 /// Load a declaration with its version (no access check).
 pub async fn load(p: &Platform, id: &str) -> AppResult<Option<Versioned<Declaration>>> {
-    if !crate::services::events::is_valid_id(id) {
-        return Ok(None);
-    }
-    Ok(match p.store.get(&decl_pk(id), DECL_SK).await? {
-        Some(item) => Some(Versioned {
-            value: item.decode()?,
-            version: item.version,
-        }),
-        None => None,
-    })
+    repository::load(p, id).await
 }
 
 /// The declaration if the caller owns it (enterprise). Everyone else: 404.
@@ -176,11 +191,7 @@ pub async fn load_owned(
     caller: &Principal,
     id: &str,
 ) -> AppResult<Versioned<Declaration>> {
-    let uscc = require_enterprise(caller)?;
-    match load(p, id).await? {
-        Some(d) if d.value.uscc.as_str() == uscc => Ok(d),
-        _ => Err(not_found()),
-    }
+    repository::load_owned(p, caller, id).await
 }
 
 /// The declaration if the caller owns it or reviews it (an official with jurisdiction over its region, or an
@@ -190,15 +201,7 @@ pub async fn load_visible(
     caller: &Principal,
     id: &str,
 ) -> AppResult<Versioned<Declaration>> {
-    let found = load(p, id).await?.ok_or_else(not_found)?;
-    let d = &found.value;
-    let visible = match caller.role() {
-        Role::Enterprise => caller.uscc() == Some(d.uscc.as_str()),
-        Role::Official => caller.has_jurisdiction_over(&d.region) && d.status != Status::Draft,
-        Role::Operator => true,
-        _ => false,
-    };
-    if visible { Ok(found) } else { Err(not_found()) }
+    repository::load_visible(p, caller, id).await
 }
 
 /// What officials' indexes keep of a declaration (queue entries and the jurisdiction registry).
@@ -387,34 +390,38 @@ pub async fn save_transition(
     next: &Declaration,
     transition: &Transition,
     caller: &Principal,
-    mut extra: Vec<TxOp>,
+    extra: Vec<TxOp>,
 ) -> AppResult<u64> {
     let now = next.updated_at;
     let version = before.version + 1;
-    let mut ops = vec![TxOp::Put {
-        item: decl_item(next, version),
-        cond: Cond::VersionIs(before.version),
-    }];
+    let mut tx = Tx::new();
+    tx.named(
+        "declaration",
+        TxOp::Put {
+            item: decl_item(next, version),
+            cond: Cond::VersionIs(before.version),
+        },
+    );
     // Leaving the active set frees the tier and year for a new declaration.
     if before.value.status.is_active() && !next.status.is_active() {
         let (pk, sk) = active_key(next.kind, next.uscc.as_str(), next.tier, next.year);
-        ops.push(TxOp::Delete {
+        tx.extend([TxOp::Delete {
             pk,
             sk,
             cond: Cond::Always,
-        });
+        }]);
     }
     // A declaration that did not wait at a level has no queue entry to delete (a draft save used to delete one).
     let was_waiting = waiting_level(&before.value).is_some();
-    ops.extend(
+    tx.extend(
         index_ops(next)
             .into_iter()
             .filter(|op| was_waiting || !matches!(op, TxOp::Delete { sk, .. } if sk == QUEUE_SK)),
     );
-    ops.append(&mut extra);
-    ops.push(transition_event(next, transition, caller, now).tx_op());
-    p.store.transact(ops).await.map_err(|e| match e {
-        crate::ports::StoreError::ConditionFailed { index: 0 } => AppError::new(
+    tx.extend(extra);
+    tx.extend([transition_event(next, transition, caller, now).tx_op()]);
+    tx.commit(p).await.map_err(|e| match e {
+        TxError::Condition("declaration") => AppError::new(
             ErrorCode::VersionConflict,
             "申报已被他人同时修改（例如主管部门已开始审核），请刷新后重试",
         ),

@@ -37,6 +37,7 @@ use crate::services::evidence::{Owner, OwnerKind};
 use crate::services::limits::{self, Limit};
 use crate::services::records::ent_pk;
 use crate::services::recovery_documents::{self, OnFile};
+use crate::services::repository::{Tx, TxError};
 
 const QUEUE: &str = "QUEUE#USCC_CLAIM#pending";
 const CLAIMS_PER_ACCOUNT: &[Limit] = &[Limit::per_hour(3), Limit::per_day(5)];
@@ -287,11 +288,13 @@ pub async fn file(
         decided_at: None,
         comment: None,
     };
-    let ops = vec![
-        TxOp::Put {
-            item: claim_item(&claim, None, 1),
-            cond: Cond::Absent,
-        },
+    let mut tx = Tx::new();
+    tx.extend([TxOp::Put {
+        item: claim_item(&claim, None, 1),
+        cond: Cond::Absent,
+    }]);
+    tx.named(
+        "open claim",
         TxOp::Put {
             item: Item::new(
                 uscc_pk(&uscc),
@@ -300,18 +303,18 @@ pub async fn file(
             ),
             cond: Cond::Absent,
         },
-        Event::new(
-            "account.uscc_claim_filed",
-            &account_pk(&acc.value.id),
-            Some(&acc.value.id),
-            now,
-            json!({"claim_id": claim.id, "uscc": uscc}),
-        )
-        .tx_op(),
-    ];
-    match p.store.transact(ops).await {
+    );
+    tx.extend([Event::new(
+        "account.uscc_claim_filed",
+        &account_pk(&acc.value.id),
+        Some(&acc.value.id),
+        now,
+        json!({"claim_id": claim.id, "uscc": uscc}),
+    )
+    .tx_op()]);
+    match tx.commit(p).await {
         Ok(()) => {}
-        Err(StoreError::ConditionFailed { index: 1 }) => {
+        Err(TxError::Condition("open claim")) => {
             return Err(AppError::new(
                 ErrorCode::InvalidState,
                 "您已提交过该统一社会信用代码的认领申请，请等待人工核验结果",

@@ -84,20 +84,24 @@ pub async fn register(
         now,
         json!({"role": account.role()}),
     );
-    let ops = vec![
+    let mut tx = Tx::new();
+    tx.named(
+        "login name",
         TxOp::Put {
             item: pointer_item(login_pk(&reg.login_name.normalized()), &account.id),
             cond: Cond::Absent,
         },
+    );
+    tx.extend([
         TxOp::Put {
             item: account_item(&account, 1),
             cond: Cond::Absent,
         },
         event.tx_op(),
-    ];
-    match p.store.transact(ops).await {
+    ]);
+    match tx.commit(p).await {
         Ok(()) => Ok(account),
-        Err(StoreError::ConditionFailed { index: 0 }) => Err(AppError::new(
+        Err(TxError::Condition("login name")) => Err(AppError::new(
             ErrorCode::LoginTaken,
             "该登录名已被注册，请换一个登录名",
         )),
