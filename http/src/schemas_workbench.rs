@@ -7,7 +7,6 @@ use utoipa::ToSchema;
 use shared::domain::principal::Level;
 use shared::domain::qualification::QualificationStatus;
 use shared::domain::tier::Tier;
-use shared::rules::tiers::Assessment;
 use shared::services::records::Summary;
 
 /// One item waiting in `GET /v1/admin/queue`: the queue entry of a declaration or re-review (the members of
@@ -126,126 +125,6 @@ pub struct ClaimedSubject {
     pub uscc_check_warning: Option<bool>,
     /// A natural person's name.
     pub name: Option<String>,
-}
-
-// ---- the enterprise's own views (issue 9: they were hand-typed in web/src/api/views.ts) ----------------------------
-
-/// The enterprise's size class as the advisor and its profile show it.
-#[derive(ToSchema, serde::Serialize)]
-#[allow(dead_code)]
-pub struct OwnSize {
-    /// `medium`, `small`, `micro` or `not_sme`.
-    pub class: shared::rules::sme_size::SizeClass,
-    pub label: String,
-    /// Why (the size standard's reasoning, in Chinese).
-    pub basis: String,
-    /// The standard's industry category (profile only).
-    pub category: Option<String>,
-    /// The year of the figures used (profile only).
-    pub year: Option<i32>,
-}
-
-/// How a held qualification stands for re-review (`GET /v1/enterprise` only).
-#[derive(ToSchema, serde::Serialize)]
-#[allow(dead_code)]
-pub struct ReReviewStanding {
-    /// A provincial official marked 满足复核条件 for this tier.
-    pub eligible_flag: bool,
-    /// Yearly updates missed (each forfeits the re-review).
-    pub missed_update_years: Vec<i32>,
-    pub forfeited: bool,
-}
-
-/// A qualification on the enterprise's profile (图21, 图23).
-#[derive(ToSchema, serde::Serialize)]
-#[allow(dead_code)]
-pub struct OwnQualification {
-    pub tier: Tier,
-    pub tier_label: String,
-    pub status: QualificationStatus,
-    /// China dates.
-    pub valid_from: String,
-    pub valid_until: String,
-    /// The publicity list (or import) it came from.
-    pub source_id: Option<String>,
-    pub revoked_on: Option<String>,
-    pub revocation_reason: Option<String>,
-    /// `GET` only.
-    pub days_to_expiry: Option<i64>,
-    /// `GET` only.
-    pub re_review: Option<ReReviewStanding>,
-}
-
-/// `GET /v1/enterprise` · `PUT /v1/enterprise`: the stored profile with derived members.
-#[derive(ToSchema, serde::Serialize)]
-#[allow(dead_code)]
-pub struct EnterpriseView {
-    #[serde(flatten)]
-    pub profile: shared::domain::enterprise::EnterpriseProfile,
-    pub region_name: Option<String>,
-    pub industry_path: Vec<shared::domain::enterprise::IndustryStep>,
-    pub industry_name: Option<String>,
-    pub size: Option<OwnSize>,
-    pub qualifications: Vec<OwnQualification>,
-    /// The valid tiers' names joined by `、`, or `未认定`.
-    pub recognition: String,
-    pub version: u64,
-}
-
-/// A tier the advisor needs first.
-#[derive(ToSchema, serde::Serialize)]
-#[allow(dead_code)]
-pub struct AdvicePrerequisite {
-    pub tier: Tier,
-    pub label: String,
-    pub held: bool,
-}
-
-/// What a submission would refuse (`NOT_SME`, `PREREQUISITE_MISSING`, `DECLARATION_BANNED`).
-#[derive(ToSchema, serde::Serialize)]
-#[allow(dead_code)]
-pub struct AdviceBlocker {
-    pub code: String,
-    pub detail: String,
-}
-
-/// The advisor's finding for one tier.
-#[derive(ToSchema, serde::Serialize)]
-#[allow(dead_code)]
-pub struct AdviceTier {
-    pub tier: Tier,
-    pub tier_label: String,
-    pub prerequisites: Vec<AdvicePrerequisite>,
-    /// Profile members still missing (`financials[year=2025]`, `ip`, …).
-    pub profile_missing: Vec<String>,
-    pub digital_assessment_required: bool,
-    pub eligible: bool,
-    pub blockers: Vec<AdviceBlocker>,
-    pub assessment: Assessment,
-}
-
-/// `GET /v1/enterprise/advice`.
-#[derive(ToSchema, serde::Serialize)]
-#[allow(dead_code)]
-pub struct Advice {
-    pub rule_version: String,
-    /// The platform's year (China).
-    pub year: i32,
-    pub size: Option<OwnSize>,
-    pub digital_level: Option<u8>,
-    pub tiers: Vec<AdviceTier>,
-}
-
-/// `POST /v1/digital-assessments` (201) · `GET /v1/digital-assessments/latest`.
-#[derive(ToSchema, serde::Serialize)]
-#[allow(dead_code)]
-pub struct DigitalAssessmentRecord {
-    pub id: String,
-    pub assessed_at: String,
-    pub result: shared::rules::digital::DigitalResult,
-    /// The answers by question id.
-    #[schema(value_type = Object)]
-    pub answers: serde_json::Value,
 }
 
 /// A yearly information update (年度信息更新) with its version.

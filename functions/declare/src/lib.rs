@@ -14,16 +14,19 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use shared::domain::declaration::Kind;
+use shared::domain::enterprise::ProfileInput;
 use shared::error::AppError;
 use shared::rules::{industry, region};
 use shared::services::common::Versioned;
 use shared::services::declarations::{self, NewDeclaration};
+use shared::services::enterprise_views::Advice;
+use shared::services::records::DigitalAssessmentRecord;
 use shared::services::{application, change_reports, info_updates, rereviews};
 use shared::services::{eligibility, enterprise, records};
 use sme_http::app::Handlers;
 use sme_http::auth::Caller;
 use sme_http::common::health;
-use sme_http::dto::{SaveDeclarationBody, TierBody};
+use sme_http::dto::{DigitalAssessmentBody, SaveDeclarationBody, TierBody};
 use sme_http::error::ApiResult;
 use sme_http::error::JsonBody;
 use sme_http::extract::{IfMatch, QueryParams, etag};
@@ -102,30 +105,22 @@ async fn catalog_industries(QueryParams(q): QueryParams<ParentParams>) -> ApiRes
 
 // ---- enterprise profile, advice, digital assessment ----------------------------------------------------------------
 
-fn versioned_json(value: Value, version: u64) -> Response {
-    let mut body = value;
-    if let Some(obj) = body.as_object_mut() {
-        obj.insert("version".into(), json!(version));
-    }
-    ([etag(version)], Json(body)).into_response()
-}
-
 async fn get_enterprise(State(s): State<AppState>, Caller(c): Caller) -> ApiResult<Response> {
-    let (view, version) = enterprise::view(&s, &c).await?;
-    Ok(versioned_json(view, version))
+    let view = enterprise::view(&s, &c).await?;
+    Ok(([etag(view.version)], Json(view)).into_response())
 }
 
 async fn put_enterprise(
     State(s): State<AppState>,
     Caller(c): Caller,
     IfMatch(if_match): IfMatch,
-    JsonBody(body): JsonBody<Value>,
+    JsonBody(body): JsonBody<ProfileInput>,
 ) -> ApiResult<Response> {
-    let (view, version) = enterprise::save(&s, &c, if_match, body).await?;
-    Ok(versioned_json(view, version))
+    let view = enterprise::save(&s, &c, if_match, body).await?;
+    Ok(([etag(view.version)], Json(view)).into_response())
 }
 
-async fn get_advice(State(s): State<AppState>, Caller(c): Caller) -> ApiResult<Json<Value>> {
+async fn get_advice(State(s): State<AppState>, Caller(c): Caller) -> ApiResult<Json<Advice>> {
     Ok(Json(enterprise::advice(&s, &c).await?))
 }
 
@@ -137,13 +132,16 @@ async fn get_questionnaire(Caller(_): Caller) -> Json<Value> {
 async fn create_assessment(
     State(s): State<AppState>,
     Caller(c): Caller,
-    JsonBody(body): JsonBody<Value>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
-    let result = enterprise::submit_digital_assessment(&s, &c, body).await?;
-    Ok((StatusCode::CREATED, Json(result)))
+    JsonBody(body): JsonBody<DigitalAssessmentBody>,
+) -> ApiResult<(StatusCode, Json<DigitalAssessmentRecord>)> {
+    let record = enterprise::submit_digital_assessment(&s, &c, body.answers).await?;
+    Ok((StatusCode::CREATED, Json(record)))
 }
 
-async fn latest_assessment(State(s): State<AppState>, Caller(c): Caller) -> ApiResult<Json<Value>> {
+async fn latest_assessment(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+) -> ApiResult<Json<DigitalAssessmentRecord>> {
     match records::latest_digital_assessment_of(&s, &c).await? {
         Some(v) => Ok(Json(v)),
         None => Err(AppError::not_found("尚未进行数字化水平自评测").into()),

@@ -8,6 +8,7 @@ pub mod common;
 pub mod declarations;
 pub mod eligibility;
 pub mod enterprise;
+pub mod enterprise_views;
 pub mod events;
 pub mod evidence;
 pub mod identity;

@@ -1756,11 +1756,14 @@ export interface components {
         DigitalAssessmentBody: {
             answers: Record<string, never>;
         };
-        /** @description `POST /v1/digital-assessments` (201) · `GET /v1/digital-assessments/latest`. */
+        /**
+         * @description A digital-level self-assessment as stored and shown (`POST /v1/digital-assessments` (201) ·
+         *     `GET /v1/digital-assessments/latest`).
+         */
         DigitalAssessmentRecord: {
             /** @description The answers by question id. */
             answers: Record<string, never>;
-            assessed_at: string;
+            assessed_at: components["schemas"]["Timestamp"];
             id: string;
             result: components["schemas"]["DigitalResult"];
         };
@@ -2397,7 +2400,7 @@ export interface components {
             revocation_reason?: string | null;
             revoked_on?: string | null;
             /** @description The publicity list (or import) it came from. */
-            source_id?: string | null;
+            source_id: string;
             status: components["schemas"]["QualificationStatus"];
             tier: components["schemas"]["Tier"];
             tier_label: string;
@@ -2962,6 +2965,11 @@ export interface components {
             /** @description `innovative`, `specialized` or `little_giant`. */
             tier: string;
         };
+        /**
+         * Format: date-time
+         * @description RFC 3339, UTC
+         */
+        Timestamp: string;
         /** @enum {string} */
         UpdateStatus: "draft" | "submitted" | "returned" | "accepted" | "withdrawn";
         /** @description `POST /v1/declarations/{id}/evidence` body. */
