@@ -127,26 +127,6 @@ pub struct ClaimedSubject {
     pub name: Option<String>,
 }
 
-/// A yearly information update (年度信息更新) with its version.
-#[derive(ToSchema, serde::Serialize)]
-#[allow(dead_code)]
-pub struct InfoUpdateView {
-    #[serde(flatten)]
-    pub update: shared::services::info_updates::InfoUpdate,
-    /// Left out by the officials' decision answer.
-    pub status_label: Option<String>,
-    pub version: u64,
-}
-
-/// A major-change report (重大变更) with its kind's Chinese name.
-#[derive(ToSchema, serde::Serialize)]
-#[allow(dead_code)]
-pub struct ChangeReportView {
-    #[serde(flatten)]
-    pub report: shared::services::change_reports::ChangeReport,
-    pub kind_label: String,
-}
-
 /// What an import of earlier recognitions did (`POST /v1/admin/recognitions/import`).
 #[derive(ToSchema, serde::Serialize)]
 #[allow(dead_code)]

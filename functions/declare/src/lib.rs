@@ -17,16 +17,17 @@ use shared::domain::declaration::Kind;
 use shared::domain::enterprise::ProfileInput;
 use shared::error::AppError;
 use shared::rules::{industry, region};
-use shared::services::common::Versioned;
+use shared::services::change_reports::ChangeReportView;
 use shared::services::declarations::{self, NewDeclaration};
 use shared::services::enterprise_views::Advice;
+use shared::services::info_updates::InfoUpdateView;
 use shared::services::records::DigitalAssessmentRecord;
 use shared::services::{application, change_reports, info_updates, rereviews};
 use shared::services::{eligibility, enterprise, records};
 use sme_http::app::Handlers;
 use sme_http::auth::Caller;
 use sme_http::common::health;
-use sme_http::dto::{DigitalAssessmentBody, SaveDeclarationBody, TierBody};
+use sme_http::dto::{DigitalAssessmentBody, InfoUpdateBody, SaveDeclarationBody, TierBody};
 use sme_http::error::ApiResult;
 use sme_http::error::JsonBody;
 use sme_http::extract::{IfMatch, QueryParams, etag};
@@ -308,19 +309,12 @@ async fn get_history(
 
 // ---- yearly information update ------------------------------------------------------------------------------------
 
-fn update_view(u: &Versioned<info_updates::InfoUpdate>) -> Value {
-    let mut v = json!(u.value);
-    v["status_label"] = json!(u.value.status.label());
-    v["version"] = json!(u.version);
-    v
-}
-
 async fn create_info_update(State(s): State<AppState>, Caller(c): Caller) -> ApiResult<Response> {
     let u = info_updates::create(&s, &c).await?;
     Ok((
         StatusCode::CREATED,
         [etag(u.version)],
-        Json(update_view(&u)),
+        Json(InfoUpdateView::of(&u)),
     )
         .into_response())
 }
@@ -329,10 +323,10 @@ async fn list_info_updates(
     State(s): State<AppState>,
     Caller(c): Caller,
     QueryParams(q): QueryParams<PageParams>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Page<InfoUpdateView>>> {
     let (items, next_cursor) = info_updates::list(&s, &c, q.limit()?, q.cursor()).await?;
-    let items: Vec<Value> = items.iter().map(update_view).collect();
-    Ok(Json(json!({"items": items, "next_cursor": next_cursor})))
+    let items = items.iter().map(InfoUpdateView::of).collect();
+    Ok(Json(Page::new(items, next_cursor)))
 }
 
 async fn save_info_update(
@@ -340,10 +334,10 @@ async fn save_info_update(
     Caller(c): Caller,
     Path(id): Path<String>,
     IfMatch(if_match): IfMatch,
-    JsonBody(body): JsonBody<Value>,
+    JsonBody(body): JsonBody<InfoUpdateBody>,
 ) -> ApiResult<Response> {
-    let u = info_updates::save_draft(&s, &c, &id, if_match, body).await?;
-    Ok(([etag(u.version)], Json(update_view(&u))).into_response())
+    let u = info_updates::save_draft(&s, &c, &id, if_match, body.profile).await?;
+    Ok(([etag(u.version)], Json(InfoUpdateView::of(&u))).into_response())
 }
 
 async fn submit_info_update(
@@ -353,7 +347,7 @@ async fn submit_info_update(
     IfMatch(if_match): IfMatch,
 ) -> ApiResult<Response> {
     let u = info_updates::submit(&s, &c, &id, if_match).await?;
-    Ok(([etag(u.version)], Json(update_view(&u))).into_response())
+    Ok(([etag(u.version)], Json(InfoUpdateView::of(&u))).into_response())
 }
 
 // ---- re-reviews (same record as declarations, kind re_review) ---------------------------------------------------------
@@ -413,7 +407,7 @@ async fn create_change_report(
     State(s): State<AppState>,
     Caller(c): Caller,
     JsonBody(body): JsonBody<change_reports::NewChangeReport>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<ChangeReportView>)> {
     let r = change_reports::create(&s, &c, &body).await?;
     Ok((StatusCode::CREATED, Json(change_reports::view(&r))))
 }
@@ -422,8 +416,10 @@ async fn list_change_reports(
     State(s): State<AppState>,
     Caller(c): Caller,
     QueryParams(q): QueryParams<PageParams>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Page<ChangeReportView>>> {
     let (items, next_cursor) = change_reports::list(&s, &c, q.limit()?, q.cursor()).await?;
-    let items: Vec<Value> = items.iter().map(change_reports::view).collect();
-    Ok(Json(json!({"items": items, "next_cursor": next_cursor})))
+    Ok(Json(Page::new(
+        items.iter().map(change_reports::view).collect(),
+        next_cursor,
+    )))
 }

@@ -366,11 +366,9 @@ async fn decide_info_update(
     Caller(c): Caller,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<sme_http::dto::AcceptReturnBody>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<info_updates::InfoUpdateView>> {
     let u = info_updates::decide(&s, &c, &id, &body.decision, &body.comment).await?;
-    let mut v = json!(u.value);
-    v["version"] = json!(u.version);
-    Ok(Json(v))
+    Ok(Json(info_updates::InfoUpdateView::decided(&u)))
 }
 
 async fn decide_re_review(
@@ -401,7 +399,7 @@ async fn decide_change_report(
     Caller(c): Caller,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<sme_http::dto::AcceptReturnBody>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<change_reports::ChangeReportView>> {
     let r = change_reports::decide(&s, &c, &id, &body.decision, &body.comment).await?;
     Ok(Json(change_reports::view(&r)))
 }

@@ -1607,7 +1607,10 @@ export interface components {
             /** Format: date-time */
             waiting_since: string;
         };
-        /** @description A major-change report (重大变更) with its kind's Chinese name. */
+        /**
+         * @description A major-change report (重大变更) as shown to its enterprise and its reviewers: the record with its kind's
+         *     Chinese name.
+         */
         ChangeReportView: components["schemas"]["ChangeReport"] & {
             kind_label: string;
         };
@@ -2090,7 +2093,7 @@ export interface components {
         InfoUpdateBody: {
             profile: components["schemas"]["ProfileInput"];
         };
-        /** @description A yearly information update (年度信息更新) with its version. */
+        /** @description A yearly information update (年度信息更新) as shown, with its version. */
         InfoUpdateView: components["schemas"]["InfoUpdate"] & {
             /** @description Left out by the officials' decision answer. */
             status_label?: string | null;
