@@ -16,7 +16,6 @@ pub mod response_schemas;
 pub mod route_schemas;
 pub mod routes;
 pub mod schemas_accounts;
-pub mod schemas_workbench;
 pub mod settings;
 pub mod state;
 pub mod views;

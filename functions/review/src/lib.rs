@@ -12,6 +12,9 @@ use shared::domain::declaration::Kind;
 use shared::domain::tier::Tier;
 use shared::error::AppError;
 use shared::services::accounts::{self, RealNameReview};
+use shared::services::review_views::{
+    AdminEnterpriseView, CreatedOfficial, QueueEntry, RevocationResult,
+};
 use shared::services::windows::{self, NewWindow, Window};
 use shared::services::{
     change_reports, info_updates, publicity, recovery_documents, rereviews, review, statistics,
@@ -22,7 +25,7 @@ use sme_http::common::health;
 use sme_http::dto::DecisionBody;
 use sme_http::error::JsonBody;
 use sme_http::extract::{IfMatch, QueryParams, etag};
-use sme_http::pagination::PageParams;
+use sme_http::pagination::{Page, PageParams};
 use sme_http::routes::{Function, RouteId};
 use sme_http::state::AppState;
 use sme_http::views::declaration_view;
@@ -193,14 +196,11 @@ async fn create_official(
     State(s): State<AppState>,
     Caller(c): Caller,
     JsonBody(body): JsonBody<review::NewOfficial>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<CreatedOfficial>)> {
     let account = review::create_official(&s, &c, &body).await?;
     Ok((
         StatusCode::CREATED,
-        Json(
-            json!({"account_id": account.id, "login_name": account.login_name,
-                    "level": body.level, "region": account.official.as_ref().and_then(|o| o.region.clone())}),
-        ),
+        Json(CreatedOfficial::of(&account, body.level)),
     ))
 }
 
@@ -229,9 +229,9 @@ async fn queue(
     State(s): State<AppState>,
     Caller(c): Caller,
     QueryParams(q): QueryParams<review::QueueParams>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Page<QueueEntry>>> {
     let (items, next_cursor) = review::queue(&s, &c, &q).await?;
-    Ok(Json(json!({ "items": items, "next_cursor": next_cursor })))
+    Ok(Json(Page::new(items, next_cursor)))
 }
 
 async fn publish_publicity(
@@ -302,7 +302,7 @@ async fn admin_enterprise(
     State(s): State<AppState>,
     Caller(c): Caller,
     Path(uscc): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<AdminEnterpriseView>> {
     Ok(Json(review::enterprise_view(&s, &c, &uscc).await?))
 }
 
@@ -408,7 +408,7 @@ async fn import_recognitions(
     State(s): State<AppState>,
     Caller(c): Caller,
     JsonBody(body): JsonBody<shared::services::imports::ImportRequest>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<shared::services::imports::ImportResult>> {
     Ok(Json(
         shared::services::imports::import_recognitions(&s, &c, &body).await?,
     ))
@@ -419,6 +419,6 @@ async fn revoke(
     Caller(c): Caller,
     Path(uscc): Path<String>,
     JsonBody(body): JsonBody<review::RevocationRequest>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<RevocationResult>> {
     Ok(Json(review::revoke(&s, &c, &uscc, &body).await?))
 }

@@ -27,6 +27,7 @@ pub mod recovery_documents;
 pub mod reminders;
 pub mod rereviews;
 pub mod review;
+pub mod review_views;
 pub mod sessions;
 pub mod statistics;
 pub mod stream;

@@ -2719,22 +2719,18 @@ export interface components {
             version: string;
         };
         /**
-         * @description One item waiting in `GET /v1/admin/queue`: the queue entry of a declaration or re-review (the members of
-         *     `Summary`), a yearly update or a change report, with how long it has waited.
+         * @description What a queue entry stores of the record waiting (`sk = QUEUE` beside the record): the members of
+         *     `Summary` for declarations and re-reviews, fewer for yearly updates and change reports.
          */
-        QueueEntry: {
-            /** @description Change reports: `rename`, `merger`, `restructure`, `relocation`, `overseas_branch`. */
-            change_kind?: string | null;
+        QueuedRecord: {
+            change_kind?: null | components["schemas"]["ChangeKind"];
             enterprise_name: string;
             id: string;
             /** @description GB/T 4754 class code (declarations and re-reviews, when the profile names one). */
             industry?: string | null;
-            /** @description `declaration`, `re_review`, `info_update` or `change_report`. */
-            kind: string;
             /** @description Change reports: reported later than three months after the change. */
             late?: boolean | null;
-            /** @description The level it waits at (`county`, `city`, `province`, `ministry`). */
-            level?: string | null;
+            level?: null | components["schemas"]["Level"];
             publicity_id?: string | null;
             /** @description Six-digit region code of the enterprise. */
             region: string;
@@ -2744,6 +2740,21 @@ export interface components {
             submissions?: number | null;
             tier?: null | components["schemas"]["Tier"];
             uscc: string;
+            /** @description Since when it waits at this level. */
+            waiting_since: components["schemas"]["Timestamp"];
+            /**
+             * Format: int32
+             * @description Declarations, re-reviews and yearly updates.
+             */
+            year?: number | null;
+        };
+        /**
+         * @description One item waiting in `GET /v1/admin/queue`: the queue entry of a declaration or re-review, a yearly update or
+         *     a change report, with how long it has waited.
+         */
+        QueueEntry: components["schemas"]["QueuedRecord"] & {
+            /** @description `declaration`, `re_review`, `info_update` or `change_report`. */
+            kind: string;
             /**
              * Format: int64
              * @description Whole 24-hour periods waited.
@@ -2751,13 +2762,6 @@ export interface components {
             waited_days: number;
             /** Format: int64 */
             waited_hours: number;
-            /** @description RFC 3339, UTC: since when it waits at this level. */
-            waiting_since: string;
-            /**
-             * Format: int32
-             * @description Declarations, re-reviews and yearly updates.
-             */
-            year?: number | null;
         };
         RdInstitution: {
             /** @description Built jointly with universities or research institutes (与高校、科研机构联合建立). */
@@ -2891,7 +2895,7 @@ export interface components {
             /** @description The size standard's industry category. */
             category: string;
             /** @description `medium`, `small`, `micro` or `not_sme` (at or above the ceiling). */
-            class: string;
+            class: components["schemas"]["SizeClass"];
             /** @description 中型 / 小型 / 微型, or the label of a large enterprise. */
             label: string;
             /**
