@@ -17,7 +17,7 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::ports::{Cond, Item, Query, StoreError, TxOp};
 use crate::rules::region::RegionCode;
 use crate::services::common::{Versioned, check_if_match, require_enterprise};
-use crate::services::events::{EVENT_PREFIX, Event, new_id};
+use crate::services::events::{Event, new_id};
 use crate::services::records::{ent_pk, queue_entry_op};
 use crate::services::{Platform, records};
 use serde::{Deserialize, Serialize};
@@ -874,23 +874,6 @@ pub async fn missed_years_of_all(
         .into_iter()
         .map(|ys| ys.into_iter().filter(|y| !on_time.contains(y)).collect())
         .collect())
-}
-
-/// The audit trail of an update (owner only).
-pub async fn history(p: &Platform, caller: &Principal, id: &str) -> AppResult<Vec<Value>> {
-    let u = load_own(p, caller, id).await?;
-    let page = p
-        .store
-        .query(
-            Query::base(upd_pk(&u.value.id))
-                .begins_with(EVENT_PREFIX)
-                .limit(100),
-        )
-        .await?;
-    page.items
-        .iter()
-        .map(|i| i.decode::<Value>().map_err(AppError::from))
-        .collect()
 }
 
 #[cfg(test)]
