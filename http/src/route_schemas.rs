@@ -16,7 +16,7 @@ use shared::services::evidence::{Evidence, Listed, UploadRequest, UploadTicket};
 use shared::services::imports::{ImportRequest, ImportResult};
 use shared::services::info_updates::InfoUpdateView;
 use shared::services::messages::{MessagePage, MessageView};
-use shared::services::publicity::{NewPublicity, Objection, PublicityList};
+use shared::services::publicity::{NewPublicity, Objection, PublicityList, RecognitionBatch};
 use shared::services::records::DigitalAssessmentRecord;
 use shared::services::rereviews::{Eligibility, EligibilityRequest};
 use shared::services::review::{DecisionRequest, NewOfficial, RevocationRequest};

@@ -341,7 +341,7 @@ struct RecognitionParams {
 async fn public_recognitions(
     State(s): State<AppState>,
     QueryParams(q): QueryParams<RecognitionParams>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Page<publicity::RecognitionBatch>>> {
     let tier = match q.tier.as_deref() {
         None | Some("") => None,
         Some(raw) => Some(Tier::parse(raw).ok_or_else(|| {
@@ -358,7 +358,7 @@ async fn public_recognitions(
     };
     let (items, next_cursor) =
         publicity::recognized_batches(&s, tier, page.limit()?, page.cursor()).await?;
-    Ok(Json(json!({ "items": items, "next_cursor": next_cursor })))
+    Ok(Json(Page::new(items, next_cursor)))
 }
 
 async fn decide_info_update(

@@ -15,7 +15,7 @@ use crate::domain::declaration::{Action, Declaration, Status, final_level};
 use crate::domain::principal::{Level, Principal};
 use crate::domain::qualification::Qualification;
 use crate::domain::tier::Tier;
-use crate::domain::timestamp::rfc3339;
+use crate::domain::timestamp::{Timestamp, rfc3339};
 use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 use crate::ports::{Cond, Item, Query, TxOp, query_all};
 use crate::services::common::Versioned;
@@ -406,7 +406,7 @@ pub async fn recognized_batches(
     tier: Option<Tier>,
     limit: u32,
     cursor: Option<String>,
-) -> AppResult<(Vec<serde_json::Value>, Option<String>)> {
+) -> AppResult<(Vec<RecognitionBatch>, Option<String>)> {
     let Some(tier) = tier else {
         let mut lists = Vec::new();
         for tier in Tier::ALL {
@@ -455,20 +455,43 @@ pub async fn recognized_batches(
     Ok((out, page.next_cursor))
 }
 
+/// An enterprise on the public list of a batch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct RecognizedEnterprise {
+    pub enterprise_name: String,
+    pub uscc: String,
+    pub region: String,
+}
+
+/// One closed publicity list: the enterprises it recognised (`GET /v1/public/recognitions`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct RecognitionBatch {
+    pub batch: String,
+    pub title: String,
+    pub tier: Tier,
+    pub closed_at: Option<Timestamp>,
+    /// China date the recognition took effect.
+    pub valid_from: Option<String>,
+    pub enterprises: Vec<RecognizedEnterprise>,
+}
+
 /// One recognised batch as the public sees it.
-fn batch_view(list: &PublicityList) -> serde_json::Value {
-    let enterprises: Vec<serde_json::Value> = list
-        .entries
-        .iter()
-        .filter(|e| list.recognized.contains(&e.id))
-        .map(|e| json!({"enterprise_name": e.enterprise_name, "uscc": e.uscc, "region": e.region}))
-        .collect();
-    json!({
-        "batch": list.id,
-        "title": list.title,
-        "tier": list.tier,
-        "closed_at": list.closed_at.map(rfc3339),
-        "valid_from": list.closed_at.map(|t| china_date(t).to_string()),
-        "enterprises": enterprises,
-    })
+fn batch_view(list: &PublicityList) -> RecognitionBatch {
+    RecognitionBatch {
+        batch: list.id.clone(),
+        title: list.title.clone(),
+        tier: list.tier,
+        closed_at: list.closed_at.map(Timestamp),
+        valid_from: list.closed_at.map(|t| china_date(t).to_string()),
+        enterprises: list
+            .entries
+            .iter()
+            .filter(|e| list.recognized.contains(&e.id))
+            .map(|e| RecognizedEnterprise {
+                enterprise_name: e.enterprise_name.clone(),
+                uscc: e.uscc.clone(),
+                region: e.region.clone(),
+            })
+            .collect(),
+    }
 }

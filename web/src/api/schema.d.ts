@@ -2810,10 +2810,10 @@ export interface components {
             /** @description The subject as requested (`subject_type` and its fields). */
             subject: Record<string, never>;
         };
-        /** @description One closed publicity list: the enterprises it recognised. */
+        /** @description One closed publicity list: the enterprises it recognised (`GET /v1/public/recognitions`). */
         RecognitionBatch: {
             batch: string;
-            closed_at?: string | null;
+            closed_at?: null | components["schemas"]["Timestamp"];
             enterprises: components["schemas"]["RecognizedEnterprise"][];
             tier: components["schemas"]["Tier"];
             title: string;
