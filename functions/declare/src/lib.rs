@@ -126,8 +126,10 @@ async fn get_advice(State(s): State<AppState>, Caller(c): Caller) -> ApiResult<J
 }
 
 /// Account-only, as the route table says: the questionnaire is part of the declaration flow.
-async fn get_questionnaire(Caller(_): Caller) -> Json<Value> {
-    Json(json!(shared::rules::digital::questionnaire()))
+async fn get_questionnaire(
+    Caller(_): Caller,
+) -> Json<&'static shared::rules::digital::Questionnaire> {
+    Json(shared::rules::digital::questionnaire())
 }
 
 async fn create_assessment(

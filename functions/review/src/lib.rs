@@ -154,7 +154,7 @@ async fn list_windows(
     State(s): State<AppState>,
     Caller(c): Caller,
     QueryParams(q): QueryParams<WindowParams>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Page<Window>>> {
     let tier = match q.tier.as_deref() {
         None | Some("") => None,
         Some(raw) => Some(Tier::parse(raw).ok_or_else(|| {
@@ -178,7 +178,7 @@ async fn list_windows(
     };
     let (items, next_cursor) =
         windows::list(&s, &c, tier, year, page.limit()?, page.cursor()).await?;
-    Ok(Json(json!({ "items": items, "next_cursor": next_cursor })))
+    Ok(Json(Page::new(items, next_cursor)))
 }
 
 async fn create_window(
@@ -256,7 +256,7 @@ async fn list_publicity(
     State(s): State<AppState>,
     Caller(c): Caller,
     QueryParams(q): QueryParams<PublicityParams>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Page<publicity::PublicityList>>> {
     let page = PageParams {
         limit: q.limit,
         cursor: q.cursor,
@@ -269,7 +269,7 @@ async fn list_publicity(
         page.cursor(),
     )
     .await?;
-    Ok(Json(json!({ "items": items, "next_cursor": next_cursor })))
+    Ok(Json(Page::new(items, next_cursor)))
 }
 
 async fn get_publicity(
