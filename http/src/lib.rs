@@ -14,7 +14,6 @@ pub mod openapi_params;
 pub mod pagination;
 pub mod route_schemas;
 pub mod routes;
-pub mod schemas_workbench;
 pub mod settings;
 pub mod state;
 pub mod views;

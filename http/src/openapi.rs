@@ -263,3 +263,58 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod time_fields {
+    use super::*;
+
+    /// Where a schema allows a string, whether it says RFC 3339 (`format: date-time`, directly or through the
+    /// `Timestamp` component).
+    fn is_instant(schema: &Value) -> bool {
+        if schema["$ref"] == "#/components/schemas/Timestamp" || schema["format"] == "date-time" {
+            return true;
+        }
+        ["oneOf", "anyOf", "allOf"].iter().any(|k| {
+            schema[*k].as_array().is_some_and(|alts| {
+                alts.iter().any(is_instant)
+                    && alts.iter().all(|a| is_instant(a) || a["type"] == "null")
+            })
+        })
+    }
+
+    fn walk(name: &str, schema: &Value, bad: &mut Vec<String>) {
+        if let Some(props) = schema["properties"].as_object() {
+            for (key, prop) in props {
+                let timeish = key == "at" || key.ends_with("_at") || key.ends_with("_since");
+                if timeish && !is_instant(prop) {
+                    bad.push(format!("{name}.{key}: {prop}"));
+                }
+                walk(&format!("{name}.{key}"), prop, bad);
+            }
+        }
+        for k in ["items", "additionalProperties"] {
+            if schema[k].is_object() {
+                walk(name, &schema[k], bad);
+            }
+        }
+        for k in ["oneOf", "anyOf", "allOf"] {
+            for alt in schema[k].as_array().into_iter().flatten() {
+                walk(name, alt, bad);
+            }
+        }
+    }
+
+    #[test]
+    fn every_time_field_of_every_schema_is_an_rfc3339_instant() {
+        let doc = document();
+        let mut bad = Vec::new();
+        for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
+            walk(name, schema, &mut bad);
+        }
+        assert!(
+            bad.is_empty(),
+            "time fields not typed as RFC 3339 instants:\n{}",
+            bad.join("\n")
+        );
+    }
+}

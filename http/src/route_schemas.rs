@@ -6,22 +6,26 @@ use crate::common::{HealthAnswer, OpenApiDocument};
 use crate::described::{Described, of, page_of};
 use crate::dto::*;
 use crate::routes::RouteId;
-use crate::schemas_workbench::*;
 use crate::views::DeclarationView;
 use crate::views::accounts::*;
 use shared::domain::enterprise::ProfileInput;
 use shared::rules::{industry::IndustryEntry, region::RegionEntry};
 use shared::services::accounts::{PhoneChangeRequest, RealNameRequest};
 use shared::services::application::{VerificationAnswer, VerifyKeyAnswer};
-use shared::services::change_reports::NewChangeReport;
+use shared::services::change_reports::{ChangeReportView, NewChangeReport};
 use shared::services::declarations::{HistoryEntry, NewDeclaration, WithdrawRequest};
+use shared::services::enterprise_views::{Advice, EnterpriseView};
 use shared::services::evidence::{Evidence, Listed, UploadRequest, UploadTicket};
-use shared::services::imports::ImportRequest;
+use shared::services::imports::{ImportRequest, ImportResult};
+use shared::services::info_updates::InfoUpdateView;
 use shared::services::messages::{MessagePage, MessageView};
-use shared::services::publicity::RecognitionBatch;
-use shared::services::publicity::{NewPublicity, Objection, PublicityList};
+use shared::services::publicity::{NewPublicity, Objection, PublicityList, RecognitionBatch};
+use shared::services::records::DigitalAssessmentRecord;
 use shared::services::rereviews::{Eligibility, EligibilityRequest};
 use shared::services::review::{DecisionRequest, NewOfficial, RevocationRequest};
+use shared::services::review_views::{
+    AdminEnterpriseView, CreatedOfficial, QueueEntry, RevocationResult,
+};
 use shared::services::uscc_claims::{ClaimReview, UsccClaim, UsccClaimRequest};
 use shared::services::windows::{NewWindow, Window};
 

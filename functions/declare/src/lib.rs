@@ -11,19 +11,22 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use shared::domain::declaration::Kind;
+use shared::domain::enterprise::ProfileInput;
 use shared::error::AppError;
 use shared::rules::{industry, region};
-use shared::services::common::Versioned;
+use shared::services::change_reports::ChangeReportView;
 use shared::services::declarations::{self, NewDeclaration};
+use shared::services::enterprise_views::Advice;
+use shared::services::info_updates::InfoUpdateView;
+use shared::services::records::DigitalAssessmentRecord;
 use shared::services::{application, change_reports, info_updates, rereviews};
 use shared::services::{eligibility, enterprise, records};
 use sme_http::app::Handlers;
 use sme_http::auth::Caller;
 use sme_http::common::health;
-use sme_http::dto::{SaveDeclarationBody, TierBody};
+use sme_http::dto::{DigitalAssessmentBody, InfoUpdateBody, SaveDeclarationBody, TierBody};
 use sme_http::error::ApiResult;
 use sme_http::error::JsonBody;
 use sme_http::extract::{IfMatch, QueryParams, etag};
@@ -106,30 +109,22 @@ async fn catalog_industries(
 
 // ---- enterprise profile, advice, digital assessment ----------------------------------------------------------------
 
-fn versioned_json(value: Value, version: u64) -> Response {
-    let mut body = value;
-    if let Some(obj) = body.as_object_mut() {
-        obj.insert("version".into(), json!(version));
-    }
-    ([etag(version)], Json(body)).into_response()
-}
-
 async fn get_enterprise(State(s): State<AppState>, Caller(c): Caller) -> ApiResult<Response> {
-    let (view, version) = enterprise::view(&s, &c).await?;
-    Ok(versioned_json(view, version))
+    let view = enterprise::view(&s, &c).await?;
+    Ok(([etag(view.version)], Json(view)).into_response())
 }
 
 async fn put_enterprise(
     State(s): State<AppState>,
     Caller(c): Caller,
     IfMatch(if_match): IfMatch,
-    JsonBody(body): JsonBody<Value>,
+    JsonBody(body): JsonBody<ProfileInput>,
 ) -> ApiResult<Response> {
-    let (view, version) = enterprise::save(&s, &c, if_match, body).await?;
-    Ok(versioned_json(view, version))
+    let view = enterprise::save(&s, &c, if_match, body).await?;
+    Ok(([etag(view.version)], Json(view)).into_response())
 }
 
-async fn get_advice(State(s): State<AppState>, Caller(c): Caller) -> ApiResult<Json<Value>> {
+async fn get_advice(State(s): State<AppState>, Caller(c): Caller) -> ApiResult<Json<Advice>> {
     Ok(Json(enterprise::advice(&s, &c).await?))
 }
 
@@ -143,13 +138,16 @@ async fn get_questionnaire(
 async fn create_assessment(
     State(s): State<AppState>,
     Caller(c): Caller,
-    JsonBody(body): JsonBody<Value>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
-    let result = enterprise::submit_digital_assessment(&s, &c, body).await?;
-    Ok((StatusCode::CREATED, Json(result)))
+    JsonBody(body): JsonBody<DigitalAssessmentBody>,
+) -> ApiResult<(StatusCode, Json<DigitalAssessmentRecord>)> {
+    let record = enterprise::submit_digital_assessment(&s, &c, body.answers).await?;
+    Ok((StatusCode::CREATED, Json(record)))
 }
 
-async fn latest_assessment(State(s): State<AppState>, Caller(c): Caller) -> ApiResult<Json<Value>> {
+async fn latest_assessment(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+) -> ApiResult<Json<DigitalAssessmentRecord>> {
     match records::latest_digital_assessment_of(&s, &c).await? {
         Some(v) => Ok(Json(v)),
         None => Err(AppError::not_found("尚未进行数字化水平自评测").into()),
@@ -314,19 +312,12 @@ async fn get_history(
 
 // ---- yearly information update ------------------------------------------------------------------------------------
 
-fn update_view(u: &Versioned<info_updates::InfoUpdate>) -> Value {
-    let mut v = json!(u.value);
-    v["status_label"] = json!(u.value.status.label());
-    v["version"] = json!(u.version);
-    v
-}
-
 async fn create_info_update(State(s): State<AppState>, Caller(c): Caller) -> ApiResult<Response> {
     let u = info_updates::create(&s, &c).await?;
     Ok((
         StatusCode::CREATED,
         [etag(u.version)],
-        Json(update_view(&u)),
+        Json(InfoUpdateView::of(&u)),
     )
         .into_response())
 }
@@ -335,10 +326,10 @@ async fn list_info_updates(
     State(s): State<AppState>,
     Caller(c): Caller,
     QueryParams(q): QueryParams<PageParams>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Page<InfoUpdateView>>> {
     let (items, next_cursor) = info_updates::list(&s, &c, q.limit()?, q.cursor()).await?;
-    let items: Vec<Value> = items.iter().map(update_view).collect();
-    Ok(Json(json!({"items": items, "next_cursor": next_cursor})))
+    let items = items.iter().map(InfoUpdateView::of).collect();
+    Ok(Json(Page::new(items, next_cursor)))
 }
 
 async fn save_info_update(
@@ -346,10 +337,10 @@ async fn save_info_update(
     Caller(c): Caller,
     Path(id): Path<String>,
     IfMatch(if_match): IfMatch,
-    JsonBody(body): JsonBody<Value>,
+    JsonBody(body): JsonBody<InfoUpdateBody>,
 ) -> ApiResult<Response> {
-    let u = info_updates::save_draft(&s, &c, &id, if_match, body).await?;
-    Ok(([etag(u.version)], Json(update_view(&u))).into_response())
+    let u = info_updates::save_draft(&s, &c, &id, if_match, body.profile).await?;
+    Ok(([etag(u.version)], Json(InfoUpdateView::of(&u))).into_response())
 }
 
 async fn submit_info_update(
@@ -359,7 +350,7 @@ async fn submit_info_update(
     IfMatch(if_match): IfMatch,
 ) -> ApiResult<Response> {
     let u = info_updates::submit(&s, &c, &id, if_match).await?;
-    Ok(([etag(u.version)], Json(update_view(&u))).into_response())
+    Ok(([etag(u.version)], Json(InfoUpdateView::of(&u))).into_response())
 }
 
 // ---- re-reviews (same record as declarations, kind re_review) ---------------------------------------------------------
@@ -417,7 +408,7 @@ async fn create_change_report(
     State(s): State<AppState>,
     Caller(c): Caller,
     JsonBody(body): JsonBody<change_reports::NewChangeReport>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<ChangeReportView>)> {
     let r = change_reports::create(&s, &c, &body).await?;
     Ok((StatusCode::CREATED, Json(change_reports::view(&r))))
 }
@@ -426,8 +417,10 @@ async fn list_change_reports(
     State(s): State<AppState>,
     Caller(c): Caller,
     QueryParams(q): QueryParams<PageParams>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Page<ChangeReportView>>> {
     let (items, next_cursor) = change_reports::list(&s, &c, q.limit()?, q.cursor()).await?;
-    let items: Vec<Value> = items.iter().map(change_reports::view).collect();
-    Ok(Json(json!({"items": items, "next_cursor": next_cursor})))
+    Ok(Json(Page::new(
+        items.iter().map(change_reports::view).collect(),
+        next_cursor,
+    )))
 }

@@ -5,13 +5,15 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use serde_json::{Value, json};
 
 use axum::response::{IntoResponse, Response};
 use shared::domain::declaration::Kind;
 use shared::domain::tier::Tier;
 use shared::error::AppError;
 use shared::services::accounts;
+use shared::services::review_views::{
+    AdminEnterpriseView, CreatedOfficial, QueueEntry, RevocationResult,
+};
 use shared::services::windows::{self, NewWindow, Window};
 use shared::services::{
     change_reports, info_updates, publicity, recovery_documents, rereviews, review, statistics,
@@ -22,13 +24,12 @@ use sme_http::common::health;
 use sme_http::dto::DecisionBody;
 use sme_http::error::JsonBody;
 use sme_http::extract::{IfMatch, QueryParams, etag};
-use sme_http::pagination::PageParams;
+use sme_http::pagination::{Page, PageParams};
 use sme_http::routes::{Function, RouteId};
 use sme_http::state::AppState;
 use sme_http::views::declaration_view;
 
 use sme_http::error::ApiResult;
-use sme_http::pagination::Page;
 use sme_http::views::accounts::{OperatorPhoneChange, RealNameReviewView};
 
 mod recovery;
@@ -119,7 +120,7 @@ async fn list_windows(
     State(s): State<AppState>,
     Caller(c): Caller,
     QueryParams(q): QueryParams<WindowParams>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Page<Window>>> {
     let tier = match q.tier.as_deref() {
         None | Some("") => None,
         Some(raw) => Some(Tier::parse(raw).ok_or_else(|| {
@@ -143,7 +144,7 @@ async fn list_windows(
     };
     let (items, next_cursor) =
         windows::list(&s, &c, tier, year, page.limit()?, page.cursor()).await?;
-    Ok(Json(json!({ "items": items, "next_cursor": next_cursor })))
+    Ok(Json(Page::new(items, next_cursor)))
 }
 
 async fn create_window(
@@ -161,14 +162,11 @@ async fn create_official(
     State(s): State<AppState>,
     Caller(c): Caller,
     JsonBody(body): JsonBody<review::NewOfficial>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<CreatedOfficial>)> {
     let account = review::create_official(&s, &c, &body).await?;
     Ok((
         StatusCode::CREATED,
-        Json(
-            json!({"account_id": account.id, "login_name": account.login_name,
-                    "level": body.level, "region": account.official.as_ref().and_then(|o| o.region.clone())}),
-        ),
+        Json(CreatedOfficial::of(&account, body.level)),
     ))
 }
 
@@ -197,9 +195,9 @@ async fn queue(
     State(s): State<AppState>,
     Caller(c): Caller,
     QueryParams(q): QueryParams<review::QueueParams>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Page<QueueEntry>>> {
     let (items, next_cursor) = review::queue(&s, &c, &q).await?;
-    Ok(Json(json!({ "items": items, "next_cursor": next_cursor })))
+    Ok(Json(Page::new(items, next_cursor)))
 }
 
 async fn publish_publicity(
@@ -224,7 +222,7 @@ async fn list_publicity(
     State(s): State<AppState>,
     Caller(c): Caller,
     QueryParams(q): QueryParams<PublicityParams>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Page<publicity::PublicityList>>> {
     let page = PageParams {
         limit: q.limit,
         cursor: q.cursor,
@@ -237,7 +235,7 @@ async fn list_publicity(
         page.cursor(),
     )
     .await?;
-    Ok(Json(json!({ "items": items, "next_cursor": next_cursor })))
+    Ok(Json(Page::new(items, next_cursor)))
 }
 
 async fn get_publicity(
@@ -270,7 +268,7 @@ async fn admin_enterprise(
     State(s): State<AppState>,
     Caller(c): Caller,
     Path(uscc): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<AdminEnterpriseView>> {
     Ok(Json(review::enterprise_view(&s, &c, &uscc).await?))
 }
 
@@ -309,7 +307,7 @@ struct RecognitionParams {
 async fn public_recognitions(
     State(s): State<AppState>,
     QueryParams(q): QueryParams<RecognitionParams>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Page<publicity::RecognitionBatch>>> {
     let tier = match q.tier.as_deref() {
         None | Some("") => None,
         Some(raw) => Some(Tier::parse(raw).ok_or_else(|| {
@@ -326,7 +324,7 @@ async fn public_recognitions(
     };
     let (items, next_cursor) =
         publicity::recognized_batches(&s, tier, page.limit()?, page.cursor()).await?;
-    Ok(Json(json!({ "items": items, "next_cursor": next_cursor })))
+    Ok(Json(Page::new(items, next_cursor)))
 }
 
 async fn decide_info_update(
@@ -334,11 +332,9 @@ async fn decide_info_update(
     Caller(c): Caller,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<sme_http::dto::AcceptReturnBody>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<info_updates::InfoUpdateView>> {
     let u = info_updates::decide(&s, &c, &id, &body.decision, &body.comment).await?;
-    let mut v = json!(u.value);
-    v["version"] = json!(u.version);
-    Ok(Json(v))
+    Ok(Json(info_updates::InfoUpdateView::decided(&u)))
 }
 
 async fn decide_re_review(
@@ -369,7 +365,7 @@ async fn decide_change_report(
     Caller(c): Caller,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<sme_http::dto::AcceptReturnBody>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<change_reports::ChangeReportView>> {
     let r = change_reports::decide(&s, &c, &id, &body.decision, &body.comment).await?;
     Ok(Json(change_reports::view(&r)))
 }
@@ -378,7 +374,7 @@ async fn import_recognitions(
     State(s): State<AppState>,
     Caller(c): Caller,
     JsonBody(body): JsonBody<shared::services::imports::ImportRequest>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<shared::services::imports::ImportResult>> {
     Ok(Json(
         shared::services::imports::import_recognitions(&s, &c, &body).await?,
     ))
@@ -389,6 +385,6 @@ async fn revoke(
     Caller(c): Caller,
     Path(uscc): Path<String>,
     JsonBody(body): JsonBody<review::RevocationRequest>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<RevocationResult>> {
     Ok(Json(review::revoke(&s, &c, &uscc, &body).await?))
 }

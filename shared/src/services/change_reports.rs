@@ -17,7 +17,7 @@ use crate::services::events::{Event, new_id};
 use crate::services::records::{ent_pk, queue_entry_op};
 use crate::services::{Platform, records};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::json;
 use time::{Date, OffsetDateTime};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -438,11 +438,22 @@ pub async fn returned_due(
     Ok(out)
 }
 
-/// A short view for lists.
-pub fn view(r: &ChangeReport) -> Value {
-    let mut v = serde_json::to_value(r).unwrap_or_default();
-    v["kind_label"] = json!(r.kind.label());
-    v
+/// A major-change report (重大变更) as shown to its enterprise and its reviewers: the record with its kind's
+/// Chinese name.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangeReportView {
+    #[serde(flatten)]
+    pub report: ChangeReport,
+    pub kind_label: String,
+}
+
+/// The view of a report, for lists and answers.
+pub fn view(r: &ChangeReport) -> ChangeReportView {
+    ChangeReportView {
+        report: r.clone(),
+        kind_label: r.kind.label().to_owned(),
+    }
 }
 
 #[cfg(test)]

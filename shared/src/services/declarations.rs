@@ -477,7 +477,7 @@ pub async fn submission_package(
         "profile": profile_json,
         "form": d.form,
         "evidence": evidence,
-        "digital": digital.as_ref().map(|r| json!({"assessment_id": r["id"], "level": r["result"]["level"], "score": r["result"]["score"]})),
+        "digital": digital.as_ref().map(|r| json!({"assessment_id": r.id, "level": r.result.level, "score": r.result.score})),
         "assessment": assessment,
         "assessment_summary": {
             "rule_version": rule_set.version,

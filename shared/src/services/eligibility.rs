@@ -11,6 +11,7 @@ use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 use crate::rules::sme_size::{self, SizeAssessment};
 use crate::rules::tiers;
 use crate::services::Platform;
+use crate::services::enterprise_views::AdviceBlocker;
 use crate::services::records::qualifications;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -229,15 +230,18 @@ pub fn blockers(
     tier: Tier,
     year: i32,
     today: Date,
-) -> Vec<Value> {
-    let mut out: Vec<Value> = [
+) -> Vec<AdviceBlocker> {
+    let mut out: Vec<AdviceBlocker> = [
         check_not_banned(quals, tier, today),
         check_prerequisites(quals, tier, today),
         check_sme(profile, year),
     ]
     .into_iter()
     .filter_map(Result::err)
-    .map(|e| json!({"code": e.code.as_str(), "detail": e.detail}))
+    .map(|e| AdviceBlocker {
+        code: e.code.as_str().to_owned(),
+        detail: e.detail,
+    })
     .collect();
     out.dedup();
     out

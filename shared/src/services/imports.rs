@@ -21,7 +21,7 @@ use crate::services::Platform;
 use crate::services::events::{Event, new_id};
 use crate::services::records::{qualification_ops, qualifications};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 use time::Date;
 
 /// Rows one file may hold: two actions each (qualification and its event) and the import's audit event in one
@@ -66,12 +66,25 @@ struct Row {
     qualification: Qualification,
 }
 
+/// What an import of earlier recognitions did (`POST /v1/admin/recognitions/import`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportResult {
+    pub import_id: String,
+    /// Rows in the request.
+    pub rows: u32,
+    /// Rows recorded now.
+    pub imported: u32,
+    /// Rows already recorded by an earlier import (the import is idempotent).
+    pub unchanged: u32,
+}
+
 /// Import a file of earlier recognitions (all rows or none).
 pub async fn import_recognitions(
     p: &Platform,
     caller: &Principal,
     req: &ImportRequest,
-) -> AppResult<Value> {
+) -> AppResult<ImportResult> {
     // The province's officials import for their province; operators for any.
     let province: Option<String> = match (caller.role(), caller.level(), caller.region()) {
         (Role::Operator, _, _) => None,
@@ -275,10 +288,15 @@ pub async fn import_recognitions(
         .tx_op(),
     );
     p.store.transact(ops).await?;
-    Ok(json!({
-        "import_id": id,
-        "rows": rows.len(),
-        "imported": new_rows.len(),
-        "unchanged": unchanged,
-    }))
+    Ok(ImportResult {
+        import_id: id,
+        rows: count(rows.len()),
+        imported: count(new_rows.len()),
+        unchanged: count(unchanged),
+    })
+}
+
+/// A row count (a file holds at most [`MAX_ROWS`] rows).
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }

@@ -17,7 +17,7 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::ports::{Cond, Item, Query, TxOp};
 use crate::rules::region::RegionCode;
 use crate::services::common::{Versioned, check_if_match, require_enterprise};
-use crate::services::events::{EVENT_PREFIX, Event, new_id};
+use crate::services::events::{Event, new_id};
 use crate::services::records::{ent_pk, queue_entry_op};
 use crate::services::repository::{self, Record, Tx, TxError};
 use crate::services::{Platform, records};
@@ -210,6 +210,37 @@ pub struct InfoUpdate {
     pub created_at: OffsetDateTime,
     #[serde(with = "crate::domain::timestamp")]
     pub updated_at: OffsetDateTime,
+}
+
+/// A yearly information update (年度信息更新) as shown, with its version.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InfoUpdateView {
+    #[serde(flatten)]
+    pub update: InfoUpdate,
+    /// Left out by the officials' decision answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_label: Option<String>,
+    pub version: u64,
+}
+
+impl InfoUpdateView {
+    /// As the enterprise sees it: with the status's Chinese name.
+    pub fn of(u: &Versioned<InfoUpdate>) -> Self {
+        InfoUpdateView {
+            status_label: Some(u.value.status.label().to_owned()),
+            ..InfoUpdateView::decided(u)
+        }
+    }
+
+    /// The officials' decision answer: the record and its version.
+    pub fn decided(u: &Versioned<InfoUpdate>) -> Self {
+        InfoUpdateView {
+            update: u.value.clone(),
+            status_label: None,
+            version: u.version,
+        }
+    }
 }
 
 pub fn upd_pk(id: &str) -> String {
@@ -516,7 +547,7 @@ pub async fn save_draft(
     caller: &Principal,
     id: &str,
     if_match: Option<u64>,
-    body: Value,
+    input: ProfileInput,
 ) -> AppResult<Versioned<InfoUpdate>> {
     let before = load_own(p, caller, id).await?;
     check_if_match(if_match, before.version)?;
@@ -529,16 +560,6 @@ pub async fn save_draft(
             format!("当前状态（{}）不能修改", before.value.status.label()),
         ));
     }
-    let input: ProfileInput = serde_json::from_value(
-        body.get("profile").cloned().unwrap_or(Value::Null),
-    )
-    .map_err(|e| {
-        AppError::field(
-            "profile",
-            "INVALID_FIELD",
-            format!("企业基本信息格式不符合要求：{e}"),
-        )
-    })?;
     let now = p.clock.now();
     let mut next = before.value.clone();
     next.profile
@@ -858,23 +879,6 @@ pub async fn missed_years_of_all(
         .collect())
 }
 
-/// The audit trail of an update (owner only).
-pub async fn history(p: &Platform, caller: &Principal, id: &str) -> AppResult<Vec<Value>> {
-    let u = load_own(p, caller, id).await?;
-    let page = p
-        .store
-        .query(
-            Query::base(upd_pk(&u.value.id))
-                .begins_with(EVENT_PREFIX)
-                .limit(100),
-        )
-        .await?;
-    page.items
-        .iter()
-        .map(|i| i.decode::<Value>().map_err(AppError::from))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -882,6 +886,37 @@ mod tests {
 
     fn region(code: &str) -> Option<RegionCode> {
         RegionCode::parse(code).ok()
+    }
+
+    #[test]
+    fn the_update_view_is_the_record_flat_with_its_version_and_the_decision_answer_has_no_label() {
+        let at = time::macros::datetime!(2026-03-01 02:00 UTC);
+        let u = Versioned {
+            value: InfoUpdate {
+                id: "U1".into(),
+                uscc: "91330106MA2B3C4D5E".into(),
+                enterprise_name: "甲公司".into(),
+                year: 2026,
+                status: UpdateStatus::Submitted,
+                region: "330106".into(),
+                profile: EnterpriseProfile::new("甲公司", "91330106MA2B3C4D5E"),
+                comment: None,
+                first_submitted_at: None,
+                waiting_since: at,
+                created_at: at,
+                updated_at: at,
+            },
+            version: 4,
+        };
+        let shown = serde_json::to_value(InfoUpdateView::of(&u)).unwrap();
+        assert_eq!(shown["id"], "U1");
+        assert_eq!(shown["version"], 4);
+        assert_eq!(shown["status_label"], UpdateStatus::Submitted.label());
+        assert_eq!(shown["created_at"], "2026-03-01T02:00:00Z");
+        assert!(shown["first_submitted_at"].is_null());
+        let decided = serde_json::to_value(InfoUpdateView::decided(&u)).unwrap();
+        assert!(decided.get("status_label").is_none());
+        assert_eq!(decided["version"], 4);
     }
 
     #[test]

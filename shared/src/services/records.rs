@@ -20,6 +20,7 @@ use crate::domain::enterprise::EnterpriseProfile;
 use crate::domain::principal::{Level, Principal};
 use crate::domain::qualification::Qualification;
 use crate::domain::tier::Tier;
+use crate::domain::timestamp::Timestamp;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::ports::{Cond, Item, Query, TxOp};
 use crate::rules::region::RegionCode;
@@ -102,8 +103,24 @@ pub async fn record_qualification(
     Ok(())
 }
 
+/// A digital-level self-assessment as stored and shown (`POST /v1/digital-assessments` (201) ·
+/// `GET /v1/digital-assessments/latest`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DigitalAssessmentRecord {
+    pub id: String,
+    pub assessed_at: Timestamp,
+    pub result: crate::rules::digital::DigitalResult,
+    /// The answers by question id.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub answers: serde_json::Map<String, Value>,
+}
+
 /// The latest self-assessment record of an enterprise.
-pub async fn latest_digital_assessment(p: &Platform, uscc: &str) -> AppResult<Option<Value>> {
+pub async fn latest_digital_assessment(
+    p: &Platform,
+    uscc: &str,
+) -> AppResult<Option<DigitalAssessmentRecord>> {
     let page = p
         .store
         .query(
@@ -123,16 +140,13 @@ pub async fn latest_digital_assessment(p: &Platform, uscc: &str) -> AppResult<Op
 pub async fn latest_digital_assessment_of(
     p: &Platform,
     caller: &Principal,
-) -> AppResult<Option<Value>> {
+) -> AppResult<Option<DigitalAssessmentRecord>> {
     let uscc = require_enterprise(caller)?;
     latest_digital_assessment(p, uscc).await
 }
 
-pub fn digital_level_of(record: &Option<Value>) -> Option<u8> {
-    record
-        .as_ref()
-        .and_then(|r| r["result"]["level"].as_u64())
-        .and_then(|l| u8::try_from(l).ok())
+pub fn digital_level_of(record: &Option<DigitalAssessmentRecord>) -> Option<u8> {
+    record.as_ref().map(|r| r.result.level)
 }
 
 pub fn decl_pk(id: &str) -> String {

@@ -11,9 +11,12 @@ use crate::rules::region::{RegionCode, RegionLevel};
 use crate::services::accounts::{self, Registration};
 use crate::services::common::{Versioned, check_if_match};
 use crate::services::records::{Summary, save_transition, transition_error};
+use crate::services::review_views::{
+    AdminEnterpriseView, AdminQualification, QueueEntry, QueuedRecord, RevocationResult,
+    SizeClassView,
+};
 use crate::services::{Platform, eligibility, records};
 use serde::Deserialize;
-use time::OffsetDateTime;
 
 /// `POST /v1/admin/officials` body.
 #[derive(Clone, Debug, Deserialize)]
@@ -263,25 +266,12 @@ pub struct QueueParams {
     pub cursor: Option<String>,
 }
 
-/// One waiting item with how long it has waited (the entry's own fields, flattened).
-#[derive(Clone, Debug, serde::Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct QueueItem {
-    #[serde(flatten)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
-    pub entry: serde_json::Value,
-    pub kind: String,
-    /// Whole 24-hour periods waited.
-    pub waited_days: i64,
-    pub waited_hours: i64,
-}
-
 /// What waits at the caller's level and region, oldest first, served by the secondary index.
 pub async fn queue(
     p: &Platform,
     caller: &Principal,
     params: &QueueParams,
-) -> AppResult<(Vec<QueueItem>, Option<String>)> {
+) -> AppResult<(Vec<QueueEntry>, Option<String>)> {
     let (level, scope) = scope_of(caller)?;
     let kind = match params
         .kind
@@ -352,28 +342,14 @@ pub async fn queue(
             )
             .await?;
         for item in &page.items {
-            let entry: serde_json::Value = item.decode()?;
-            if tier.is_some_and(|t| entry["tier"].as_str() != Some(t.as_str()))
-                || status
-                    .as_deref()
-                    .is_some_and(|s| entry["status"].as_str() != Some(s))
-                || !place.matches(&entry)
+            let entry: QueuedRecord = item.decode()?;
+            if tier.is_some_and(|t| entry.tier != Some(t))
+                || status.as_deref().is_some_and(|s| entry.status != s)
+                || !place.matches(&entry.region, entry.industry.as_deref())
             {
                 continue;
             }
-            let since = entry["waiting_since"]
-                .as_str()
-                .and_then(|t| {
-                    OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
-                })
-                .unwrap_or(now);
-            let waited = now - since;
-            items.push(QueueItem {
-                kind: kind.to_owned(),
-                waited_days: waited.whole_days(),
-                waited_hours: waited.whole_hours(),
-                entry,
-            });
+            items.push(QueueEntry::new(entry, kind, now));
         }
         cursor = page.next_cursor;
         if items.len() as u32 >= limit || cursor.is_none() {
@@ -391,7 +367,7 @@ pub async fn enterprise_view(
     p: &Platform,
     caller: &Principal,
     uscc: &str,
-) -> AppResult<serde_json::Value> {
+) -> AppResult<AdminEnterpriseView> {
     if !matches!(caller.role(), Role::Official | Role::Operator) {
         return Err(AppError::forbidden("仅主管部门可以查看企业信息"));
     }
@@ -413,29 +389,28 @@ pub async fn enterprise_view(
     }
     let today = crate::domain::calendar::china_date(p.clock.now());
     let quals = records::qualifications(p, &uscc).await?;
-    let mut declarations_out = Vec::new();
+    let mut declarations = Vec::new();
     let query = Query::gsi1(format!("ENT#{uscc}#DECL")).backward();
     for item in crate::ports::query_all(p.store.as_ref(), query).await? {
         let d: Declaration = item.decode()?;
         if d.status != Status::Draft {
-            declarations_out.push(serde_json::to_value(Summary::of(&d)).unwrap_or_default());
+            declarations.push(Summary::of(&d));
         }
     }
-    let view = profile.value.view();
-    Ok(serde_json::json!({
-        "uscc": uscc,
-        "profile": profile.value,
-        "region_name": view.region_name,
-        "industry_name": view.industry_name,
-        "size": eligibility::size_of(&profile.value, today.year()).map(|s| serde_json::json!({
-            "class": s.class, "label": s.class.label(), "category": s.category.label(), "year": today.year() - 1,
-        })),
-        "qualifications": quals.iter().map(|q| serde_json::json!({
-            "tier": q.tier, "tier_label": q.tier.label(), "status": q.status_on(today),
-            "valid_from": q.valid_from.to_string(), "valid_until": q.valid_until.to_string(),
-        })).collect::<Vec<_>>(),
-        "declarations": declarations_out,
-    }))
+    let names = profile.value.view();
+    Ok(AdminEnterpriseView {
+        size: eligibility::size_of(&profile.value, today.year())
+            .map(|s| SizeClassView::of(&s, today.year() - 1)),
+        qualifications: quals
+            .iter()
+            .map(|q| AdminQualification::of(q, today))
+            .collect(),
+        declarations,
+        region_name: names.region_name,
+        industry_name: names.industry_name,
+        profile: profile.value,
+        uscc,
+    })
 }
 
 // ---- revocation --------------------------------------------------------------------------------------------------
@@ -456,7 +431,7 @@ pub async fn revoke(
     caller: &Principal,
     uscc: &str,
     req: &RevocationRequest,
-) -> AppResult<serde_json::Value> {
+) -> AppResult<RevocationResult> {
     let tier = Tier::parse(&req.tier).ok_or_else(|| {
         AppError::field(
             "tier",
@@ -515,8 +490,5 @@ pub async fn revoke(
         .tx_op(),
     );
     p.store.transact(ops).await?;
-    Ok(serde_json::json!({
-        "uscc": uscc, "tier": tier, "status": q.status_on(today), "revoked_on": today.to_string(),
-        "reason": q.revocation_reason, "banned_until": crate::domain::qualification::three_years_from(today).to_string(),
-    }))
+    Ok(RevocationResult::of(&uscc, &q, today))
 }

@@ -52,7 +52,9 @@ pub struct NewWindow {
     /// Province code (`330000` or `33`) for innovative and specialized; omitted for little giant.
     pub region: Option<String>,
     /// RFC 3339, e.g. `2026-04-25T00:00:00+08:00`.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub opens_at: String,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub closes_at: String,
 }
 

@@ -1598,7 +1598,10 @@ export interface components {
             /** Format: date-time */
             waiting_since: string;
         };
-        /** @description A major-change report (重大变更) with its kind's Chinese name. */
+        /**
+         * @description A major-change report (重大变更) as shown to its enterprise and its reviewers: the record with its kind's
+         *     Chinese name.
+         */
         ChangeReportView: components["schemas"]["ChangeReport"] & {
             kind_label: string;
         };
@@ -1746,11 +1749,14 @@ export interface components {
         DigitalAssessmentBody: {
             answers: Record<string, never>;
         };
-        /** @description `POST /v1/digital-assessments` (201) · `GET /v1/digital-assessments/latest`. */
+        /**
+         * @description A digital-level self-assessment as stored and shown (`POST /v1/digital-assessments` (201) ·
+         *     `GET /v1/digital-assessments/latest`).
+         */
         DigitalAssessmentRecord: {
             /** @description The answers by question id. */
             answers: Record<string, never>;
-            assessed_at: string;
+            assessed_at: components["schemas"]["Timestamp"];
             id: string;
             result: components["schemas"]["DigitalResult"];
         };
@@ -2094,7 +2100,7 @@ export interface components {
         InfoUpdateBody: {
             profile: components["schemas"]["ProfileInput"];
         };
-        /** @description A yearly information update (年度信息更新) with its version. */
+        /** @description A yearly information update (年度信息更新) as shown, with its version. */
         InfoUpdateView: components["schemas"]["InfoUpdate"] & {
             /** @description Left out by the officials' decision answer. */
             status_label?: string | null;
@@ -2269,8 +2275,12 @@ export interface components {
         };
         /** @description `POST /v1/admin/windows` body. */
         NewWindow: {
+            /** Format: date-time */
             closes_at: string;
-            /** @description RFC 3339, e.g. `2026-04-25T00:00:00+08:00`. */
+            /**
+             * Format: date-time
+             * @description RFC 3339, e.g. `2026-04-25T00:00:00+08:00`.
+             */
             opens_at: string;
             /** @description Province code (`330000` or `33`) for innovative and specialized; omitted for little giant. */
             region?: string | null;
@@ -2405,7 +2415,7 @@ export interface components {
             revocation_reason?: string | null;
             revoked_on?: string | null;
             /** @description The publicity list (or import) it came from. */
-            source_id?: string | null;
+            source_id: string;
             status: components["schemas"]["QualificationStatus"];
             tier: components["schemas"]["Tier"];
             tier_label: string;
@@ -2726,22 +2736,18 @@ export interface components {
             version: string;
         };
         /**
-         * @description One item waiting in `GET /v1/admin/queue`: the queue entry of a declaration or re-review (the members of
-         *     `Summary`), a yearly update or a change report, with how long it has waited.
+         * @description What a queue entry stores of the record waiting (`sk = QUEUE` beside the record): the members of
+         *     `Summary` for declarations and re-reviews, fewer for yearly updates and change reports.
          */
-        QueueEntry: {
-            /** @description Change reports: `rename`, `merger`, `restructure`, `relocation`, `overseas_branch`. */
-            change_kind?: string | null;
+        QueuedRecord: {
+            change_kind?: null | components["schemas"]["ChangeKind"];
             enterprise_name: string;
             id: string;
             /** @description GB/T 4754 class code (declarations and re-reviews, when the profile names one). */
             industry?: string | null;
-            /** @description `declaration`, `re_review`, `info_update` or `change_report`. */
-            kind: string;
             /** @description Change reports: reported later than three months after the change. */
             late?: boolean | null;
-            /** @description The level it waits at (`county`, `city`, `province`, `ministry`). */
-            level?: string | null;
+            level?: null | components["schemas"]["Level"];
             publicity_id?: string | null;
             /** @description Six-digit region code of the enterprise. */
             region: string;
@@ -2751,6 +2757,21 @@ export interface components {
             submissions?: number | null;
             tier?: null | components["schemas"]["Tier"];
             uscc: string;
+            /** @description Since when it waits at this level. */
+            waiting_since: components["schemas"]["Timestamp"];
+            /**
+             * Format: int32
+             * @description Declarations, re-reviews and yearly updates.
+             */
+            year?: number | null;
+        };
+        /**
+         * @description One item waiting in `GET /v1/admin/queue`: the queue entry of a declaration or re-review, a yearly update or
+         *     a change report, with how long it has waited.
+         */
+        QueueEntry: components["schemas"]["QueuedRecord"] & {
+            /** @description `declaration`, `re_review`, `info_update` or `change_report`. */
+            kind: string;
             /**
              * Format: int64
              * @description Whole 24-hour periods waited.
@@ -2758,13 +2779,6 @@ export interface components {
             waited_days: number;
             /** Format: int64 */
             waited_hours: number;
-            /** @description RFC 3339, UTC: since when it waits at this level. */
-            waiting_since: string;
-            /**
-             * Format: int32
-             * @description Declarations, re-reviews and yearly updates.
-             */
-            year?: number | null;
         };
         RdInstitution: {
             /** @description Built jointly with universities or research institutes (与高校、科研机构联合建立). */
@@ -2928,7 +2942,7 @@ export interface components {
             /** @description The size standard's industry category. */
             category: string;
             /** @description `medium`, `small`, `micro` or `not_sme` (at or above the ceiling). */
-            class: string;
+            class: components["schemas"]["SizeClass"];
             /** @description 中型 / 小型 / 微型, or the label of a large enterprise. */
             label: string;
             /**

@@ -1,5 +1,6 @@
-// The enterprise's views, as the OpenAPI document describes them (http/src/schemas_workbench.rs), under the
-// names the screens use; and the Chinese names of profile members for the advisor's "what is still missing".
+// The enterprise's views, as the OpenAPI document describes them (the typed views in shared/src/services/,
+// e.g. enterprise_views.rs), under the names the screens use; and the Chinese names of profile members for the
+// advisor's "what is still missing".
 import type { Schemas } from './client'
 
 export type Qualification = Schemas['OwnQualification']
