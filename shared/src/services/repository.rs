@@ -7,9 +7,9 @@ use serde::de::DeserializeOwned;
 
 use crate::domain::principal::Principal;
 use crate::error::{AppError, AppResult};
-use crate::ports::{StoreError, TxOp};
+use crate::ports::{Item, Query, StoreError, TxOp};
 use crate::services::Platform;
-use crate::services::common::{Versioned, require_enterprise};
+use crate::services::common::{PageOf, Versioned, require_enterprise};
 
 /// A record stored as one item of the single table.
 pub trait Record: DeserializeOwned {
@@ -76,6 +76,30 @@ pub async fn load_visible<R: Record>(
         Ok(found)
     } else {
         Err(not_found::<R>())
+    }
+}
+
+/// One page of the records a query finds (a queue, a list by index), decoded; a cursor the store refuses is the
+/// caller's `cursor` error.
+pub async fn list<T: DeserializeOwned>(p: &Platform, query: Query) -> AppResult<PageOf<T>> {
+    let page = p.store.query(query).await.map_err(cursor_error)?;
+    Ok(PageOf {
+        items: page
+            .items
+            .iter()
+            .map(Item::decode)
+            .collect::<Result<_, _>>()?,
+        next_cursor: page.next_cursor,
+    })
+}
+
+/// A refused cursor (or a request the store finds malformed because of it) as the `cursor` field's error.
+pub fn cursor_error(e: StoreError) -> AppError {
+    match e {
+        StoreError::Invalid(_) | StoreError::BadCursor => {
+            AppError::field("cursor", "INVALID_CURSOR", "分页游标无效")
+        }
+        other => other.into(),
     }
 }
 

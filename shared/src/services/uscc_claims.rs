@@ -37,7 +37,7 @@ use crate::services::evidence::{Owner, OwnerKind};
 use crate::services::limits::{self, Limit};
 use crate::services::records::ent_pk;
 use crate::services::recovery_documents::{self, OnFile};
-use crate::services::repository::{Tx, TxError};
+use crate::services::repository::{self, Tx, TxError};
 
 const QUEUE: &str = "QUEUE#USCC_CLAIM#pending";
 const CLAIMS_PER_ACCOUNT: &[Limit] = &[Limit::per_hour(3), Limit::per_day(5)];
@@ -385,7 +385,7 @@ pub async fn list_pending(
         .store
         .query(Query::gsi1(QUEUE).limit(limit).after(cursor))
         .await
-        .map_err(accounts::cursor_error)?;
+        .map_err(repository::cursor_error)?;
     let mut items = Vec::new();
     for item in &page.items {
         items.push(item.decode::<Stored>()?.claim);

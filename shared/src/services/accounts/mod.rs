@@ -29,7 +29,7 @@ use crate::rules::id_number::IdNumber;
 use crate::rules::uscc::Uscc;
 use crate::services::events::{Event, new_id};
 use crate::services::limits::{self, Limit};
-use crate::services::repository::{Tx, TxError};
+use crate::services::repository::{self, Tx, TxError};
 use crate::services::{Platform, passwords};
 
 // ---- keys of the records this module owns -------------------------------------------------------------------

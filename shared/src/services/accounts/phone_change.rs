@@ -337,17 +337,9 @@ pub async fn list_phone_changes(
     cursor: Option<String>,
 ) -> AppResult<PageOf<PhoneChange>> {
     require_operator(caller)?;
-    let page = p
-        .store
-        .query(Query::gsi1(QUEUE_PHONE_CHANGES).limit(limit).after(cursor))
-        .await
-        .map_err(cursor_error)?;
-    Ok(PageOf {
-        items: page
-            .items
-            .iter()
-            .map(Item::decode)
-            .collect::<Result<_, _>>()?,
-        next_cursor: page.next_cursor,
-    })
+    repository::list(
+        p,
+        Query::gsi1(QUEUE_PHONE_CHANGES).limit(limit).after(cursor),
+    )
+    .await
 }

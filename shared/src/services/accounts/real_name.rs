@@ -333,28 +333,7 @@ pub async fn list_real_name_reviews(
     cursor: Option<String>,
 ) -> AppResult<PageOf<RealNameReview>> {
     require_operator(caller)?;
-    let page = p
-        .store
-        .query(Query::gsi1(QUEUE_REAL_NAME).limit(limit).after(cursor))
-        .await
-        .map_err(cursor_error)?;
-    Ok(PageOf {
-        items: page
-            .items
-            .iter()
-            .map(Item::decode)
-            .collect::<Result<_, _>>()?,
-        next_cursor: page.next_cursor,
-    })
-}
-
-pub(crate) fn cursor_error(e: StoreError) -> AppError {
-    match e {
-        StoreError::Invalid(_) | StoreError::BadCursor => {
-            AppError::field("cursor", "INVALID_CURSOR", "分页游标无效")
-        }
-        other => other.into(),
-    }
+    repository::list(p, Query::gsi1(QUEUE_REAL_NAME).limit(limit).after(cursor)).await
 }
 
 /// An operator's decision on a manual check.
