@@ -15,6 +15,7 @@ use crate::rules::region::{RegionCode, RegionLevel};
 use crate::services::common::require_enterprise;
 use crate::services::events::{Event, new_id};
 use crate::services::records::{ent_pk, queue_entry_op};
+use crate::services::repository::{self, Record};
 use crate::services::{Platform, records};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -113,6 +114,29 @@ pub fn three_months_after(d: Date) -> Date {
             return x;
         }
         day -= 1;
+    }
+}
+
+impl Record for ChangeReport {
+    const NOT_FOUND: &'static str = "报告不存在";
+
+    fn key(id: &str) -> (String, String) {
+        (chg_pk(id), "CHG".to_owned())
+    }
+
+    fn owner_uscc(&self) -> &str {
+        &self.uscc
+    }
+
+    /// The officials with jurisdiction over the enterprise's region; operators.
+    fn visible_to_reviewer(&self, caller: &Principal) -> bool {
+        match caller {
+            Principal::Official { .. } => {
+                RegionCode::parse(&self.region).is_ok_and(|r| caller.has_jurisdiction_over(&r))
+            }
+            Principal::Operator { .. } => true,
+            _ => false,
+        }
     }
 }
 
@@ -333,19 +357,8 @@ pub async fn decide(
             "重大变化报告由企业所在区县主管部门审核",
         ));
     }
-    let not_found = || AppError::not_found("报告不存在");
-    if !crate::services::events::is_valid_id(id) {
-        return Err(not_found());
-    }
-    let stored = p
-        .store
-        .get(&chg_pk(id), "CHG")
-        .await?
-        .ok_or_else(not_found)?;
-    let before: ChangeReport = stored.decode()?;
-    if !RegionCode::parse(&before.region).is_ok_and(|r| caller.has_jurisdiction_over(&r)) {
-        return Err(not_found());
-    }
+    let stored = repository::load_visible::<ChangeReport>(p, caller, id).await?;
+    let before = stored.value;
     if before.status != ReportStatus::Submitted {
         return Err(AppError::new(ErrorCode::InvalidState, "该报告已审核"));
     }
