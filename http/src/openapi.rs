@@ -25,7 +25,7 @@ use shared::services::evidence::UploadRequest;
 use shared::services::publicity::{NewPublicity, Objection};
 use shared::services::rereviews::EligibilityRequest;
 use shared::services::review::{DecisionRequest, NewOfficial, RevocationRequest};
-use shared::services::windows::NewWindow;
+use shared::services::windows::{NewWindow, WindowChange};
 
 fn body_schema(id: RouteId) -> Option<&'static str> {
     use RouteId::*;
@@ -45,6 +45,7 @@ fn body_schema(id: RouteId) -> Option<&'static str> {
         CreateEvidence | CreateUpdateEvidence => "UploadRequest",
         WithdrawDeclaration => "WithdrawRequest",
         CreateWindow => "NewWindow",
+        ChangeWindow => "WindowChange",
         CreateOfficial => "NewOfficial",
         DecideDeclaration | DecideReReview => "DecisionRequest",
         PublishPublicity => "NewPublicity",
@@ -92,6 +93,7 @@ fn schemas() -> Vec<(String, RefOr<Schema>)> {
         entry::<UploadRequest>(),
         entry::<WithdrawRequest>(),
         entry::<NewWindow>(),
+        entry::<WindowChange>(),
         entry::<NewOfficial>(),
         entry::<DecisionRequest>(),
         entry::<NewPublicity>(),

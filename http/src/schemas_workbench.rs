@@ -330,7 +330,7 @@ pub fn response_schema(id: crate::routes::RouteId) -> Option<&'static str> {
         Queue => "QueuePage",
         ImportRecognitions => "ImportResult",
         ListWindows => "WindowPage",
-        CreateWindow => "Window",
+        CreateWindow | ChangeWindow => "Window",
         CreateOfficial => "CreatedOfficial",
         StartReview | DecideDeclaration | ObjectPublicity | DecideReReview => "DeclarationView",
         CreateReReview | SaveReReview | SubmitReReview => "DeclarationView",

@@ -24,3 +24,4 @@ mod scenarios_declarations;
 mod scenarios_fidelity;
 mod scenarios_review;
 mod web_serving;
+mod windows_change;
