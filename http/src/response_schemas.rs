@@ -59,7 +59,10 @@ pub struct VerificationView {
 #[allow(dead_code)]
 pub struct OfficialView {
     pub level: String,
-    pub region: String,
+    /// The region's code; absent for the ministry.
+    pub region: Option<String>,
+    /// Its names from the province down (`浙江省 / 杭州市 / 西湖区`); absent for the ministry.
+    pub region_name: Option<String>,
 }
 
 /// `GET /v1/accounts/me`: the account as its owner sees it.

@@ -80,6 +80,8 @@ pub struct CreatedOfficial {
     pub level: Level,
     /// Six-digit region code; `null` for the ministry.
     pub region: Option<String>,
+    /// Its names from the province down (`浙江省 / 杭州市 / 西湖区`); `null` for the ministry.
+    pub region_name: Option<String>,
 }
 
 /// A qualification as officials see it on the enterprise view.

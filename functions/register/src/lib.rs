@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use shared::domain::account::{Account, RealNameSubject, Verification};
+use shared::rules::region::RegionCode;
 use shared::services::accounts::{self, PhoneChangeRequest, RealNameRequest, Registration};
 use sme_http::app::{ClientAddr, Handlers};
 use sme_http::auth::{Caller, CallerSession};
@@ -89,7 +90,8 @@ pub fn account_view(a: &Account) -> Value {
         "phone": mask_phone(&a.phone),
         "email": a.email,
         "verification": verification,
-        "official": a.official.as_ref().map(|o| json!({"level": o.level, "region": o.region})),
+        "official": a.official.as_ref().map(|o| json!({"level": o.level, "region": o.region,
+            "region_name": o.region.as_deref().and_then(|r| RegionCode::parse(r).ok()).map(|r| r.full_name())})),
         "created_at": rfc3339(a.created_at),
     })
 }

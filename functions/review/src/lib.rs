@@ -209,11 +209,16 @@ async fn create_official(
     JsonBody(body): JsonBody<review::NewOfficial>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let account = review::create_official(&s, &c, &body).await?;
+    let region = account.official.as_ref().and_then(|o| o.region.clone());
+    let region_name = region
+        .as_deref()
+        .and_then(|r| shared::rules::region::RegionCode::parse(r).ok())
+        .map(|r| r.full_name());
     Ok((
         StatusCode::CREATED,
         Json(
             json!({"account_id": account.id, "login_name": account.login_name,
-                    "level": body.level, "region": account.official.as_ref().and_then(|o| o.region.clone())}),
+                    "level": body.level, "region": region, "region_name": region_name}),
         ),
     ))
 }

@@ -18,6 +18,7 @@ mod hardening;
 mod queue_volume;
 mod races;
 mod recovery_claims;
+mod region_names;
 mod round_trips;
 mod scenarios_after;
 mod scenarios_declarations;
