@@ -60,4 +60,24 @@ async fn officials_regions_come_with_their_names() {
         .await
         .expect(201);
     assert_eq!(made.body["region_name"], "浙江省 / 宁波市");
+    // A code of another level than the account's is explained on the field (the picker offers none).
+    let wrong = tp
+        .call(
+            "POST",
+            "/v1/admin/officials",
+            Some(&province),
+            Some(json!({"login_name": "hz_wrong", "password": PASSWORD, "phone": phone_for("hz_wrong"),
+                        "level": "city", "region": "330106"})),
+        )
+        .await
+        .expect_problem(422, "VALIDATION_FAILED");
+    assert_eq!(wrong.body["errors"][0]["code"], "LEVEL_MISMATCH");
+    assert!(
+        wrong.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("浙江省 / 杭州市 / 西湖区 是县级行政区划"),
+        "{}",
+        wrong.text
+    );
 }

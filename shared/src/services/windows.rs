@@ -44,6 +44,7 @@ pub struct Window {
     pub updated_at: Option<OffsetDateTime>,
     /// The record's version (the `If-Match` value of `PATCH /v1/admin/windows/{id}`), read from the store.
     #[serde(default)]
+    #[schema(required = true)]
     pub version: u64,
 }
 
