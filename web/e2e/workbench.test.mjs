@@ -292,6 +292,18 @@ test('county, city and province review in their queues; the county returns once;
   await page.getByTestId('windows').getByText('专精特新中小企业').waitFor()
   assert.ok(await page.getByTestId('windows').getByText('2027/4/1 09:00:00').isVisible(), 'opens in China time')
   await p.check('wb-30-windows')
+  // The same on a phone: the table and the change dialog fit.
+  const phoneW = await openPage(browser, runner.base, { width: 390, height: 844 })
+  await login(phoneW.page, 'zj_prov')
+  await phoneW.page.goto('/admin/windows')
+  await phoneW.page.getByTestId('windows').getByText('2026/6/30 18:00:00').waitFor()
+  await phoneW.check('wb-30-windows-phone')
+  await phoneW.page.getByRole('button', { name: /修改 2026 年创新型中小企业（浙江省）申报时间/ }).click()
+  await phoneW.page.getByRole('dialog', { name: '修改申报时间' }).getByText('梯度、年度和地区不能修改').waitFor()
+  await phoneW.page.waitForTimeout(400) // the dialog's fade-in
+  await phoneW.check('wb-32-window-change-phone')
+  phoneW.done()
+  await phoneW.close()
 
   await api.clock('2026-05-18T10:00:00+08:00')
   await login(page, 'zj_prov')
