@@ -280,8 +280,17 @@ async fn an_open_window_may_be_extended_but_keeps_its_opening_and_a_closed_one_i
 }
 
 #[tokio::test]
-async fn a_change_from_a_stale_version_is_a_conflict() {
-    let tp = start(Backend::Local).await;
+async fn a_change_from_a_stale_version_is_a_conflict_on_sqlite() {
+    a_change_from_a_stale_version_is_a_conflict(Backend::Local).await;
+}
+
+#[tokio::test]
+async fn a_change_from_a_stale_version_is_a_conflict_on_dynamodb() {
+    a_change_from_a_stale_version_is_a_conflict(Backend::Moto).await;
+}
+
+async fn a_change_from_a_stale_version_is_a_conflict(backend: Backend) {
+    let tp = start(backend).await;
     tp.set_time(BEFORE);
     let op = tp.operator().await;
     let zhejiang = tp
@@ -328,4 +337,53 @@ async fn a_change_from_a_stale_version_is_a_conflict() {
     )
     .await
     .expect(200);
+}
+
+#[tokio::test]
+async fn two_changes_from_the_same_version_at_once_one_wins() {
+    let tp = start(Backend::Local).await;
+    tp.set_time(BEFORE);
+    let op = tp.operator().await;
+    let zhejiang = tp
+        .signed_in_official("zj_province", "province", Some("330000"))
+        .await;
+    let w = window(&tp, &op, "innovative", Some("330000")).await;
+    let path = format!("/v1/admin/windows/{}", w["id"].as_str().unwrap());
+    let change = |token: String, closes: &'static str| {
+        let path = path.clone();
+        let tp = &tp;
+        async move {
+            tp.call_with(
+                "PATCH",
+                &path,
+                Some(&token),
+                Some(json!({ "closes_at": closes })),
+                &[("if-match", "1".to_owned())],
+            )
+            .await
+        }
+    };
+    let (a, b) = tokio::join!(
+        change(op.clone(), "2026-06-10T00:00:00+08:00"),
+        change(zhejiang.clone(), "2026-06-20T00:00:00+08:00")
+    );
+    let mut outcomes = [
+        (a.status.as_u16(), a.code().to_owned()),
+        (b.status.as_u16(), b.code().to_owned()),
+    ];
+    outcomes.sort();
+    assert_eq!(
+        outcomes,
+        [(200, String::new()), (409, "VERSION_CONFLICT".to_owned())],
+        "{} / {}",
+        a.text,
+        b.text
+    );
+    let winner = if a.status.as_u16() == 200 { &a } else { &b };
+    let list = tp
+        .call("GET", "/v1/admin/windows", Some(&op), None)
+        .await
+        .expect(200);
+    assert_eq!(list.body["items"][0]["closes_at"], winner.body["closes_at"]);
+    assert_eq!(list.body["items"][0]["version"], 2);
 }
