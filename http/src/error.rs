@@ -187,7 +187,12 @@ pub(crate) fn describe_data_error(path: &str, raw: &str) -> (String, &'static st
     };
     if let Some(rest) = raw.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or("");
-        let field = at(name);
+        // The path already ends at the unknown field itself.
+        let field = if path == name || path.ends_with(&format!(".{name}")) {
+            path.to_owned()
+        } else {
+            at(name)
+        };
         return (
             field.clone(),
             "UNKNOWN_FIELD",
@@ -332,6 +337,23 @@ mod tests {
         let e = parse_json_object::<Login>(body.as_bytes()).unwrap_err();
         assert_eq!(e.code, ErrorCode::ValidationFailed, "{body}");
         e.errors.into_iter().next().expect("a field error")
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Strict {
+        closes_at: Option<String>,
+    }
+
+    #[test]
+    fn an_unknown_field_is_named_once() {
+        let e = parse_json_object::<Strict>(br#"{"tier":"innovative"}"#).unwrap_err();
+        assert_eq!(
+            (e.errors[0].field.as_str(), e.errors[0].code.as_str()),
+            ("tier", "UNKNOWN_FIELD")
+        );
+        assert_eq!(e.errors[0].message, "不支持的字段“tier”");
     }
 
     #[test]

@@ -27,7 +27,7 @@ use shared::services::review_views::{
     AdminEnterpriseView, CreatedOfficial, QueueEntry, RevocationResult,
 };
 use shared::services::uscc_claims::{ClaimReview, UsccClaim, UsccClaimRequest};
-use shared::services::windows::{NewWindow, Window};
+use shared::services::windows::{NewWindow, Window, WindowChange};
 
 /// The JSON body a route takes, if any.
 pub fn body(id: RouteId) -> Option<Described> {
@@ -49,6 +49,7 @@ pub fn body(id: RouteId) -> Option<Described> {
         CreatePhoneChangeDocument | CreateClaimDocument => of::<UploadRequest>(),
         WithdrawDeclaration | WithdrawInfoUpdate | WithdrawReReview => of::<WithdrawRequest>(),
         CreateWindow => of::<NewWindow>(),
+        ChangeWindow => of::<WindowChange>(),
         CreateOfficial => of::<NewOfficial>(),
         DecideDeclaration | DecideReReview => of::<DecisionRequest>(),
         PublishPublicity => of::<NewPublicity>(),
@@ -129,7 +130,7 @@ pub fn response(id: RouteId) -> Option<Described> {
         Queue => page_of::<QueueEntry>(),
         ImportRecognitions => of::<ImportResult>(),
         ListWindows => page_of::<Window>(),
-        CreateWindow => of::<Window>(),
+        CreateWindow | ChangeWindow => of::<Window>(),
         CreateOfficial => of::<CreatedOfficial>(),
         PublishPublicity | GetPublicity | ClosePublicity => of::<PublicityList>(),
         ListPublicity => page_of::<PublicityList>(),

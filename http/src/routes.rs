@@ -106,6 +106,7 @@ pub enum RouteId {
     // review
     ListWindows,
     CreateWindow,
+    ChangeWindow,
     CreateOfficial,
     StartReview,
     DecideDeclaration,
@@ -395,6 +396,7 @@ pub static ROUTES: &[Route] = &[
     // review (windows)
     route(ListWindows, Review, "GET", "/v1/admin/windows", Account, "申报时间列表（?tier=&year=）"),
     route(CreateWindow, Review, "POST", "/v1/admin/windows", Account, "设置申报时间"),
+    route(ChangeWindow, Review, "PATCH", "/v1/admin/windows/{id}", Account, "修改申报时间的开始或截止时间（If-Match）"),
     route(CreateOfficial, Review, "POST", "/v1/admin/officials", Account, "创建主管部门账户 {login_name, password, phone, level, region}"),
     route(StartReview, Review, "POST", "/v1/admin/declarations/{id}/start", Account, "开始审核（未审核 → 审核中）"),
     route(DecideDeclaration, Review, "POST", "/v1/admin/declarations/{id}/decision", Account, "审核意见 {decision: pass|return|reject, comment}"),

@@ -64,6 +64,8 @@ error_codes! {
     ProfileLocked = (409, "PROFILE_LOCKED", "已认定企业仅可在信息更新期内修改基本信息"),
     NotSme = (409, "NOT_SME", "企业不符合中小企业划型标准"),
     WindowClosed = (409, "WINDOW_CLOSED", "不在申报时间内"),
+    /// A window's dates that can no longer change: it has closed, or it has opened and the change moves its start.
+    WindowNotChangeable = (409, "WINDOW_NOT_CHANGEABLE", "申报时间已开始或已截止，不能这样修改"),
     DuplicateDeclaration = (409, "DUPLICATE_DECLARATION", "该梯度本年度已有申报"),
     PrerequisiteMissing = (409, "PREREQUISITE_MISSING", "不具备申报该梯度的前置资质"),
     DigitalAssessmentRequired = (422, "DIGITAL_ASSESSMENT_REQUIRED", "请先完成数字化水平自评测"),
@@ -247,6 +249,6 @@ mod tests {
             assert!((400..600).contains(&code.status()), "{text}");
             assert!(code.title().chars().any(|c| c > '\u{2e80}'), "{text}");
         }
-        assert_eq!(ErrorCode::ALL.len(), 43);
+        assert_eq!(ErrorCode::ALL.len(), 44);
     }
 }

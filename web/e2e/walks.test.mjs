@@ -293,6 +293,16 @@ async function declareWithEvidence(p, tierLabel, shotPrefix) {
   await fillSpecForm(page, spec)
   await page.getByRole('button', { name: '暂存' }).click()
   await page.getByText('已暂存').waitFor()
+  // The toast settles below the site header (two rows on a phone), never over its links.
+  await page.waitForFunction(
+    () => {
+      const toast = document.querySelector('.el-message')?.getBoundingClientRect()
+      const header = document.querySelector('.site-header').getBoundingClientRect()
+      return toast && toast.top >= header.bottom
+    },
+    null,
+    { timeout: 2000 },
+  )
   const dir = mkdtempSync(join(tmpdir(), 'sme-evidence-'))
   for (const [i, slot] of spec.evidence.entries()) {
     const box = page.locator(`[data-slot="${slot.id}"]`)

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 
 use axum::response::{IntoResponse, Response};
 use shared::domain::declaration::Kind;
@@ -14,7 +14,7 @@ use shared::services::accounts;
 use shared::services::review_views::{
     AdminEnterpriseView, CreatedOfficial, QueueEntry, RevocationResult,
 };
-use shared::services::windows::{self, NewWindow, Window};
+use shared::services::windows::{self, NewWindow, Window, WindowChange};
 use shared::services::{
     change_reports, info_updates, publicity, recovery_documents, rereviews, review, statistics,
 };
@@ -45,6 +45,7 @@ pub fn handlers() -> Handlers {
         (RouteId::DecideRealNameReview, post(decide_real_name)),
         (RouteId::ListWindows, get(list_windows)),
         (RouteId::CreateWindow, post(create_window)),
+        (RouteId::ChangeWindow, patch(change_window)),
         (RouteId::CreateOfficial, post(create_official)),
         (RouteId::StartReview, post(start_review)),
         (RouteId::DecideDeclaration, post(decide_declaration)),
@@ -156,6 +157,19 @@ async fn create_window(
         StatusCode::CREATED,
         Json(windows::create(&s, &c, &body).await?),
     ))
+}
+
+/// `PATCH /v1/admin/windows/{id}`: new dates for a window (`If-Match`: its `version`); the answer carries the
+/// new version as `ETag`.
+async fn change_window(
+    State(s): State<AppState>,
+    Caller(c): Caller,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+    JsonBody(body): JsonBody<WindowChange>,
+) -> ApiResult<Response> {
+    let w = windows::change(&s, &c, &id, if_match, &body).await?;
+    Ok(([etag(w.version)], Json(w)).into_response())
 }
 
 async fn create_official(

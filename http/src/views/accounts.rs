@@ -11,6 +11,7 @@ use shared::domain::timestamp::Timestamp;
 use shared::services::accounts::{PhoneChange, PhoneChangeMethod, RealNameReview, mask_phone};
 use shared::services::evidence::Listed;
 use shared::services::recovery_documents::{OnFile, SlotView};
+use shared::services::review_views::region_name_of;
 use shared::services::uscc_claims::UsccClaim;
 
 /// A real-name subject as shown to the account's owner (no identity number).
@@ -119,6 +120,8 @@ pub struct OfficialView {
     pub level: Level,
     /// Six-digit region code; `null` for the ministry.
     pub region: Option<String>,
+    /// Its names from the province down (`浙江省 杭州市 西湖区`); `null` for the ministry.
+    pub region_name: Option<String>,
 }
 
 /// `GET /v1/accounts/me`: the account as its owner sees it.
@@ -153,6 +156,7 @@ impl AccountView {
             official: a.official.as_ref().map(|o| OfficialView {
                 level: o.level,
                 region: o.region.clone(),
+                region_name: region_name_of(o.region.as_deref()),
             }),
             created_at: a.created_at.into(),
         }

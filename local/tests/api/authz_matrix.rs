@@ -295,6 +295,19 @@ const MATRIX: &[(RouteId, Who, u16, &str)] = &[
     (R::CreateWindow, ProvinceOut, 403, FORBIDDEN),
     (R::CreateWindow, Ministry, 403, FORBIDDEN),
     (R::CreateWindow, Operator, 201, ""),
+    // PATCH /v1/admin/windows/{id} {closes_at} on the Zhejiang innovative 2027 window — the province itself or an
+    // operator; officials of the province below it see it (403), another province does not (404).
+    (R::ChangeWindow, Anonymous, 401, UNAUTH),
+    (R::ChangeWindow, Enterprise, 403, FORBIDDEN),
+    (R::ChangeWindow, NaturalPerson, 403, FORBIDDEN),
+    (R::ChangeWindow, CountyIn, 403, FORBIDDEN),
+    (R::ChangeWindow, CountyOut, 403, FORBIDDEN),
+    (R::ChangeWindow, CityIn, 403, FORBIDDEN),
+    (R::ChangeWindow, CityOut, 403, FORBIDDEN),
+    (R::ChangeWindow, ProvinceIn, 200, ""),
+    (R::ChangeWindow, ProvinceOut, 404, NOT_FOUND),
+    (R::ChangeWindow, Ministry, 403, FORBIDDEN),
+    (R::ChangeWindow, Operator, 200, ""),
     // POST /v1/admin/officials {county, 330106} — operators, or officials above the county containing it.
     (R::CreateOfficial, Anonymous, 401, UNAUTH),
     (R::CreateOfficial, Enterprise, 403, FORBIDDEN),
@@ -580,6 +593,8 @@ struct Fixtures {
     real_name_review: String,
     /// A rename reported by the record's enterprise, waiting at the county.
     change_report: String,
+    /// Zhejiang's innovative window of next year (not open yet).
+    next_year_window: String,
 }
 
 async fn prepare(tp: &TestPlatform) -> Fixtures {
@@ -592,6 +607,21 @@ async fn prepare(tp: &TestPlatform) -> Fixtures {
         "2026-06-01T00:00:00+08:00",
     )
     .await;
+    let op = tp.operator().await;
+    let next_year_window = tp
+        .call(
+            "POST",
+            "/v1/admin/windows",
+            Some(&op),
+            Some(json!({"tier": "innovative", "year": YEAR + 1, "region": "330000",
+                        "opens_at": "2027-05-01T00:00:00+08:00", "closes_at": "2027-06-01T00:00:00+08:00"})),
+        )
+        .await
+        .expect(201)
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     for (who, login, level, region) in OFFICIALS {
         if who != Operator {
             tp.official(login, level, region).await;
@@ -711,6 +741,7 @@ async fn prepare(tp: &TestPlatform) -> Fixtures {
         phone_change,
         real_name_review,
         change_report,
+        next_year_window,
     }
 }
 
@@ -738,6 +769,10 @@ fn request(
                 json!({"tier": "innovative", "year": YEAR + 1, "region": "330000",
                         "opens_at": "2027-05-01T00:00:00+08:00", "closes_at": "2027-06-01T00:00:00+08:00"}),
             ),
+        ),
+        R::ChangeWindow => (
+            fill(&fx.next_year_window),
+            Some(json!({"closes_at": "2027-06-15T00:00:00+08:00"})),
         ),
         R::CreateOfficial => {
             let login = format!("made_by_{}", format!("{who:?}").to_lowercase());

@@ -89,17 +89,27 @@ pub struct CreatedOfficial {
     pub level: Level,
     /// Six-digit region code; `null` for the ministry.
     pub region: Option<String>,
+    /// Its names from the province down (`浙江省 杭州市 西湖区`); `null` for the ministry.
+    pub region_name: Option<String>,
 }
 
 impl CreatedOfficial {
     pub fn of(account: &Account, level: Level) -> Self {
+        let region = account.official.as_ref().and_then(|o| o.region.clone());
         CreatedOfficial {
             account_id: account.id.clone(),
             login_name: account.login_name.clone(),
             level,
-            region: account.official.as_ref().and_then(|o| o.region.clone()),
+            region_name: region_name_of(region.as_deref()),
+            region,
         }
     }
+}
+
+/// The full name of a region code (`None` for none or an unknown code).
+pub fn region_name_of(code: Option<&str>) -> Option<String> {
+    code.and_then(|r| crate::rules::region::RegionCode::parse(r).ok())
+        .map(|r| r.full_name())
 }
 
 /// A qualification as officials see it on the enterprise view.

@@ -58,6 +58,8 @@ pub struct Backlog {
 pub struct Statistics {
     /// The caller's scope (`CN`, `33`, `3301`, `330106`).
     pub scope: String,
+    /// Its name: `全国`, `浙江省`, `浙江省 / 杭州市`, `浙江省 / 杭州市 / 西湖区`.
+    pub scope_name: String,
     pub total: u64,
     pub counts: Vec<CountRow>,
     pub backlog: Vec<Backlog>,
@@ -178,6 +180,7 @@ pub async fn statistics(
         }
     }
     Ok(Statistics {
+        scope_name: scope_name(&scope),
         scope,
         total,
         counts: counts
@@ -198,6 +201,16 @@ pub async fn statistics(
             .collect(),
         backlog: backlog.into_values().collect(),
     })
+}
+
+/// The name of a scope prefix (`CN`, or a region code's 2, 4 or 6 leading digits).
+fn scope_name(scope: &str) -> String {
+    if scope == "CN" {
+        return "全国".into();
+    }
+    RegionCode::parse(&format!("{scope:0<6}"))
+        .map(|r| r.full_name())
+        .unwrap_or_else(|_| scope.to_owned())
 }
 
 fn csv_field(s: &str) -> String {
@@ -238,6 +251,14 @@ impl Statistics {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scopes_are_named_like_regions() {
+        assert_eq!(scope_name("CN"), "全国");
+        assert_eq!(scope_name("33"), "浙江省");
+        assert_eq!(scope_name("3301"), "浙江省 / 杭州市");
+        assert_eq!(scope_name("330106"), "浙江省 / 杭州市 / 西湖区");
+    }
 
     #[test]
     fn csv_quotes_what_needs_quoting() {

@@ -34,6 +34,19 @@ pub struct Window {
     pub created_by: String,
     #[serde(with = "crate::domain::timestamp")]
     pub created_at: OffsetDateTime,
+    /// The account that last changed the dates, and when (absent until the first change).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::domain::timestamp::option"
+    )]
+    pub updated_at: Option<OffsetDateTime>,
+    /// The record's version (the `If-Match` value of `PATCH /v1/admin/windows/{id}`), read from the store.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub version: u64,
 }
 
 impl Window {
@@ -56,6 +69,23 @@ pub struct NewWindow {
     pub opens_at: String,
     #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub closes_at: String,
+}
+
+/// `PATCH /v1/admin/windows/{id}` body: the dates of a window, either or both. Tier, year and region are the
+/// window's identity and cannot change (a different one is a new window).
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WindowChange {
+    /// RFC 3339, e.g. `2026-04-25T00:00:00+08:00`; fixed once the window has opened.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
+    pub opens_at: Option<String>,
+    /// RFC 3339; later than now and than the opening. An open window may be extended or shortened, never ended
+    /// in the past; a closed window cannot change.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
+    pub closes_at: Option<String>,
 }
 
 fn window_pk(tier: Tier, year: i32) -> String {
@@ -205,6 +235,9 @@ pub async fn create(p: &Platform, caller: &Principal, req: &NewWindow) -> AppRes
         closes_at: closes_at.to_offset(time::UtcOffset::UTC),
         created_by: caller.account_id().to_owned(),
         created_at: now,
+        updated_by: None,
+        updated_at: None,
+        version: 1,
     };
     let pk = window_pk(tier, req.year);
     let item = Item::new(
@@ -235,6 +268,13 @@ pub async fn create(p: &Platform, caller: &Principal, req: &NewWindow) -> AppRes
     Ok(window)
 }
 
+/// A stored window with the version it was read at.
+fn decode_window(item: &Item) -> Result<Window, crate::ports::StoreError> {
+    let mut w: Window = item.decode()?;
+    w.version = item.version;
+    Ok(w)
+}
+
 /// The index partition holding every window.
 const ALL_WINDOWS: &str = "WINDOWS";
 
@@ -261,7 +301,7 @@ pub async fn list(
             let items = query_all(p.store.as_ref(), Query::gsi1(ALL_WINDOWS)).await?;
             let mut out = items
                 .iter()
-                .map(|i| i.decode::<Window>())
+                .map(decode_window)
                 .collect::<Result<Vec<_>, _>>()?;
             out.retain(|w| tier.is_none_or(|t| w.tier == t) && year.is_none_or(|y| w.year == y));
             out
@@ -302,7 +342,7 @@ async fn all_windows(p: &Platform, tier: Tier, year: i32) -> AppResult<Vec<Windo
     let mut out = items
         .iter()
         .filter(|i| !i.sk.starts_with(EVENT_PREFIX))
-        .map(|i| i.decode::<Window>())
+        .map(decode_window)
         .collect::<Result<Vec<_>, _>>()?;
     out.sort_by_key(|w| (w.opens_at, w.id.clone()));
     Ok(out)
@@ -321,7 +361,7 @@ pub async fn applicable(
     let mut out = query_all(p.store.as_ref(), query)
         .await?
         .iter()
-        .map(|i| i.decode::<Window>())
+        .map(decode_window)
         .collect::<Result<Vec<_>, _>>()?;
     out.sort_by_key(|w| w.opens_at);
     Ok(out)
@@ -371,4 +411,295 @@ pub fn closed_error(windows: &[Window]) -> AppError {
     };
     AppError::new(ErrorCode::WindowClosed, detail)
         .with_extra("windows", serde_json::to_value(windows).unwrap_or_default())
+}
+
+/// The window `id` as the caller may see it (operators and the ministry every window, other officials their
+/// province's and the national ones), with its key; unknown or unseen → 404.
+async fn find_visible(p: &Platform, caller: &Principal, id: &str) -> AppResult<(Item, Window)> {
+    let not_found = || AppError::not_found("未找到该申报时间");
+    let id = id.trim();
+    if id.is_empty() || id.len() > 64 {
+        return Err(not_found());
+    }
+    let listed = query_all(p.store.as_ref(), Query::gsi1(ALL_WINDOWS))
+        .await?
+        .into_iter()
+        .find(|i| {
+            i.gsi1
+                .as_ref()
+                .is_some_and(|(_, sk)| sk.ends_with(&format!("#{id}")))
+        })
+        .ok_or_else(not_found)?;
+    // The index may lag: read the record itself.
+    let item = p
+        .store
+        .get(&listed.pk, &listed.sk)
+        .await?
+        .ok_or_else(not_found)?;
+    let window = decode_window(&item)?;
+    if window.id != id {
+        return Err(not_found());
+    }
+    let sees_all = matches!(
+        (caller.role(), caller.level()),
+        (Role::Operator, _) | (Role::Official, Some(Level::Ministry))
+    );
+    let prefix = caller.region().and_then(|r| r.get(..2)).unwrap_or("--");
+    if !sees_all
+        && window
+            .region
+            .as_deref()
+            .is_some_and(|r| !r.starts_with(prefix))
+    {
+        return Err(not_found());
+    }
+    Ok((item, window))
+}
+
+fn given_text(raw: &Option<String>) -> Option<&str> {
+    raw.as_deref().map(str::trim).filter(|r| !r.is_empty())
+}
+
+fn china_minute(t: OffsetDateTime) -> String {
+    crate::domain::calendar::in_china(t)
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day] [hour]:[minute]"
+        ))
+        .unwrap_or_default()
+}
+
+/// What may change of a window at `now`, given its current and its requested dates: before it opens, both
+/// dates; once open, the closing date only (extended, or shortened to a later instant than now), since
+/// enterprises have submitted under its opening; once closed, nothing (a further round is a new window). The
+/// requested dates are already valid in themselves (`opens < closes`).
+pub fn check_change(
+    current: &Window,
+    opens_at: OffsetDateTime,
+    closes_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> AppResult<()> {
+    if current.closes_at <= now {
+        return Err(AppError::new(
+            ErrorCode::WindowNotChangeable,
+            format!(
+                "该申报时间已于 {}（北京时间）截止，不能再修改；如需补充申报，请新增申报时间",
+                china_minute(current.closes_at)
+            ),
+        ));
+    }
+    if current.opens_at <= now && opens_at != current.opens_at {
+        return Err(AppError::new(
+            ErrorCode::WindowNotChangeable,
+            format!(
+                "申报已于 {}（北京时间）开始，企业可能已据此提交申报，开始时间不能再修改；可以调整截止时间",
+                china_minute(current.opens_at)
+            ),
+        ));
+    }
+    if closes_at <= now {
+        return Err(AppError::field(
+            "closes_at",
+            "CLOSES_IN_PAST",
+            format!("截止时间须晚于当前时间（{}，北京时间）", china_minute(now)),
+        ));
+    }
+    Ok(())
+}
+
+/// Change a window's dates (`if_match`: the version the caller read; stale → `VERSION_CONFLICT`).
+pub async fn change(
+    p: &Platform,
+    caller: &Principal,
+    id: &str,
+    if_match: Option<u64>,
+    req: &WindowChange,
+) -> AppResult<Window> {
+    require_admin(caller)?;
+    let (item, current) = find_visible(p, caller, id).await?;
+    let province = current
+        .region
+        .as_deref()
+        .and_then(|r| RegionCode::parse(r).ok());
+    if !may_manage(caller, current.tier, province) {
+        return Err(AppError::forbidden(match current.tier {
+            Tier::LittleGiant => "“小巨人”申报时间由工业和信息化部设置",
+            _ => "创新型、专精特新申报时间由本省主管部门设置",
+        }));
+    }
+    crate::services::common::check_if_match(if_match, item.version)?;
+    let mut errors = Vec::new();
+    let given = given_text;
+    if given(&req.opens_at).is_none() && given(&req.closes_at).is_none() {
+        return Err(AppError::field(
+            "body",
+            "REQUIRED",
+            "请填写要修改的开始时间（opens_at）或截止时间（closes_at）",
+        ));
+    }
+    let opens_at = match given(&req.opens_at) {
+        Some(raw) => parse_time("opens_at", raw, &mut errors),
+        None => Some(current.opens_at),
+    };
+    let closes_at = match given(&req.closes_at) {
+        Some(raw) => parse_time("closes_at", raw, &mut errors),
+        None => Some(current.closes_at),
+    };
+    if let (Some(o), Some(c)) = (opens_at, closes_at)
+        && o >= c
+    {
+        errors.push(FieldError::new(
+            "closes_at",
+            "CLOSES_BEFORE_OPENING",
+            "截止时间须晚于开始时间",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::validation(errors));
+    }
+    let (Some(opens_at), Some(closes_at)) = (opens_at, closes_at) else {
+        return Err(AppError::internal("window dates checked above"));
+    };
+    let opens_at = opens_at.to_offset(time::UtcOffset::UTC);
+    let closes_at = closes_at.to_offset(time::UtcOffset::UTC);
+    let now = p.clock.now();
+    check_change(&current, opens_at, closes_at, now)?;
+    if opens_at == current.opens_at && closes_at == current.closes_at {
+        return Ok(current);
+    }
+    let version = item.version + 1;
+    let next = Window {
+        opens_at,
+        closes_at,
+        updated_by: Some(caller.account_id().to_owned()),
+        updated_at: Some(now),
+        version,
+        ..current.clone()
+    };
+    let mut stored = Item::new(item.pk.clone(), item.sk.clone(), &next).with_version(version);
+    stored.gsi1 = item.gsi1.clone();
+    let event = Event::new(
+        "window.changed",
+        &item.pk,
+        Some(caller.account_id()),
+        now,
+        serde_json::json!({
+            "window_id": current.id,
+            "before": {"opens_at": crate::domain::timestamp::rfc3339(current.opens_at),
+                       "closes_at": crate::domain::timestamp::rfc3339(current.closes_at)},
+            "after": {"opens_at": crate::domain::timestamp::rfc3339(opens_at),
+                      "closes_at": crate::domain::timestamp::rfc3339(closes_at)},
+        }),
+    );
+    p.store
+        .transact(vec![
+            crate::ports::TxOp::Put {
+                item: stored,
+                cond: Cond::VersionIs(item.version),
+            },
+            event.tx_op(),
+        ])
+        .await?;
+    Ok(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn window(opens: OffsetDateTime, closes: OffsetDateTime) -> Window {
+        Window {
+            id: "W1".into(),
+            tier: Tier::Innovative,
+            year: 2026,
+            region: Some("330000".into()),
+            opens_at: opens,
+            closes_at: closes,
+            created_by: "op".into(),
+            created_at: datetime!(2026-01-01 00:00 UTC),
+            updated_by: None,
+            updated_at: None,
+            version: 1,
+        }
+    }
+
+    const OPENS: OffsetDateTime = datetime!(2026-05-01 00:00 +08:00);
+    const CLOSES: OffsetDateTime = datetime!(2026-06-01 00:00 +08:00);
+
+    fn code(r: AppResult<()>) -> &'static str {
+        match r {
+            Ok(()) => "",
+            Err(e) if e.code == ErrorCode::ValidationFailed => {
+                if e.errors[0].code == "CLOSES_IN_PAST" {
+                    "CLOSES_IN_PAST"
+                } else {
+                    "VALIDATION_FAILED"
+                }
+            }
+            Err(e) => e.code.as_str(),
+        }
+    }
+
+    #[test]
+    fn before_opening_both_dates_may_move() {
+        let w = window(OPENS, CLOSES);
+        let now = datetime!(2026-04-20 10:00 +08:00);
+        let later = datetime!(2026-05-05 00:00 +08:00);
+        assert_eq!(code(check_change(&w, later, CLOSES, now)), "");
+        // Even to open at once.
+        assert_eq!(code(check_change(&w, now, CLOSES, now)), "");
+        assert_eq!(
+            code(check_change(
+                &w,
+                datetime!(2026-04-01 00:00 +08:00),
+                now,
+                now
+            )),
+            "CLOSES_IN_PAST"
+        );
+    }
+
+    #[test]
+    fn an_open_window_keeps_its_opening_and_cannot_end_in_the_past() {
+        let w = window(OPENS, CLOSES);
+        let now = datetime!(2026-05-10 10:00 +08:00);
+        let extended = datetime!(2026-06-15 00:00 +08:00);
+        let shortened = datetime!(2026-05-20 00:00 +08:00);
+        assert_eq!(code(check_change(&w, OPENS, extended, now)), "");
+        assert_eq!(code(check_change(&w, OPENS, shortened, now)), "");
+        assert_eq!(
+            code(check_change(
+                &w,
+                datetime!(2026-05-02 00:00 +08:00),
+                extended,
+                now
+            )),
+            "WINDOW_NOT_CHANGEABLE"
+        );
+        assert_eq!(
+            code(check_change(
+                &w,
+                OPENS,
+                datetime!(2026-05-09 00:00 +08:00),
+                now
+            )),
+            "CLOSES_IN_PAST"
+        );
+        assert_eq!(code(check_change(&w, OPENS, now, now)), "CLOSES_IN_PAST");
+    }
+
+    #[test]
+    fn a_closed_window_does_not_change() {
+        let w = window(OPENS, CLOSES);
+        let now = datetime!(2026-06-01 00:00 +08:00);
+        assert_eq!(
+            code(check_change(
+                &w,
+                OPENS,
+                datetime!(2026-07-01 00:00 +08:00),
+                now
+            )),
+            "WINDOW_NOT_CHANGEABLE"
+        );
+    }
 }

@@ -480,6 +480,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/windows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改申报时间的开始或截止时间（If-Match） */
+        patch: operations["ChangeWindow"];
+        trace?: never;
+    };
     "/v1/catalog/industries": {
         parameters: {
             query?: never;
@@ -1677,6 +1694,8 @@ export interface components {
             login_name: string;
             /** @description Six-digit region code; `null` for the ministry. */
             region?: string | null;
+            /** @description Its names from the province down (`浙江省 杭州市 西湖区`); `null` for the ministry. */
+            region_name?: string | null;
         };
         /**
          * @description An official's decision on a declaration at its level.
@@ -2339,6 +2358,8 @@ export interface components {
             level: components["schemas"]["Level"];
             /** @description Six-digit region code; `null` for the ministry. */
             region?: string | null;
+            /** @description Its names from the province down (`浙江省 杭州市 西湖区`); `null` for the ministry. */
+            region_name?: string | null;
         };
         /** @description What the platform holds for an account, shown to an operator beside a request's documents. */
         OnFile: {
@@ -2972,6 +2993,8 @@ export interface components {
             counts: components["schemas"]["CountRow"][];
             /** @description The caller's scope (`CN`, `33`, `3301`, `330106`). */
             scope: string;
+            /** @description Its name: `全国`, `浙江省`, `浙江省 / 杭州市`, `浙江省 / 杭州市 / 西湖区`. */
+            scope_name: string;
             /** Format: int64 */
             total: number;
         };
@@ -3128,8 +3151,34 @@ export interface components {
             /** @description The province (6-digit code ending `0000`); absent for a national (little-giant) window. */
             region?: string | null;
             tier: components["schemas"]["Tier"];
+            /** Format: date-time */
+            updated_at?: string | null;
+            /** @description The account that last changed the dates, and when (absent until the first change). */
+            updated_by?: string | null;
+            /**
+             * Format: int64
+             * @description The record's version (the `If-Match` value of `PATCH /v1/admin/windows/{id}`), read from the store.
+             */
+            version: number;
             /** Format: int32 */
             year: number;
+        };
+        /**
+         * @description `PATCH /v1/admin/windows/{id}` body: the dates of a window, either or both. Tier, year and region are the
+         *     window's identity and cannot change (a different one is a new window).
+         */
+        WindowChange: {
+            /**
+             * Format: date-time
+             * @description RFC 3339; later than now and than the opening. An open window may be extended or shortened, never ended
+             *     in the past; a closed window cannot change.
+             */
+            closes_at?: string | null;
+            /**
+             * Format: date-time
+             * @description RFC 3339, e.g. `2026-04-25T00:00:00+08:00`; fixed once the window has opened.
+             */
+            opens_at?: string | null;
         };
         /**
          * @description How the enterprise withdraws (API.md withdraw table).
@@ -5805,6 +5854,113 @@ export interface operations {
             };
             /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 状态或版本冲突（VERSION_CONFLICT、INVALID_STATE，或该操作的业务规则代码） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容须为 application/json（UNSUPPORTED_MEDIA_TYPE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求内容有误（VALIDATION_FAILED 等，errors 列出各字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 操作过于频繁（RATE_LIMITED / ACCOUNT_LOCKED，附 Retry-After） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务暂时不可用（UNAVAILABLE，附 Retry-After） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ChangeWindow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WindowChange"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Window"];
+                };
+            };
+            /** @description 未登录、令牌无效或已失效，或登录凭据错误（UNAUTHENTICATED / BAD_CREDENTIALS） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作（FORBIDDEN、NOT_VERIFIED、NATURAL_PERSON_NOT_ALLOWED） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到，或不属于当前账户（NOT_FOUND） */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
