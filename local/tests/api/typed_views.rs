@@ -210,7 +210,8 @@ async fn the_workbench_answers_write_the_members_they_always_wrote() {
         .expect(201);
     assert_members(
         &created.body,
-        &["account_id", "login_name", "level", "region"],
+        // `region_name` is new (issue 10: names instead of codes on the workbench).
+        &["account_id", "login_name", "level", "region", "region_name"],
         "created official",
     );
     let ministry = tp
