@@ -23,4 +23,5 @@ mod scenarios_after;
 mod scenarios_declarations;
 mod scenarios_fidelity;
 mod scenarios_review;
+mod submission_windows;
 mod web_serving;
