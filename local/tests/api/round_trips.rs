@@ -25,14 +25,15 @@ use crate::support::*;
 const TABLE_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/round-trips.md");
 
 /// Every DynamoDB operation the client runs, in order (with the number of actions of a transaction, and whether
-/// it started while no other operation was in flight: the start of a new round trip).
+/// it started a new round: it began after an operation had finished since the current round began; operations
+/// issued together, before any of them finishes, are one round).
 #[derive(Clone, Debug, Default)]
 struct Recorder(Arc<Mutex<Recorded>>);
 
 #[derive(Debug, Default)]
 struct Recorded {
     ops: Vec<(String, usize, bool)>,
-    in_flight: usize,
+    finished_since_round: bool,
 }
 
 impl Intercept for Recorder {
@@ -55,8 +56,8 @@ impl Intercept for Recorder {
             .downcast_ref::<TransactWriteItemsInput>()
             .map_or(0, |t| t.transact_items().len());
         let mut recorded = self.0.lock().unwrap();
-        let new_round = recorded.in_flight == 0;
-        recorded.in_flight += 1;
+        let new_round = recorded.finished_since_round;
+        recorded.finished_since_round = false;
         recorded.ops.push((name, actions, new_round));
         Ok(())
     }
@@ -68,17 +69,16 @@ impl Intercept for Recorder {
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let mut recorded = self.0.lock().unwrap();
-        recorded.in_flight = recorded.in_flight.saturating_sub(1);
+        recorded.finished_since_round = true;
         Ok(())
     }
 }
 
 impl Recorder {
-    /// The number of operations so far; nothing is in flight between requests (an operation a request dropped
-    /// unfinished is forgotten).
+    /// The number of operations so far; the next operation starts a round.
     fn start(&self) -> usize {
         let mut recorded = self.0.lock().unwrap();
-        recorded.in_flight = 0;
+        recorded.finished_since_round = true;
         recorded.ops.len()
     }
 
@@ -91,7 +91,7 @@ impl Recorder {
 struct Row {
     request: String,
     ops: Vec<(String, usize)>,
-    /// Sequential rounds: operations that started while none was in flight (concurrent reads are one round).
+    /// Sequential rounds (operations issued together are one round).
     rounds: usize,
 }
 
@@ -187,8 +187,8 @@ impl Walk {
              moto server; `SME_WRITE_ROUND_TRIPS=1` rewrites this file). Each row is one HTTP request of a walk \
              through the platform on DynamoDB (moto): the operations the store issued while it was served, counted \
              by an SDK interceptor, with the session cache warm (a cold cache adds one `GetItem` per account and \
-             process per 30 s). Rounds: the calls made one after another (a call that starts while another is in \
-             flight joins its round; concurrent reads are one round). No request issues a `Scan`.\n\n\
+             process per 30 s). Rounds: the calls made one after another (calls issued together, before any of them \
+             has answered, are one round; a call issued after an answer starts the next). No request issues a `Scan`.\n\n\
              | request | calls | rounds | operations |\n|---|---:|---:|---|\n",
         );
         for row in &self.rows {
