@@ -10,13 +10,12 @@
 //!   `FULL` fsyncs on every commit, which on ordinary disks caps writes at a few hundred per second — far below
 //!   the local mode's 2 000 submissions/s target — so it is available as [`Durability::Full`] for operators
 //!   who prefer it.
-//! * **Concurrency.** One writer connection, used by one writer thread (`group_commit`): every write is a job
-//!   that reads the current versions, checks the conditions and writes, inside the thread's `BEGIN IMMEDIATE`
-//!   transaction and its own savepoint; the jobs waiting together share one `COMMIT`, so writes are serialised
-//!   and conditions are exact, and a caller is answered after the commit that holds its write. Reads go to a
-//!   small pool of reader connections; WAL lets them run in parallel with each other and with the writer, and
-//!   every read starts a new read transaction, so it sees every write that completed before it (strong
-//!   consistency). Reads run under `tokio::task::spawn_blocking`.
+//! * **Concurrency.** One writer connection behind a mutex: every write is a `BEGIN IMMEDIATE` transaction
+//!   that reads the current versions, checks the conditions and writes, so writes are serialised and
+//!   conditions are exact. Reads go to a small pool of reader connections; WAL lets them run in parallel with
+//!   each other and with the writer, and every read starts a new read transaction, so it sees every write
+//!   that completed before it (strong consistency). All SQLite work runs under
+//!   `tokio::task::spawn_blocking`.
 //! * **Checkpoints.** On a background thread, never inside a commit; the log is restarted while writes go on and
 //!   emptied when they pause, so it stays a few MB (`checkpoint`).
 //! * **Expiry.** Items with `expires_at <= now` (Unix seconds from the clock) are invisible to reads,
@@ -30,7 +29,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use rusqlite::types::Value;
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
 
 use shared::ports::store_common::{
     Cursor, check_item, check_key, check_query, check_transaction, cond_holds, normalised_range,
@@ -40,7 +39,6 @@ use shared::ports::{
 };
 
 mod checkpoint;
-mod group_commit;
 
 /// The schema version this code writes (`PRAGMA user_version`).
 const SCHEMA_VERSION: i64 = 1;
@@ -89,10 +87,7 @@ pub struct SqliteStore {
 }
 
 struct Inner {
-    /// Used by the writer thread (and by the checkpointer and purges between its batches).
     writer: Mutex<Connection>,
-    /// The writer thread's queue.
-    queue: group_commit::Queue,
     /// Reader connections; empty for an in-memory database (reads then use the writer).
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
@@ -170,7 +165,7 @@ impl SqliteStore {
                 .map_err(sql_error)?;
             readers.push(Mutex::new(reader));
         }
-        let store = Self::from_parts(writer, readers, clock)?;
+        let store = Self::from_parts(writer, readers, clock);
         store.purge_blocking(None)?;
         checkpoint::start(path, Arc::downgrade(&store.inner))?;
         Ok(store)
@@ -181,24 +176,19 @@ impl SqliteStore {
         let conn = Connection::open_in_memory().map_err(sql_error)?;
         tune(&conn)?;
         migrate(&conn)?;
-        Self::from_parts(conn, Vec::new(), clock)
+        Ok(Self::from_parts(conn, Vec::new(), clock))
     }
 
-    fn from_parts(
-        writer: Connection,
-        readers: Vec<Mutex<Connection>>,
-        clock: SharedClock,
-    ) -> Result<Self, StoreError> {
-        let (queue, jobs) = group_commit::Queue::new();
-        let inner = Arc::new(Inner {
-            writer: Mutex::new(writer),
-            queue,
-            readers,
-            next_reader: AtomicUsize::new(0),
-            writes: AtomicU64::new(0),
-        });
-        group_commit::start(Arc::downgrade(&inner), jobs)?;
-        Ok(SqliteStore { inner, clock })
+    fn from_parts(writer: Connection, readers: Vec<Mutex<Connection>>, clock: SharedClock) -> Self {
+        SqliteStore {
+            inner: Arc::new(Inner {
+                writer: Mutex::new(writer),
+                readers,
+                next_reader: AtomicUsize::new(0),
+                writes: AtomicU64::new(0),
+            }),
+            clock,
+        }
     }
 
     fn now(&self) -> i64 {
@@ -213,7 +203,22 @@ impl SqliteStore {
     }
 
     fn purge_blocking(&self, batch: Option<i64>) -> Result<usize, StoreError> {
-        purge(&lock(&self.inner.writer), self.now(), batch)
+        let now = self.now();
+        let conn = lock(&self.inner.writer);
+        let deleted = match batch {
+            None => conn
+                .prepare_cached(
+                    "DELETE FROM records WHERE expires_at IS NOT NULL AND expires_at <= ?1",
+                )
+                .and_then(|mut s| s.execute(params![now])),
+            Some(limit) => conn
+                .prepare_cached(
+                    "DELETE FROM records WHERE (pk, sk) IN (SELECT pk, sk FROM records \
+                     WHERE expires_at IS NOT NULL AND expires_at <= ?1 LIMIT ?2)",
+                )
+                .and_then(|mut s| s.execute(params![now, limit])),
+        };
+        deleted.map_err(sql_error)
     }
 
     /// Run `f` on a reader connection (the writer for an in-memory database).
@@ -234,63 +239,30 @@ impl SqliteStore {
         f(&lock(&readers[start % readers.len()]))
     }
 
-    /// Run `work` as one write transaction on the writer thread (see `group_commit`): answered once the batch
-    /// holding it has committed.
-    async fn write(&self, work: group_commit::Work) -> Result<(), StoreError> {
-        let result = self.inner.queue.run(work).await;
+    /// Run `f` inside one `BEGIN IMMEDIATE` transaction on the writer; commit when it returns `Ok`.
+    fn write<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let result = {
+            let mut conn = lock(&self.inner.writer);
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(sql_error)?;
+            let value = f(&tx)?; // dropping `tx` on error rolls back
+            tx.commit().map_err(sql_error)?;
+            value
+        };
         if self.inner.writes.fetch_add(1, Ordering::Relaxed) % PURGE_EVERY_WRITES
             == PURGE_EVERY_WRITES - 1
         {
-            // Housekeeping in a later batch, waited for by nobody: a failure is logged, never a write's failure.
-            let now = self.now();
-            self.inner.queue.detach(Box::new(move |conn| {
-                purge(conn, now, Some(PURGE_BATCH)).map(|_| ())
-            }));
+            // Housekeeping only: a failure here must not fail the write that already committed.
+            if let Err(e) = self.purge_blocking(Some(PURGE_BATCH)) {
+                tracing::warn!(error = %e, "purging expired records failed");
+            }
         }
-        result
+        Ok(result)
     }
-}
-
-/// A transaction as a writer job: check every condition first (like DynamoDB), then write; the first failure
-/// rolls back all of it (the job's savepoint).
-fn transaction_work(ops: Vec<TxOp>, now: i64) -> group_commit::Work {
-    Box::new(move |tx| {
-        for (index, op) in ops.iter().enumerate() {
-            let cond = match op {
-                TxOp::Put { cond, .. } | TxOp::Delete { cond, .. } | TxOp::Check { cond, .. } => {
-                    *cond
-                }
-            };
-            let (pk, sk) = op.key();
-            if cond != Cond::Always && !cond_holds(cond, live_version(tx, pk, sk, now)?) {
-                return Err(StoreError::ConditionFailed { index });
-            }
-        }
-        for op in &ops {
-            match op {
-                TxOp::Put { item, .. } => upsert(tx, item)?,
-                TxOp::Delete { pk, sk, .. } => remove(tx, pk, sk)?,
-                TxOp::Check { .. } => {}
-            }
-        }
-        Ok(())
-    })
-}
-
-/// Delete expired items (at most `batch` of them when given).
-fn purge(conn: &Connection, now: i64, batch: Option<i64>) -> Result<usize, StoreError> {
-    let deleted = match batch {
-        None => conn
-            .prepare_cached("DELETE FROM records WHERE expires_at IS NOT NULL AND expires_at <= ?1")
-            .and_then(|mut s| s.execute(params![now])),
-        Some(limit) => conn
-            .prepare_cached(
-                "DELETE FROM records WHERE (pk, sk) IN (SELECT pk, sk FROM records \
-                 WHERE expires_at IS NOT NULL AND expires_at <= ?1 LIMIT ?2)",
-            )
-            .and_then(|mut s| s.execute(params![now, limit])),
-    };
-    deleted.map_err(sql_error)
 }
 
 /// Settings every connection gets.
@@ -540,26 +512,31 @@ impl Store for SqliteStore {
     async fn put(&self, item: Item, cond: Cond) -> Result<(), StoreError> {
         check_item(&item)?;
         check_version(&item)?;
-        let now = self.now();
-        self.write(Box::new(move |tx| {
-            if cond != Cond::Always && !cond_holds(cond, live_version(tx, &item.pk, &item.sk, now)?)
-            {
-                return Err(StoreError::ConditionFailed { index: 0 });
-            }
-            upsert(tx, &item)
-        }))
+        let (store, now) = (self.clone(), self.now());
+        blocking(move || {
+            store.write(|tx| {
+                if cond != Cond::Always
+                    && !cond_holds(cond, live_version(tx, &item.pk, &item.sk, now)?)
+                {
+                    return Err(StoreError::ConditionFailed { index: 0 });
+                }
+                upsert(tx, &item)
+            })
+        })
         .await
     }
 
     async fn delete(&self, pk: &str, sk: &str, cond: Cond) -> Result<(), StoreError> {
         check_key(pk, sk)?;
-        let (pk, sk, now) = (pk.to_owned(), sk.to_owned(), self.now());
-        self.write(Box::new(move |tx| {
-            if cond != Cond::Always && !cond_holds(cond, live_version(tx, &pk, &sk, now)?) {
-                return Err(StoreError::ConditionFailed { index: 0 });
-            }
-            remove(tx, &pk, &sk)
-        }))
+        let (store, pk, sk, now) = (self.clone(), pk.to_owned(), sk.to_owned(), self.now());
+        blocking(move || {
+            store.write(|tx| {
+                if cond != Cond::Always && !cond_holds(cond, live_version(tx, &pk, &sk, now)?) {
+                    return Err(StoreError::ConditionFailed { index: 0 });
+                }
+                remove(tx, &pk, &sk)
+            })
+        })
         .await
     }
 
@@ -570,8 +547,32 @@ impl Store for SqliteStore {
                 check_version(item)?;
             }
         }
-        let now = self.now();
-        self.write(transaction_work(ops, now)).await
+        let (store, now) = (self.clone(), self.now());
+        blocking(move || {
+            store.write(|tx| {
+                // Check every condition first (like DynamoDB), then write: the first failure rolls back all.
+                for (index, op) in ops.iter().enumerate() {
+                    let cond = match op {
+                        TxOp::Put { cond, .. }
+                        | TxOp::Delete { cond, .. }
+                        | TxOp::Check { cond, .. } => *cond,
+                    };
+                    let (pk, sk) = op.key();
+                    if cond != Cond::Always && !cond_holds(cond, live_version(tx, pk, sk, now)?) {
+                        return Err(StoreError::ConditionFailed { index });
+                    }
+                }
+                for op in &ops {
+                    match op {
+                        TxOp::Put { item, .. } => upsert(tx, item)?,
+                        TxOp::Delete { pk, sk, .. } => remove(tx, pk, sk)?,
+                        TxOp::Check { .. } => {}
+                    }
+                }
+                Ok(())
+            })
+        })
+        .await
     }
 
     async fn query(&self, query: Query) -> Result<Page, StoreError> {
