@@ -24,6 +24,7 @@ mod scenarios_after;
 mod scenarios_declarations;
 mod scenarios_fidelity;
 mod scenarios_review;
+mod submission_windows;
 mod typed_views;
 mod web_serving;
 mod windows_change;

@@ -10,7 +10,9 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef;
+use aws_sdk_dynamodb::config::interceptors::{
+    BeforeSerializationInterceptorContextRef, FinalizerInterceptorContextRef,
+};
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
 use aws_smithy_runtime_api::box_error::BoxError;
@@ -22,9 +24,17 @@ use crate::support::*;
 
 const TABLE_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/round-trips.md");
 
-/// Every DynamoDB operation the client runs, in order (with the number of actions of a transaction).
+/// Every DynamoDB operation the client runs, in order (with the number of actions of a transaction, and whether
+/// it started a new round: it began after an operation had finished since the current round began; operations
+/// issued together, before any of them finishes, are one round).
 #[derive(Clone, Debug, Default)]
-struct Recorder(Arc<Mutex<Vec<(String, usize)>>>);
+struct Recorder(Arc<Mutex<Recorded>>);
+
+#[derive(Debug, Default)]
+struct Recorded {
+    ops: Vec<(String, usize, bool)>,
+    finished_since_round: bool,
+}
 
 impl Intercept for Recorder {
     fn name(&self) -> &'static str {
@@ -45,18 +55,35 @@ impl Intercept for Recorder {
             .input()
             .downcast_ref::<TransactWriteItemsInput>()
             .map_or(0, |t| t.transact_items().len());
-        self.0.lock().unwrap().push((name, actions));
+        let mut recorded = self.0.lock().unwrap();
+        let new_round = recorded.finished_since_round;
+        recorded.finished_since_round = false;
+        recorded.ops.push((name, actions, new_round));
+        Ok(())
+    }
+
+    fn read_after_execution(
+        &self,
+        _context: &FinalizerInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let mut recorded = self.0.lock().unwrap();
+        recorded.finished_since_round = true;
         Ok(())
     }
 }
 
 impl Recorder {
-    fn len(&self) -> usize {
-        self.0.lock().unwrap().len()
+    /// The number of operations so far; the next operation starts a round.
+    fn start(&self) -> usize {
+        let mut recorded = self.0.lock().unwrap();
+        recorded.finished_since_round = true;
+        recorded.ops.len()
     }
 
-    fn since(&self, start: usize) -> Vec<(String, usize)> {
-        self.0.lock().unwrap()[start..].to_vec()
+    fn since(&self, start: usize) -> Vec<(String, usize, bool)> {
+        self.0.lock().unwrap().ops[start..].to_vec()
     }
 }
 
@@ -64,6 +91,8 @@ impl Recorder {
 struct Row {
     request: String,
     ops: Vec<(String, usize)>,
+    /// Sequential rounds (operations issued together are one round).
+    rounds: usize,
 }
 
 impl Row {
@@ -127,12 +156,19 @@ impl Walk {
                 .await
                 .expect(200);
         }
-        let start = self.rec.len();
+        let start = self.rec.start();
         let answer = self.tp.call_with(method, path, token, body, headers).await;
-        let ops = self.rec.since(start);
+        let recorded = self.rec.since(start);
         self.rows.push(Row {
             request: request.to_owned(),
-            ops,
+            rounds: recorded
+                .iter()
+                .filter(|(_, _, new_round)| *new_round)
+                .count(),
+            ops: recorded
+                .into_iter()
+                .map(|(name, actions, _)| (name, actions))
+                .collect(),
         });
         answer
     }
@@ -151,14 +187,16 @@ impl Walk {
              moto server; `SME_WRITE_ROUND_TRIPS=1` rewrites this file). Each row is one HTTP request of a walk \
              through the platform on DynamoDB (moto): the operations the store issued while it was served, counted \
              by an SDK interceptor, with the session cache warm (a cold cache adds one `GetItem` per account and \
-             process per 30 s). No request issues a `Scan`.\n\n\
-             | request | calls | operations |\n|---|---:|---|\n",
+             process per 30 s). Rounds: the calls made one after another (calls issued together, before any of them \
+             has answered, are one round; a call issued after an answer starts the next). No request issues a `Scan`.\n\n\
+             | request | calls | rounds | operations |\n|---|---:|---:|---|\n",
         );
         for row in &self.rows {
             out.push_str(&format!(
-                "| {} | {} | {} |\n",
+                "| {} | {} | {} | {} |\n",
                 row.request,
                 row.calls(),
+                row.rounds,
                 row.summary()
             ));
         }
@@ -380,6 +418,19 @@ async fn store_round_trips_per_request_match_the_generated_table() {
         save.summary(),
         "GetItem 1, TransactWriteItems 1 (3 actions)"
     );
+
+    // A submission: one round of concurrent reads (the declaration, the enterprise's records, the evidence, the
+    // windows), then its one transaction; no read twice.
+    let submit = w.row("`POST /v1/declarations/{id}/submit`");
+    assert_eq!(
+        (submit.rounds, submit.count("TransactWriteItems")),
+        (2, 1),
+        "{}",
+        submit.summary()
+    );
+    // Creating a draft reads the profile and the qualifications together.
+    let created = w.row("`POST /v1/declarations` (with `Idempotency-Key`)");
+    assert_eq!(created.count("Query"), 1, "{}", created.summary());
 
     if std::env::var_os("SME_WRITE_ROUND_TRIPS").is_some() {
         std::fs::write(TABLE_FILE, &table).expect("write docs/round-trips.md");

@@ -81,7 +81,15 @@ pub async fn create_of_kind(
             format!("申报年度须为 {current} 或 {}", current + 1),
         ));
     }
-    let profile = records::load_profile(p, &uscc).await?;
+    // The profile and (for a first declaration) the qualifications, in one round.
+    let qualifications_needed = async {
+        match kind {
+            Kind::Declaration => qualifications(p, &uscc).await.map(Some),
+            Kind::ReReview => Ok(None),
+        }
+    };
+    let (profile, quals) =
+        tokio::try_join!(records::load_profile(p, &uscc), qualifications_needed)?;
     let industry = profile.as_ref().and_then(|v| v.value.industry);
     let (name, region) = match profile
         .as_ref()
@@ -96,8 +104,10 @@ pub async fn create_of_kind(
             .with_extra("missing", json!(["region"])));
         }
     };
-    if kind == Kind::Declaration {
-        eligibility::check_may_declare(p, &uscc, tier, now).await?;
+    if let Some(quals) = &quals {
+        let today = china_date(now);
+        check_not_banned(quals, tier, today)?;
+        check_prerequisites(quals, tier, today)?;
     }
     // The account's verified code (an operator may have accepted a pilot-area check character).
     let code = Uscc::parse_lenient(&uscc)
@@ -261,13 +271,35 @@ pub async fn save(
 }
 
 /// 提交: checks, freezes the snapshot and moves to the first review level.
+///
+/// One round of reads before the transaction: the declaration, everything the checks read (keyed by the caller's
+/// USCC or by the declaration's id) and the windows of the two years the declaration can be for (its id tells
+/// when it was created; its year is that year or the next), all at once. Only when none of those windows is open
+/// is the declaration's own window partition read before the answer (a window created a moment ago may not be
+/// listed yet; see [`windows::listed_in_years`]).
 pub async fn submit(
     p: &Platform,
     caller: &Principal,
     id: &str,
     if_match: Option<u64>,
 ) -> AppResult<Versioned<Declaration>> {
-    let before = load_owned(p, caller, id).await?;
+    let uscc = require_enterprise(caller)?;
+    if !crate::services::events::is_valid_id(id) {
+        return Err(records::not_found());
+    }
+    let created = created_china_year(id);
+    let listed_windows = async {
+        match created {
+            Some(year) => windows::listed_in_years(p, year, year + 1).await,
+            None => Ok(Vec::new()),
+        }
+    };
+    let owner_pk = decl_pk(id);
+    let (before, reads, listed) = tokio::try_join!(
+        load_owned(p, caller, id),
+        SubmissionReads::load(p, uscc, &owner_pk),
+        listed_windows,
+    )?;
     check_if_match(if_match, before.version)?;
     let d = &before.value;
     let now = p.clock.now();
@@ -282,17 +314,21 @@ pub async fn submit(
     let window_open = if d.kind == Kind::ReReview {
         // Re-reviews are gated by the eligibility flag, not by declaration windows.
         true
-    } else if d.status == Status::Draft {
-        let windows = windows::applicable(p, d.tier, d.year, d.region).await?;
-        if !windows.iter().any(|w| w.is_open(now)) {
-            return Err(windows::closed_error(&windows));
-        }
+    } else if listed
+        .iter()
+        .any(|w| windows::applies(w, d.tier, d.year, d.region) && w.is_open(now))
+    {
         true
     } else {
-        // Returned declarations may be resubmitted after the window closed.
-        windows::is_open(p, d.tier, d.year, d.region, now).await?
+        let windows = windows::applicable(p, d.tier, d.year, d.region).await?;
+        let open = windows.iter().any(|w| w.is_open(now));
+        // Returned declarations may be resubmitted after the window closed; drafts may not.
+        if d.status == Status::Draft && !open {
+            return Err(windows::closed_error(&windows));
+        }
+        open
     };
-    let package = submission_package(p, d, now).await?;
+    let package = package_from(p, d, now, reads).await?;
     let industry = package.industry;
     let snapshot = Snapshot::freeze(now, &package.rule_version, package.content);
     let (mut next, t) = d
@@ -311,6 +347,12 @@ pub async fn submit(
         value: next,
         version,
     })
+}
+
+/// The China year a declaration id was created in (ids are ULIDs minted at creation), if it is one.
+fn created_china_year(id: &str) -> Option<i32> {
+    let created = ulid::Ulid::from_string(id).ok()?.datetime();
+    Some(china_year(OffsetDateTime::from(created)))
 }
 
 /// `POST /v1/declarations/{id}/withdraw` body.
@@ -368,6 +410,33 @@ pub struct Package {
     pub industry: Option<crate::rules::industry::IndustryCode>,
 }
 
+/// What the checks of a submission read: the enterprise's qualifications, profile and latest self-assessment,
+/// and the declaration's current evidence files.
+pub struct SubmissionReads {
+    pub quals: Vec<crate::domain::qualification::Qualification>,
+    pub profile: Option<Versioned<EnterpriseProfile>>,
+    pub files: Vec<evidence::Evidence>,
+    pub digital: Option<crate::services::records::DigitalAssessmentRecord>,
+}
+
+impl SubmissionReads {
+    /// Every read, in one round of concurrent calls.
+    pub async fn load(p: &Platform, uscc: &str, owner_pk: &str) -> AppResult<SubmissionReads> {
+        let (quals, profile, files, digital) = tokio::try_join!(
+            qualifications(p, uscc),
+            load_profile(p, uscc),
+            evidence::current_files(p, owner_pk),
+            latest_digital_assessment(p, uscc),
+        )?;
+        Ok(SubmissionReads {
+            quals,
+            profile,
+            files,
+            digital,
+        })
+    }
+}
+
 /// Every check of a submission (issue 3 item 6, in this order: prerequisites, SME size, profile completeness,
 /// form, evidence, digital level), then the content to freeze with the score computed by the same engine the
 /// advisor uses.
@@ -376,16 +445,25 @@ pub async fn submission_package(
     d: &Declaration,
     now: OffsetDateTime,
 ) -> AppResult<Package> {
+    let reads = SubmissionReads::load(p, d.uscc.as_str(), &decl_pk(&d.id)).await?;
+    package_from(p, d, now, reads).await
+}
+
+/// [`submission_package`] on reads already made.
+async fn package_from(
+    p: &Platform,
+    d: &Declaration,
+    now: OffsetDateTime,
+    reads: SubmissionReads,
+) -> AppResult<Package> {
     let today = china_date(now);
     let rule_set = tiers::rule_set_for(today);
-    // Every read the checks need, in one round of concurrent calls (checked below in the same order as before).
-    let owner_pk = decl_pk(&d.id);
-    let (quals, stored_profile, files, digital) = tokio::try_join!(
-        qualifications(p, d.uscc.as_str()),
-        load_profile(p, d.uscc.as_str()),
-        evidence::current_files(p, &owner_pk),
-        latest_digital_assessment(p, d.uscc.as_str()),
-    )?;
+    let SubmissionReads {
+        quals,
+        profile: stored_profile,
+        files,
+        digital,
+    } = reads;
     if d.kind == crate::domain::declaration::Kind::Declaration {
         check_not_banned(&quals, d.tier, today)?;
         check_prerequisites(&quals, d.tier, today)?;

@@ -621,13 +621,16 @@ pub async fn all(
     owner_pk: &str,
 ) -> AppResult<(Vec<Evidence>, Vec<(String, String)>)> {
     let store = p.store.as_ref();
-    let files = query_all(store, Query::base(owner_pk).begins_with(EVIDENCE_PREFIX))
-        .await?
+    // The files and the slots' current pointers: two independent queries, issued together.
+    let (files, slots) = tokio::try_join!(
+        query_all(store, Query::base(owner_pk).begins_with(EVIDENCE_PREFIX)),
+        query_all(store, Query::base(owner_pk).begins_with(SLOT_PREFIX)),
+    )?;
+    let files = files
         .iter()
         .map(|item| decode(item).map(|v| v.value))
         .collect::<AppResult<Vec<_>>>()?;
-    let current = query_all(store, Query::base(owner_pk).begins_with(SLOT_PREFIX))
-        .await?
+    let current = slots
         .iter()
         .map(|item| {
             let v: serde_json::Value = item.decode()?;

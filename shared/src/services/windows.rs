@@ -367,6 +367,29 @@ pub async fn applicable(
     Ok(out)
 }
 
+/// Every window of the years `from..=to`, all tiers and provinces, from the index partition listing them (one
+/// query, eventually consistent on DynamoDB). A submission reads it in the same round as the declaration, before it
+/// knows the tier, year and region ([`applies`] picks the declaration's windows). Windows are never changed or
+/// deleted once created, so a window found open here is open; a window created a moment ago may still be missing,
+/// which is why a caller that finds none open asks [`applicable`] before it refuses.
+pub async fn listed_in_years(p: &Platform, from: i32, to: i32) -> AppResult<Vec<Window>> {
+    let query = Query::gsi1(ALL_WINDOWS).between(format!("{from:04}#"), format!("{to:04}#~"));
+    Ok(query_all(p.store.as_ref(), query)
+        .await?
+        .iter()
+        .map(|i| i.decode::<Window>())
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Whether `w` is one of the windows [`applicable`] returns for this tier, year and region (same tier and year,
+/// and the same scope: the province's, or the national one for little giants).
+pub fn applies(w: &Window, tier: Tier, year: i32, region: RegionCode) -> bool {
+    let window_region = w.region.as_deref().and_then(|r| RegionCode::parse(r).ok());
+    w.tier == tier
+        && w.year == year
+        && scope_of(w.tier, window_region) == scope_of(tier, Some(region))
+}
+
 /// Whether a window for this tier, year and region is open at `now`.
 pub async fn is_open(
     p: &Platform,

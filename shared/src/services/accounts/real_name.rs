@@ -169,7 +169,18 @@ pub async fn request_real_name(
     caller: &Principal,
     req: &RealNameRequest,
 ) -> AppResult<Account> {
-    let mut acc = require_account(p, caller.account_id()).await?;
+    // The account and the code's pointer are read together (one round); the checks keep their order.
+    let parsed = parse_subject(req);
+    let claimed_uscc = parsed.as_ref().ok().and_then(|(s, _)| s.uscc());
+    let pointer = async {
+        match claimed_uscc {
+            Some(uscc) => p.store.get(&uscc_pk(uscc), "POINTER").await,
+            None => Ok(None),
+        }
+    };
+    let (mut acc, pointer) = tokio::try_join!(require_account(p, caller.account_id()), async {
+        pointer.await.map_err(AppError::from)
+    })?;
     if acc.value.fixed_role.is_some() {
         return Err(AppError::forbidden("主管部门和运维账户无需实名认证"));
     }
@@ -188,7 +199,7 @@ pub async fn request_real_name(
         }
         _ => {}
     }
-    let (subject, check_warning) = parse_subject(req)?;
+    let (subject, check_warning) = parsed?;
     if check_warning && !req.request_manual_review {
         return Err(AppError::new(
             ErrorCode::InvalidUscc,
@@ -196,7 +207,7 @@ pub async fn request_real_name(
         ));
     }
     if let Some(uscc) = subject.uscc()
-        && p.store.get(&uscc_pk(uscc), "POINTER").await?.is_some()
+        && pointer.is_some()
     {
         return Err(uscc_taken(uscc));
     }
