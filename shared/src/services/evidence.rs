@@ -18,6 +18,7 @@ use crate::rules::file_type::{self, FileKind};
 use crate::services::common::Versioned;
 use crate::services::events::{Event, new_id};
 use crate::services::records::decl_pk;
+#[cfg(feature = "file-checks")]
 use crate::services::repository::{Tx, TxError};
 use crate::services::{Platform, eligibility, records};
 use serde::{Deserialize, Serialize};
