@@ -33,7 +33,7 @@ use sme_http::extract::{IfMatch, QueryParams, etag};
 use sme_http::pagination::{Page, PageParams};
 use sme_http::routes::{Function, RouteId};
 use sme_http::state::AppState;
-use sme_http::views::{DeclarationView, declaration_view};
+use sme_http::views::DeclarationView;
 
 pub const FUNCTION: Function = Function::Declare;
 
@@ -217,7 +217,7 @@ async fn submit_declaration(
     IfMatch(if_match): IfMatch,
 ) -> ApiResult<Response> {
     let d = declarations::submit(&s, &c, &id, if_match).await?;
-    Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
+    Ok(([etag(d.version)], Json(DeclarationView::of(&d))).into_response())
 }
 
 #[derive(Deserialize)]
@@ -399,7 +399,7 @@ async fn submit_re_review(
     IfMatch(if_match): IfMatch,
 ) -> ApiResult<Response> {
     let d = rereviews::submit(&s, &c, &id, if_match).await?;
-    Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
+    Ok(([etag(d.version)], Json(DeclarationView::of(&d))).into_response())
 }
 
 // ---- major-change reports -------------------------------------------------------------------------------------------

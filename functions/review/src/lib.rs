@@ -27,7 +27,7 @@ use sme_http::extract::{IfMatch, QueryParams, etag};
 use sme_http::pagination::{Page, PageParams};
 use sme_http::routes::{Function, RouteId};
 use sme_http::state::AppState;
-use sme_http::views::declaration_view;
+use sme_http::views::DeclarationView;
 
 use sme_http::error::ApiResult;
 use sme_http::views::accounts::{OperatorPhoneChange, RealNameReviewView};
@@ -191,7 +191,7 @@ async fn start_review(
     IfMatch(if_match): IfMatch,
 ) -> ApiResult<Response> {
     let d = review::start(&s, &c, &id, if_match).await?;
-    Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
+    Ok(([etag(d.version)], Json(DeclarationView::of(&d))).into_response())
 }
 
 async fn decide_declaration(
@@ -202,7 +202,7 @@ async fn decide_declaration(
     JsonBody(body): JsonBody<review::DecisionRequest>,
 ) -> ApiResult<Response> {
     let d = review::decide(&s, &c, &id, if_match, &body, Kind::Declaration).await?;
-    Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
+    Ok(([etag(d.version)], Json(DeclarationView::of(&d))).into_response())
 }
 
 async fn queue(
@@ -267,7 +267,7 @@ async fn object_publicity(
     JsonBody(body): JsonBody<publicity::Objection>,
 ) -> ApiResult<Response> {
     let d = publicity::object(&s, &c, &id, &body).await?;
-    Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
+    Ok(([etag(d.version)], Json(DeclarationView::of(&d))).into_response())
 }
 
 async fn close_publicity(
@@ -359,7 +359,7 @@ async fn decide_re_review(
     JsonBody(body): JsonBody<review::DecisionRequest>,
 ) -> ApiResult<Response> {
     let d = review::decide(&s, &c, &id, if_match, &body, Kind::ReReview).await?;
-    Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
+    Ok(([etag(d.version)], Json(DeclarationView::of(&d))).into_response())
 }
 
 async fn re_review_eligibility(

@@ -15,7 +15,7 @@ use sme_http::error::JsonBody;
 use sme_http::extract::{IfMatch, etag};
 use sme_http::routes::{Function, RouteId};
 use sme_http::state::AppState;
-use sme_http::views::declaration_view;
+use sme_http::views::DeclarationView;
 
 pub const FUNCTION: Function = Function::Withdraw;
 
@@ -36,7 +36,7 @@ async fn withdraw(
     JsonBody(body): JsonBody<WithdrawRequest>,
 ) -> ApiResult<Response> {
     let d = declarations::withdraw(&s, &c, &id, if_match, &body).await?;
-    Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
+    Ok(([etag(d.version)], Json(DeclarationView::of(&d))).into_response())
 }
 
 async fn withdraw_info_update(
@@ -61,5 +61,5 @@ async fn withdraw_re_review(
 ) -> ApiResult<Response> {
     rereviews::load_own(&s, &c, &id).await?;
     let d = declarations::withdraw(&s, &c, &id, if_match, &body).await?;
-    Ok(([etag(d.version)], Json(declaration_view(&d))).into_response())
+    Ok(([etag(d.version)], Json(DeclarationView::of(&d))).into_response())
 }

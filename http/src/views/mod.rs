@@ -4,12 +4,4 @@
 pub mod accounts;
 pub mod declarations;
 
-use shared::domain::declaration::Declaration;
-use shared::services::common::Versioned;
-
 pub use declarations::DeclarationView;
-
-/// How a declaration is shown (to its enterprise and its reviewers).
-pub fn declaration_view(d: &Versioned<Declaration>) -> DeclarationView {
-    DeclarationView::of(d)
-}

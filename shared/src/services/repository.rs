@@ -140,14 +140,6 @@ impl Tx {
         self
     }
 
-    pub fn len(&self) -> usize {
-        self.ops.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ops.is_empty()
-    }
-
     /// Commit all the writes or none.
     pub async fn commit(self, p: &Platform) -> Result<(), TxError> {
         let Tx { ops, names } = self;

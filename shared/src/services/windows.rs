@@ -88,6 +88,23 @@ pub struct WindowChange {
     pub closes_at: Option<String>,
 }
 
+/// The closing must come after the opening (when both parsed).
+fn check_order(
+    opens_at: Option<OffsetDateTime>,
+    closes_at: Option<OffsetDateTime>,
+    errors: &mut Vec<FieldError>,
+) {
+    if let (Some(o), Some(c)) = (opens_at, closes_at)
+        && o >= c
+    {
+        errors.push(FieldError::new(
+            "closes_at",
+            "CLOSES_BEFORE_OPENING",
+            "截止时间须晚于开始时间",
+        ));
+    }
+}
+
 fn window_pk(tier: Tier, year: i32) -> String {
     format!("WINDOW#{}#{year}", tier.as_str())
 }
@@ -204,15 +221,7 @@ pub async fn create(p: &Platform, caller: &Principal, req: &NewWindow) -> AppRes
     };
     let opens_at = parse_time("opens_at", &req.opens_at, &mut errors);
     let closes_at = parse_time("closes_at", &req.closes_at, &mut errors);
-    if let (Some(o), Some(c)) = (opens_at, closes_at)
-        && o >= c
-    {
-        errors.push(FieldError::new(
-            "closes_at",
-            "CLOSES_BEFORE_OPENING",
-            "截止时间须晚于开始时间",
-        ));
-    }
+    check_order(opens_at, closes_at, &mut errors);
     if !errors.is_empty() {
         return Err(AppError::validation(errors));
     }
@@ -567,15 +576,7 @@ pub async fn change(
         Some(raw) => parse_time("closes_at", raw, &mut errors),
         None => Some(current.closes_at),
     };
-    if let (Some(o), Some(c)) = (opens_at, closes_at)
-        && o >= c
-    {
-        errors.push(FieldError::new(
-            "closes_at",
-            "CLOSES_BEFORE_OPENING",
-            "截止时间须晚于开始时间",
-        ));
-    }
+    check_order(opens_at, closes_at, &mut errors);
     if !errors.is_empty() {
         return Err(AppError::validation(errors));
     }
