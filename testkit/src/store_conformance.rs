@@ -55,6 +55,7 @@ cases![
     case_query_base_ranges,
     case_query_base_pagination,
     case_query_gsi1,
+    case_keys_only_queries_list_the_same_keys_in_the_same_pages,
     case_query_rejects_bad_requests,
     case_ttl_expired_items_are_absent,
     case_ttl_pagination_skips_expired_items,
@@ -846,6 +847,63 @@ pub async fn case_query_gsi1(store: SharedStore, _clock: Arc<MovableClock>) {
             .await
             .is_empty()
     );
+}
+
+/// A keys-only query lists exactly the keys the full query lists, in the same order and the same pages, on both
+/// indexes and in both directions; a store may leave the data out.
+pub async fn case_keys_only_queries_list_the_same_keys_in_the_same_pages(
+    store: SharedStore,
+    _clock: Arc<MovableClock>,
+) {
+    let (pk, _) = base_fixture(&store).await;
+    let queue = unique("keysq");
+    let owners: Vec<String> = (0..3).map(|i| unique(&format!("kowner{i}"))).collect();
+    let indexed: Vec<Item> = (0..14)
+        .map(|n| {
+            item(&owners[n % 3], &format!("ev#{n:02}"), json!({"n": n}))
+                .with_gsi1(&queue, format!("2026-{:02}", n / 2))
+        })
+        .collect();
+    put_all(&store, &indexed).await;
+    let key_of = |i: &Item| (i.pk.clone(), i.sk.clone(), i.gsi1.clone());
+    let queries = [
+        Query::base(&pk),
+        Query::base(&pk).begins_with("item#"),
+        Query::base(&pk).between("item#03", "item#21").backward(),
+        Query::gsi1(&queue),
+        Query::gsi1(&queue).between("2026-02", "2026-05"),
+        Query::gsi1(&queue).backward(),
+    ];
+    for query in queries {
+        for limit in [1, 4, 100] {
+            let full = query.clone().limit(limit);
+            let keys = query.clone().limit(limit).keys_only();
+            let (mut full_cursor, mut keys_cursor) = (None, None);
+            let mut pages = 0;
+            loop {
+                let a = store.query(full.clone().after(full_cursor)).await.unwrap();
+                let b = store
+                    .query(keys.clone().after(keys_cursor))
+                    .await
+                    .unwrap_or_else(|e| panic!("keys-only {keys:?} page {pages}: {e}"));
+                assert_eq!(
+                    b.items.iter().map(key_of).collect::<Vec<_>>(),
+                    a.items.iter().map(key_of).collect::<Vec<_>>(),
+                    "{query:?}, pages of {limit}, page {pages}: the same keys in the same order"
+                );
+                assert_eq!(
+                    a.next_cursor.is_some(),
+                    b.next_cursor.is_some(),
+                    "{query:?}, pages of {limit}, page {pages}: another page in both or in neither"
+                );
+                pages += 1;
+                match (a.next_cursor, b.next_cursor) {
+                    (Some(x), Some(y)) => (full_cursor, keys_cursor) = (Some(x), Some(y)),
+                    _ => break,
+                }
+            }
+        }
+    }
 }
 
 pub async fn case_query_rejects_bad_requests(store: SharedStore, _clock: Arc<MovableClock>) {

@@ -149,6 +149,8 @@ pub struct Query {
     pub limit: u32,
     /// The opaque `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// Only the items' keys are wanted ([`Query::keys_only`]).
+    pub keys_only: bool,
 }
 
 impl Query {
@@ -160,6 +162,7 @@ impl Query {
             forward: true,
             limit: 100,
             cursor: None,
+            keys_only: false,
         }
     }
     pub fn gsi1(pk: impl Into<String>) -> Self {
@@ -186,6 +189,13 @@ impl Query {
     }
     pub fn after(mut self, cursor: Option<String>) -> Self {
         self.cursor = cursor;
+        self
+    }
+    /// Only the keys are wanted (which items exist, in order): a store may answer from its index alone, handing back
+    /// items whose `data` is empty and whose `version` is 0, and may then list items that have expired. Pages and
+    /// cursors are as for a full query. For scans that only check what is there, reading the few items they need.
+    pub fn keys_only(mut self) -> Self {
+        self.keys_only = true;
         self
     }
 }

@@ -224,9 +224,11 @@ struct DispatchState {
 /// clock may be moved backwards or forwards. The cursor is therefore the platform time at the start of the last
 /// pass, not the newest id seen: each pass reads from the earlier of that cursor and "now", less a look-back
 /// window (longer than a write takes from stamping its event to its commit: [`LATE_COMMIT_LOOKBACK`]), to the end
-/// of the feed, skipping ids it has handled; what it handles twice anyway is harmless (idempotent delivery). So an
-/// event is handled once and read at most 1 + look-back / interval times (three at the defaults, eleven with the
-/// former 10 s window), and the idle dispatcher stops reading a burst's events one look-back after it.
+/// of the feed, skipping ids it has handled; what it handles twice anyway is harmless (idempotent delivery). Only
+/// what lies after the newest event read is read in full; the look-back before it is listed by keys alone (which
+/// the embedded store answers from its index) and only an event not handled yet is then read. So an event is
+/// handled once and its data read once (twice if it committed late), its key listed at most look-back / interval
+/// more times, and the idle dispatcher stops listing a burst's keys one look-back after it.
 pub struct FeedDispatcher {
     lookback_ms: u64,
     state: tokio::sync::Mutex<DispatchState>,
@@ -254,6 +256,49 @@ impl Default for FeedDispatcher {
 
 fn ulid_ms(id: &str) -> Option<u64> {
     ulid::Ulid::from_string(id).ok().map(|u| u.timestamp_ms())
+}
+
+/// What a pass has done so far.
+#[derive(Default)]
+struct Pass {
+    report: PassReport,
+    /// The id time of the earliest event that failed and will be retried.
+    first_failed: Option<u64>,
+}
+
+impl Pass {
+    /// Hand one feed item to [`process_event`] unless it was handled already; count the outcome.
+    async fn handle(&mut self, p: &Platform, st: &mut DispatchState, id: &str, item: &Item) {
+        if st.seen.contains_key(id) {
+            return;
+        }
+        let ms = ulid_ms(id).unwrap_or(0);
+        let outcome = match item.decode::<Event>() {
+            Ok(event) => process_event(p, &event).await,
+            Err(e) => Err(AppError::from(e)),
+        };
+        match outcome {
+            Ok(d) => {
+                self.report.events += 1;
+                self.report.messages += d.created;
+                st.failures.remove(id);
+                st.seen.insert(id.to_owned(), ms);
+            }
+            Err(e) => {
+                self.report.failed += 1;
+                let n = st.failures.entry(id.to_owned()).or_default();
+                *n += 1;
+                if *n >= MAX_FAILURES {
+                    tracing::error!(event_id = %id, error = %e, "event given up after repeated failures");
+                    st.failures.remove(id);
+                    st.seen.insert(id.to_owned(), ms);
+                } else {
+                    tracing::warn!(event_id = %id, error = %e, "event not delivered; retried next pass");
+                    self.first_failed = Some(self.first_failed.map_or(ms, |f| f.min(ms)));
+                }
+            }
+        }
+    }
 }
 
 impl FeedDispatcher {
@@ -293,23 +338,45 @@ impl FeedDispatcher {
         let now_ms = (p.clock.now().unix_timestamp_nanos() / 1_000_000).max(0) as u64;
         let start_ms = st.cursor_ms.min(now_ms).saturating_sub(self.lookback_ms);
         let window = ulid::Ulid::from_parts(start_ms, 0);
-        // From the look-back window (late commits, failed events held by the cursor, a clock moved back), or from
-        // just after the newest event read when that is earlier (a commit later than the window is still seen).
-        let from = match st.high_water.and_then(|h| h.increment()) {
-            Some(after) if after < window => after,
-            _ => window,
-        }
-        .to_string();
-        let mut report = PassReport::default();
-        let mut first_failed: Option<u64> = None;
+        // New events lie after the newest one read. Before it, only the look-back window can hold an event that
+        // committed late: that part is listed by keys alone (the store may answer from its index), and only the
+        // events not handled yet are read. When the newest read lies before the window (idle for a while, or a
+        // clock moved back), everything from the earlier of the two is read in full.
+        let after_newest = st.high_water.and_then(|h| h.increment());
+        let (late, fresh_from) = match (after_newest, st.high_water) {
+            (Some(after), Some(newest)) if after > window => (Some((window, newest)), after),
+            (Some(after), _) if after < window => (None, after),
+            _ => (None, window),
+        };
+        let mut pass = Pass::default();
         for partition in feed_partitions() {
+            if let Some((from, to)) = late {
+                let query = Query::gsi1(*partition)
+                    .between(from.to_string(), to.to_string())
+                    .limit(1000)
+                    .keys_only();
+                let mut unseen = Vec::new();
+                for key in crate::ports::query_all(p.store.as_ref(), query).await? {
+                    if let Some((_, id)) = &key.gsi1
+                        && !st.seen.contains_key(id)
+                    {
+                        unseen.push((id.clone(), key.pk, key.sk));
+                    }
+                }
+                unseen.sort();
+                for (id, pk, sk) in unseen {
+                    if let Some(item) = p.store.get(&pk, &sk).await? {
+                        pass.handle(p, &mut st, &id, &item).await;
+                    }
+                }
+            }
             let mut cursor = None;
             loop {
                 let page = p
                     .store
                     .query(
                         Query::gsi1(*partition)
-                            .between(from.clone(), "~")
+                            .between(fresh_from.to_string(), "~")
                             .limit(200)
                             .after(cursor),
                     )
@@ -321,35 +388,7 @@ impl FeedDispatcher {
                     {
                         st.high_water = Some(read);
                     }
-                    if st.seen.contains_key(id) {
-                        continue;
-                    }
-                    let ms = ulid_ms(id).unwrap_or(0);
-                    let outcome = match item.decode::<Event>() {
-                        Ok(event) => process_event(p, &event).await,
-                        Err(e) => Err(AppError::from(e)),
-                    };
-                    match outcome {
-                        Ok(d) => {
-                            report.events += 1;
-                            report.messages += d.created;
-                            st.failures.remove(id);
-                            st.seen.insert(id.clone(), ms);
-                        }
-                        Err(e) => {
-                            report.failed += 1;
-                            let n = st.failures.entry(id.clone()).or_default();
-                            *n += 1;
-                            if *n >= MAX_FAILURES {
-                                tracing::error!(event_id = %id, error = %e, "event given up after repeated failures");
-                                st.failures.remove(id);
-                                st.seen.insert(id.clone(), ms);
-                            } else {
-                                tracing::warn!(event_id = %id, error = %e, "event not delivered; retried next pass");
-                                first_failed = Some(first_failed.map_or(ms, |f: u64| f.min(ms)));
-                            }
-                        }
-                    }
+                    pass.handle(p, &mut st, id, item).await;
                 }
                 match page.next_cursor {
                     Some(c) => cursor = Some(c),
@@ -357,6 +396,10 @@ impl FeedDispatcher {
                 }
             }
         }
+        let Pass {
+            report,
+            first_failed,
+        } = pass;
         // A failed event holds the cursor so it stays inside the window until it succeeds or is given up.
         let cursor_ms = match first_failed {
             Some(f) => now_ms.min(f),

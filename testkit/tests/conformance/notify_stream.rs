@@ -395,10 +395,11 @@ impl NowForTest for MovableClock {
     }
 }
 
-/// Counts the feed items every query hands back (what a dispatcher pass reads).
+/// Counts the feed items every query hands back (what a dispatcher pass reads): in full, or only their keys.
 struct CountingStore {
     inner: SharedStore,
     feed_items_read: std::sync::atomic::AtomicUsize,
+    feed_keys_listed: std::sync::atomic::AtomicUsize,
 }
 
 #[async_trait::async_trait]
@@ -427,24 +428,31 @@ impl shared::ports::Store for CountingStore {
         &self,
         query: shared::ports::Query,
     ) -> Result<shared::ports::Page, shared::ports::StoreError> {
+        let counter = if query.keys_only {
+            &self.feed_keys_listed
+        } else {
+            &self.feed_items_read
+        };
         let page = self.inner.query(query).await?;
-        self.feed_items_read
-            .fetch_add(page.items.len(), std::sync::atomic::Ordering::Relaxed);
+        counter.fetch_add(page.items.len(), std::sync::atomic::Ordering::Relaxed);
         Ok(page)
     }
 }
 
 #[tokio::test]
-async fn after_a_burst_the_idle_dispatcher_stops_reading_the_burst_within_its_look_back() {
+async fn after_a_burst_the_idle_dispatcher_reads_each_event_once_and_lists_its_key_within_its_look_back()
+ {
     // 400 events in one burst, handled by the next pass; then a pass every second with nothing new. Each event is
-    // handled once and read again only while it lies inside the late-commit look-back (the former 10-second window
-    // re-read the whole burst on every one of the next ten passes).
+    // handled once and its data read once; its key is listed again only while it lies inside the late-commit
+    // look-back (the former 10-second window re-read the whole burst in full on every one of the next ten passes;
+    // the 3-second one read it in full on the next three).
     let clock = Arc::new(MovableClock::frozen_at(datetime!(2026-05-16 02:00 UTC)));
     let mut p = platform();
     p.clock = clock.clone();
     let counting = Arc::new(CountingStore {
         inner: Arc::new(SqliteStore::in_memory(clock.clone()).expect("sqlite")),
         feed_items_read: Default::default(),
+        feed_keys_listed: Default::default(),
     });
     p.store = counting.clone();
     let burst = 400;
@@ -467,24 +475,83 @@ async fn after_a_burst_the_idle_dispatcher_stops_reading_the_burst_within_its_lo
             .feed_items_read
             .load(std::sync::atomic::Ordering::Relaxed)
     };
-    let after_first = read();
+    let listed = || {
+        counting
+            .feed_keys_listed
+            .load(std::sync::atomic::Ordering::Relaxed)
+    };
+    assert_eq!(read(), burst, "the first pass reads every event once");
     let mut per_pass = Vec::new();
     for _ in 0..12 {
         clock.advance(time::Duration::seconds(1));
-        let before = read();
+        let before = listed();
         let pass = dispatcher.run_once(&p).await.unwrap();
         assert_eq!(pass.events, 0, "an event was handled twice");
-        per_pass.push(read() - before);
+        per_pass.push(listed() - before);
     }
-    // At most three seconds of look-back: from the fourth idle pass on, nothing is read.
+    assert_eq!(read(), burst, "idle passes read no event's data again");
+    // At most three seconds of look-back: from the fourth idle pass on, nothing is listed.
     let look_back = 3;
     assert!(stream::LATE_COMMIT_LOOKBACK.as_secs() as usize <= look_back);
     assert!(
         per_pass[look_back..].iter().all(|&n| n == 0),
-        "idle passes after the look-back still read {per_pass:?} (first pass read {after_first})"
+        "idle passes after the look-back still list {per_pass:?}"
     );
     assert!(
         per_pass.iter().sum::<usize>() <= look_back * burst,
-        "idle passes re-read {per_pass:?}"
+        "idle passes re-list {per_pass:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_event_that_commits_after_a_newer_one_was_read_is_found_by_the_look_back_and_read_once()
+{
+    // Event ids are stamped before their transaction commits: `late` is stamped first but commits after `early`
+    // has been read. The next pass lists the look-back by keys, reads `late` alone, and handles it once.
+    let clock = Arc::new(MovableClock::frozen_at(datetime!(2026-05-16 02:00 UTC)));
+    let mut p = platform();
+    p.clock = clock.clone();
+    let counting = Arc::new(CountingStore {
+        inner: Arc::new(SqliteStore::in_memory(clock.clone()).expect("sqlite")),
+        feed_items_read: Default::default(),
+        feed_keys_listed: Default::default(),
+    });
+    p.store = counting.clone();
+    let event = |n: usize| {
+        Event::new(
+            "declaration.save",
+            &format!("DECL#{n}"),
+            None,
+            clock.now_for_test(),
+            json!({}),
+        )
+    };
+    let late = event(0);
+    clock.advance(time::Duration::milliseconds(5));
+    let early = event(1);
+    assert!(late.id < early.id);
+    p.store.transact(vec![early.tx_op()]).await.unwrap();
+    let dispatcher = FeedDispatcher::default();
+    clock.advance(time::Duration::milliseconds(100));
+    assert_eq!(dispatcher.run_once(&p).await.unwrap().events, 1);
+    p.store.transact(vec![late.tx_op()]).await.unwrap();
+    let read_before = counting
+        .feed_items_read
+        .load(std::sync::atomic::Ordering::Relaxed);
+    clock.advance(time::Duration::seconds(1));
+    let pass = dispatcher.run_once(&p).await.unwrap();
+    assert_eq!(pass.events, 1, "the late commit is handled");
+    assert_eq!(
+        counting
+            .feed_items_read
+            .load(std::sync::atomic::Ordering::Relaxed),
+        read_before,
+        "found by its key, read with one get: no event is read in full by the look-back"
+    );
+    clock.advance(time::Duration::seconds(1));
+    assert_eq!(
+        dispatcher.run_once(&p).await.unwrap().events,
+        0,
+        "handled once"
     );
 }
