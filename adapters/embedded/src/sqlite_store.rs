@@ -14,8 +14,11 @@
 //!   that reads the current versions, checks the conditions and writes, so writes are serialised and
 //!   conditions are exact. Reads go to a small pool of reader connections; WAL lets them run in parallel with
 //!   each other and with the writer, and every read starts a new read transaction, so it sees every write
-//!   that completed before it (strong consistency). All SQLite work runs under
-//!   `tokio::task::spawn_blocking`.
+//!   that completed before it (strong consistency). A primary-key read runs on the caller's thread when a reader
+//!   connection is free, and a write when the writer is free and commits do not fsync (`Durability::Normal`):
+//!   each costs tens to a few hundred microseconds and never waits, so the trip to the blocking pool (two thread
+//!   switches, most of a small request's cost) is saved. Everything else — queries, a busy connection, `FULL`
+//!   durability — runs under `tokio::task::spawn_blocking`.
 //! * **Checkpoints.** On a background thread, never inside a commit; the log is restarted while writes go on and
 //!   emptied when they pause, so it stays a few MB (`checkpoint`).
 //! * **Expiry.** Items with `expires_at <= now` (Unix seconds from the clock) are invisible to reads,
@@ -59,6 +62,8 @@ CREATE INDEX IF NOT EXISTS records_expiry ON records (expires_at) WHERE expires_
 ";
 
 const COLUMNS: &str = "pk, sk, gsi1pk, gsi1sk, version, expires_at, data";
+/// [`COLUMNS`] of a keys-only query: the keys, version 0, no expiry, empty data.
+const KEY_COLUMNS: &str = "pk, sk, gsi1pk, gsi1sk, 0, NULL, ''";
 
 /// How long a connection waits for a lock held by another process before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -92,6 +97,8 @@ struct Inner {
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
     writes: AtomicU64,
+    /// Whether writes may run on the caller's thread ([`SqliteStore::try_write_inline`]): commits do not fsync.
+    inline_writes: bool,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -165,7 +172,7 @@ impl SqliteStore {
                 .map_err(sql_error)?;
             readers.push(Mutex::new(reader));
         }
-        let store = Self::from_parts(writer, readers, clock);
+        let store = Self::from_parts(writer, readers, clock, durability == Durability::Normal);
         store.purge_blocking(None)?;
         checkpoint::start(path, Arc::downgrade(&store.inner))?;
         Ok(store)
@@ -176,16 +183,22 @@ impl SqliteStore {
         let conn = Connection::open_in_memory().map_err(sql_error)?;
         tune(&conn)?;
         migrate(&conn)?;
-        Ok(Self::from_parts(conn, Vec::new(), clock))
+        Ok(Self::from_parts(conn, Vec::new(), clock, true))
     }
 
-    fn from_parts(writer: Connection, readers: Vec<Mutex<Connection>>, clock: SharedClock) -> Self {
+    fn from_parts(
+        writer: Connection,
+        readers: Vec<Mutex<Connection>>,
+        clock: SharedClock,
+        inline_writes: bool,
+    ) -> Self {
         SqliteStore {
             inner: Arc::new(Inner {
                 writer: Mutex::new(writer),
                 readers,
                 next_reader: AtomicUsize::new(0),
                 writes: AtomicU64::new(0),
+                inline_writes,
             }),
             clock,
         }
@@ -239,23 +252,26 @@ impl SqliteStore {
         f(&lock(&readers[start % readers.len()]))
     }
 
+    /// Run `f` on a reader connection that is free right now, on the calling thread; `None` when every reader is
+    /// busy (or the database is in memory, where reads share the writer).
+    fn try_read_inline<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Option<Result<T, StoreError>> {
+        let readers = &self.inner.readers;
+        let start = self.inner.next_reader.fetch_add(1, Ordering::Relaxed);
+        (0..readers.len())
+            .find_map(|i| readers[(start + i) % readers.len()].try_lock().ok())
+            .map(|conn| f(&conn))
+    }
+
     /// Run `f` inside one `BEGIN IMMEDIATE` transaction on the writer; commit when it returns `Ok`.
     fn write<T>(
         &self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let result = {
-            let mut conn = lock(&self.inner.writer);
-            let tx = conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(sql_error)?;
-            let value = f(&tx)?; // dropping `tx` on error rolls back
-            tx.commit().map_err(sql_error)?;
-            value
-        };
-        if self.inner.writes.fetch_add(1, Ordering::Relaxed) % PURGE_EVERY_WRITES
-            == PURGE_EVERY_WRITES - 1
-        {
+        let result = transaction(&mut lock(&self.inner.writer), f)?;
+        if self.purge_due() {
             // Housekeeping only: a failure here must not fail the write that already committed.
             if let Err(e) = self.purge_blocking(Some(PURGE_BATCH)) {
                 tracing::warn!(error = %e, "purging expired records failed");
@@ -263,6 +279,67 @@ impl SqliteStore {
         }
         Ok(result)
     }
+
+    /// [`write`](Self::write) on the calling thread when the writer is free right now and a commit does not wait
+    /// for the disk (`synchronous = NORMAL`: the commit is a write into the WAL, no fsync), so the transaction costs
+    /// what its statements cost and no trip to the blocking pool; hands `f` back otherwise.
+    fn try_write_inline<T, F>(&self, f: F) -> Result<Result<T, StoreError>, F>
+    where
+        F: FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
+    {
+        if !self.inner.inline_writes {
+            return Err(f);
+        }
+        let Ok(mut conn) = self.inner.writer.try_lock() else {
+            return Err(f);
+        };
+        let result = transaction(&mut conn, f);
+        drop(conn);
+        if result.is_ok() && self.purge_due() {
+            let store = self.clone();
+            tokio::task::spawn_blocking(move || {
+                if let Err(e) = store.purge_blocking(Some(PURGE_BATCH)) {
+                    tracing::warn!(error = %e, "purging expired records failed");
+                }
+            });
+        }
+        Ok(result)
+    }
+
+    /// Whether this write is the one after which expired records are purged.
+    fn purge_due(&self) -> bool {
+        self.inner.writes.fetch_add(1, Ordering::Relaxed) % PURGE_EVERY_WRITES
+            == PURGE_EVERY_WRITES - 1
+    }
+
+    /// Run `f` on the writer: inline when it is free ([`try_write_inline`](Self::try_write_inline)), else on the
+    /// blocking pool.
+    async fn write_soon<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError> + Send + 'static,
+    {
+        match self.try_write_inline(f) {
+            Ok(done) => done,
+            Err(f) => {
+                let store = self.clone();
+                blocking(move || store.write(f)).await
+            }
+        }
+    }
+}
+
+/// One `BEGIN IMMEDIATE` transaction on `conn` running `f`; committed when `f` returns `Ok`, rolled back otherwise.
+fn transaction<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(sql_error)?;
+    let value = f(&tx)?; // dropping `tx` on error rolls back
+    tx.commit().map_err(sql_error)?;
+    Ok(value)
 }
 
 /// Settings every connection gets.
@@ -331,6 +408,18 @@ fn item_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Item, StoreError>> {
         expires_at,
         data,
     }))
+}
+
+/// One live item by its key.
+fn get_row(conn: &Connection, pk: &str, sk: &str, now: i64) -> Result<Option<Item>, StoreError> {
+    let found = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM records \
+             WHERE pk = ?1 AND sk = ?2 AND (expires_at IS NULL OR expires_at > ?3)"
+        ))
+        .and_then(|mut s| s.query_row(params![pk, sk, now], item_from_row).optional())
+        .map_err(sql_error)?;
+    found.transpose()
 }
 
 /// The live version of an item (`None` when absent or expired).
@@ -417,11 +506,45 @@ fn run_query(
     cursor: Option<&Cursor>,
     now: i64,
 ) -> Result<Page, StoreError> {
+    let (sql, args) = query_sql(query, range, cursor, now)?;
+    let mut stmt = conn.prepare_cached(&sql).map_err(sql_error)?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(args), item_from_row)
+        .map_err(sql_error)?;
+    let mut items = Vec::with_capacity(query.limit as usize + 1);
+    for row in rows {
+        items.push(row.map_err(sql_error)??);
+    }
+    let next_cursor = if items.len() > query.limit as usize {
+        items.truncate(query.limit as usize);
+        items
+            .last()
+            .map(|last| Cursor::after(last, query.index).encode())
+    } else {
+        None
+    };
+    Ok(Page { items, next_cursor })
+}
+
+/// The `SELECT` of a query page and its arguments.
+fn query_sql(
+    query: &Query,
+    range: &SkRange,
+    cursor: Option<&Cursor>,
+    now: i64,
+) -> Result<(String, Vec<Value>), StoreError> {
     let (pk_col, sk_col) = match query.index {
         Index::Base => ("pk", "sk"),
         Index::Gsi1 => ("gsi1pk", "gsi1sk"),
     };
-    let mut sql = format!("SELECT {COLUMNS} FROM records WHERE {pk_col} = ?");
+    // Keys only: the columns the index holds, so a secondary-index query is answered from the index alone (no
+    // look-up of each row in the table); expiry is then not checked (the contract allows listing expired items).
+    let columns = if query.keys_only {
+        KEY_COLUMNS
+    } else {
+        COLUMNS
+    };
+    let mut sql = format!("SELECT {columns} FROM records WHERE {pk_col} = ?");
     let mut args: Vec<Value> = vec![Value::Text(query.pk.clone())];
     match range {
         SkRange::All => {}
@@ -460,8 +583,10 @@ fn run_query(
             ]);
         }
     }
-    sql.push_str(" AND (expires_at IS NULL OR expires_at > ?)");
-    args.push(Value::Integer(now));
+    if !query.keys_only {
+        sql.push_str(" AND (expires_at IS NULL OR expires_at > ?)");
+        args.push(Value::Integer(now));
+    }
     match query.index {
         Index::Base => sql.push_str(&format!(" ORDER BY sk {dir}")),
         Index::Gsi1 => sql.push_str(&format!(" ORDER BY gsi1sk {dir}, pk {dir}, sk {dir}")),
@@ -469,73 +594,45 @@ fn run_query(
     // One extra row tells whether another page exists, so the last page carries no cursor.
     sql.push_str(" LIMIT ?");
     args.push(Value::Integer(i64::from(query.limit) + 1));
-
-    let mut stmt = conn.prepare_cached(&sql).map_err(sql_error)?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(args), item_from_row)
-        .map_err(sql_error)?;
-    let mut items = Vec::with_capacity(query.limit as usize + 1);
-    for row in rows {
-        items.push(row.map_err(sql_error)??);
-    }
-    let next_cursor = if items.len() > query.limit as usize {
-        items.truncate(query.limit as usize);
-        items
-            .last()
-            .map(|last| Cursor::after(last, query.index).encode())
-    } else {
-        None
-    };
-    Ok(Page { items, next_cursor })
+    Ok((sql, args))
 }
 
 #[async_trait]
 impl Store for SqliteStore {
     async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, StoreError> {
         check_key(pk, sk)?;
-        let (store, pk, sk, now) = (self.clone(), pk.to_owned(), sk.to_owned(), self.now());
-        blocking(move || {
-            store.read(|conn| {
-                let found = conn
-                    .prepare_cached(&format!(
-                        "SELECT {COLUMNS} FROM records \
-                         WHERE pk = ?1 AND sk = ?2 AND (expires_at IS NULL OR expires_at > ?3)"
-                    ))
-                    .and_then(|mut s| s.query_row(params![pk, sk, now], item_from_row).optional())
-                    .map_err(sql_error)?;
-                found.transpose()
-            })
-        })
-        .await
+        let now = self.now();
+        // A primary-key read takes tens of microseconds and a WAL reader never waits for the writer: on a free
+        // reader connection it runs right here, without the two thread switches of a trip to the blocking pool.
+        if let Some(found) = self.try_read_inline(|conn| get_row(conn, pk, sk, now)) {
+            return found;
+        }
+        let (store, pk, sk) = (self.clone(), pk.to_owned(), sk.to_owned());
+        blocking(move || store.read(|conn| get_row(conn, &pk, &sk, now))).await
     }
 
     async fn put(&self, item: Item, cond: Cond) -> Result<(), StoreError> {
         check_item(&item)?;
         check_version(&item)?;
-        let (store, now) = (self.clone(), self.now());
-        blocking(move || {
-            store.write(|tx| {
-                if cond != Cond::Always
-                    && !cond_holds(cond, live_version(tx, &item.pk, &item.sk, now)?)
-                {
-                    return Err(StoreError::ConditionFailed { index: 0 });
-                }
-                upsert(tx, &item)
-            })
+        let now = self.now();
+        self.write_soon(move |tx| {
+            if cond != Cond::Always && !cond_holds(cond, live_version(tx, &item.pk, &item.sk, now)?)
+            {
+                return Err(StoreError::ConditionFailed { index: 0 });
+            }
+            upsert(tx, &item)
         })
         .await
     }
 
     async fn delete(&self, pk: &str, sk: &str, cond: Cond) -> Result<(), StoreError> {
         check_key(pk, sk)?;
-        let (store, pk, sk, now) = (self.clone(), pk.to_owned(), sk.to_owned(), self.now());
-        blocking(move || {
-            store.write(|tx| {
-                if cond != Cond::Always && !cond_holds(cond, live_version(tx, &pk, &sk, now)?) {
-                    return Err(StoreError::ConditionFailed { index: 0 });
-                }
-                remove(tx, &pk, &sk)
-            })
+        let (pk, sk, now) = (pk.to_owned(), sk.to_owned(), self.now());
+        self.write_soon(move |tx| {
+            if cond != Cond::Always && !cond_holds(cond, live_version(tx, &pk, &sk, now)?) {
+                return Err(StoreError::ConditionFailed { index: 0 });
+            }
+            remove(tx, &pk, &sk)
         })
         .await
     }
@@ -547,30 +644,28 @@ impl Store for SqliteStore {
                 check_version(item)?;
             }
         }
-        let (store, now) = (self.clone(), self.now());
-        blocking(move || {
-            store.write(|tx| {
-                // Check every condition first (like DynamoDB), then write: the first failure rolls back all.
-                for (index, op) in ops.iter().enumerate() {
-                    let cond = match op {
-                        TxOp::Put { cond, .. }
-                        | TxOp::Delete { cond, .. }
-                        | TxOp::Check { cond, .. } => *cond,
-                    };
-                    let (pk, sk) = op.key();
-                    if cond != Cond::Always && !cond_holds(cond, live_version(tx, pk, sk, now)?) {
-                        return Err(StoreError::ConditionFailed { index });
-                    }
+        let now = self.now();
+        self.write_soon(move |tx| {
+            // Check every condition first (like DynamoDB), then write: the first failure rolls back all.
+            for (index, op) in ops.iter().enumerate() {
+                let cond = match op {
+                    TxOp::Put { cond, .. }
+                    | TxOp::Delete { cond, .. }
+                    | TxOp::Check { cond, .. } => *cond,
+                };
+                let (pk, sk) = op.key();
+                if cond != Cond::Always && !cond_holds(cond, live_version(tx, pk, sk, now)?) {
+                    return Err(StoreError::ConditionFailed { index });
                 }
-                for op in &ops {
-                    match op {
-                        TxOp::Put { item, .. } => upsert(tx, item)?,
-                        TxOp::Delete { pk, sk, .. } => remove(tx, pk, sk)?,
-                        TxOp::Check { .. } => {}
-                    }
+            }
+            for op in &ops {
+                match op {
+                    TxOp::Put { item, .. } => upsert(tx, item)?,
+                    TxOp::Delete { pk, sk, .. } => remove(tx, pk, sk)?,
+                    TxOp::Check { .. } => {}
                 }
-                Ok(())
-            })
+            }
+            Ok(())
         })
         .await
     }
@@ -598,5 +693,41 @@ mod tests {
         );
         assert_eq!(prefix_upper_bound("a\u{10FFFF}").as_deref(), Some("b"));
         assert_eq!(prefix_upper_bound("\u{10FFFF}"), None);
+    }
+
+    fn plan(query: &Query, cursor: Option<&Cursor>) -> String {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate(&conn).unwrap();
+        let range = normalised_range(&query.sk).unwrap();
+        let (sql, args) = query_sql(query, &range, cursor, 0).unwrap();
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3))
+            .unwrap();
+        rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
+    }
+
+    #[test]
+    fn a_keys_only_index_query_reads_the_index_alone() {
+        // What the dispatcher's late-commit look-back runs: no look-up of each row in the table.
+        let cursor = Cursor {
+            pk: "EVENT#01".into(),
+            sk: "EVENT".into(),
+            gsi1: Some(("FEED".into(), "01".into())),
+        };
+        let keys = Query::gsi1("FEED").between("01", "02").keys_only();
+        for c in [None, Some(&cursor)] {
+            let plan = plan(&keys, c);
+            assert!(
+                plan.contains("USING COVERING INDEX records_gsi1"),
+                "keys-only plan: {plan}"
+            );
+        }
+        // The full query needs each row's data: it looks rows up through the same index.
+        let full = plan(&Query::gsi1("FEED").between("01", "02"), None);
+        assert!(
+            full.contains("USING INDEX records_gsi1") && !full.contains("COVERING"),
+            "full plan: {full}"
+        );
     }
 }
