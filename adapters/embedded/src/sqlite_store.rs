@@ -591,9 +591,10 @@ fn query_sql(
         Index::Base => sql.push_str(&format!(" ORDER BY sk {dir}")),
         Index::Gsi1 => sql.push_str(&format!(" ORDER BY gsi1sk {dir}, pk {dir}, sk {dir}")),
     }
-    // One extra row tells whether another page exists, so the last page carries no cursor.
-    sql.push_str(" LIMIT ?");
-    args.push(Value::Integer(i64::from(query.limit) + 1));
+    // One extra row tells whether another page exists, so the last page carries no cursor. The limit is written
+    // into the text, not bound: SQLite re-prepares a statement on every run whose bound LIMIT it planned with (a
+    // full parse and plan per query page); as text, each page size is one cached statement.
+    sql.push_str(&format!(" LIMIT {}", u64::from(query.limit) + 1));
     Ok((sql, args))
 }
 
@@ -705,6 +706,42 @@ mod tests {
             .query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3))
             .unwrap();
         rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
+    }
+
+    #[test]
+    fn a_query_statement_is_prepared_once_and_reused() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate(&conn).unwrap();
+        let cursor = Cursor {
+            pk: "P".into(),
+            sk: "Q#1".into(),
+            gsi1: Some(("FEED".into(), "01".into())),
+        };
+        for (query, cursor) in [
+            (Query::base("P").begins_with("Q#").limit(25), None),
+            (Query::base("P").backward(), Some(&cursor)),
+            (
+                Query::gsi1("FEED").between("01", "~").limit(200),
+                Some(&cursor),
+            ),
+            (Query::gsi1("FEED").between("01", "02").keys_only(), None),
+        ] {
+            let range = normalised_range(&query.sk).unwrap();
+            let (sql, _) = query_sql(&query, &range, cursor, 0).unwrap();
+            for now in 0..3 {
+                let (again, args) = query_sql(&query, &range, cursor, now).unwrap();
+                assert_eq!(again, sql, "one text per query shape and page size");
+                let mut stmt = conn.prepare_cached(&sql).unwrap();
+                let rows = stmt.query_map(rusqlite::params_from_iter(args), |_| Ok(()));
+                assert_eq!(rows.unwrap().count(), 0);
+            }
+            let stmt = conn.prepare_cached(&sql).unwrap();
+            assert_eq!(
+                stmt.get_status(rusqlite::StatementStatus::RePrepare),
+                0,
+                "{query:?} was re-prepared"
+            );
+        }
     }
 
     #[test]
