@@ -2,6 +2,8 @@
 //!
 //! * `GET /read/{n}`: verify the Ed25519 JWT of `Authorization: Bearer`, then one SQLite primary-key `SELECT` of a
 //!   2 KB record; answers the record.
+//! * `GET /read2/{n}`: the same with two primary-key `SELECT`s (records `n` and `n + 1`) in one trip to the
+//!   blocking pool: the floor of `GET /v1/enterprise`, a view of two records.
 //! * `PUT /write/{n}`: verify the token, then one `BEGIN IMMEDIATE` transaction: `SELECT` the record's version,
 //!   `UPDATE` the record with the request body, `INSERT` an event, `COMMIT`.
 //!
@@ -76,6 +78,19 @@ impl Floor {
 }
 
 async fn read(State(floor): State<Arc<Floor>>, Path(n): Path<u64>, headers: HeaderMap) -> Response {
+    read_records(floor, headers, vec![n]).await
+}
+
+/// Two records (`n` and the next one) in one trip to the blocking pool: the floor of a view built from two records.
+async fn read2(
+    State(floor): State<Arc<Floor>>,
+    Path(n): Path<u64>,
+    headers: HeaderMap,
+) -> Response {
+    read_records(floor, headers, vec![n, n + 1]).await
+}
+
+async fn read_records(floor: Arc<Floor>, headers: HeaderMap, keys: Vec<u64>) -> Response {
     if let Err(why) = floor.verify(&headers) {
         return fail(StatusCode::UNAUTHORIZED, why);
     }
@@ -83,18 +98,33 @@ async fn read(State(floor): State<Arc<Floor>>, Path(n): Path<u64>, headers: Head
         READER.with(|cell| {
             let mut slot = cell.borrow_mut();
             let conn = slot.get_or_insert_with(|| open(&floor.db));
-            conn.prepare_cached("SELECT data FROM records WHERE pk = ?1 AND sk = 'DECL'")
-                .and_then(|mut s| {
-                    s.query_row(params![format!("DECL#{n}")], |r| r.get::<_, String>(0))
-                        .optional()
-                })
+            let mut out = Vec::with_capacity(keys.len());
+            for n in keys {
+                let data = conn
+                    .prepare_cached("SELECT data FROM records WHERE pk = ?1 AND sk = 'DECL'")
+                    .and_then(|mut s| {
+                        s.query_row(params![format!("DECL#{n}")], |r| r.get::<_, String>(0))
+                            .optional()
+                    })?;
+                out.extend(data);
+            }
+            Ok::<_, rusqlite::Error>(out)
         })
     })
     .await
     .expect("read task");
     match found {
-        Ok(Some(data)) => ([(header::CONTENT_TYPE, "application/json")], data).into_response(),
-        Ok(None) => fail(StatusCode::NOT_FOUND, "no such record"),
+        Ok(found) if found.is_empty() => fail(StatusCode::NOT_FOUND, "no such record"),
+        Ok(mut found) if found.len() == 1 => (
+            [(header::CONTENT_TYPE, "application/json")],
+            found.remove(0),
+        )
+            .into_response(),
+        Ok(found) => (
+            [(header::CONTENT_TYPE, "application/json")],
+            format!("[{}]", found.join(",")),
+        )
+            .into_response(),
         Err(e) => fail(StatusCode::INTERNAL_SERVER_ERROR, e),
     }
 }
@@ -229,6 +259,7 @@ async fn main() {
     });
     let app = Router::new()
         .route("/read/{n}", get(read))
+        .route("/read2/{n}", get(read2))
         .route("/write/{n}", put(write))
         .with_state(floor);
     let listener = tokio::net::TcpListener::bind(&listen)
