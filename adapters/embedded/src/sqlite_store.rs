@@ -15,10 +15,10 @@
 //!   conditions are exact. Reads go to a small pool of reader connections; WAL lets them run in parallel with
 //!   each other and with the writer, and every read starts a new read transaction, so it sees every write
 //!   that completed before it (strong consistency). A primary-key read runs on the caller's thread when a reader
-//!   connection is free, and a write when the writer is free and commits do not fsync (`Durability::Normal`):
-//!   each costs tens to a few hundred microseconds and never waits, so the trip to the blocking pool (two thread
-//!   switches, most of a small request's cost) is saved. Everything else — queries, a busy connection, `FULL`
-//!   durability — runs under `tokio::task::spawn_blocking`.
+//!   connection is free: it takes tens of microseconds and never waits (a WAL reader does not wait for the
+//!   writer), so the trip to the blocking pool (two thread switches, most of a small read's cost) is saved.
+//!   Everything else — writes, queries, a read when every reader is busy — runs under
+//!   `tokio::task::spawn_blocking`.
 //! * **Checkpoints.** On a background thread, never inside a commit; the log is restarted while writes go on and
 //!   emptied when they pause, so it stays a few MB (`checkpoint`).
 //! * **Expiry.** Items with `expires_at <= now` (Unix seconds from the clock) are invisible to reads,
@@ -97,8 +97,6 @@ struct Inner {
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
     writes: AtomicU64,
-    /// Whether writes may run on the caller's thread ([`SqliteStore::try_write_inline`]): commits do not fsync.
-    inline_writes: bool,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -172,7 +170,7 @@ impl SqliteStore {
                 .map_err(sql_error)?;
             readers.push(Mutex::new(reader));
         }
-        let store = Self::from_parts(writer, readers, clock, durability == Durability::Normal);
+        let store = Self::from_parts(writer, readers, clock);
         store.purge_blocking(None)?;
         checkpoint::start(path, Arc::downgrade(&store.inner))?;
         Ok(store)
@@ -183,22 +181,16 @@ impl SqliteStore {
         let conn = Connection::open_in_memory().map_err(sql_error)?;
         tune(&conn)?;
         migrate(&conn)?;
-        Ok(Self::from_parts(conn, Vec::new(), clock, true))
+        Ok(Self::from_parts(conn, Vec::new(), clock))
     }
 
-    fn from_parts(
-        writer: Connection,
-        readers: Vec<Mutex<Connection>>,
-        clock: SharedClock,
-        inline_writes: bool,
-    ) -> Self {
+    fn from_parts(writer: Connection, readers: Vec<Mutex<Connection>>, clock: SharedClock) -> Self {
         SqliteStore {
             inner: Arc::new(Inner {
                 writer: Mutex::new(writer),
                 readers,
                 next_reader: AtomicUsize::new(0),
                 writes: AtomicU64::new(0),
-                inline_writes,
             }),
             clock,
         }
@@ -280,52 +272,21 @@ impl SqliteStore {
         Ok(result)
     }
 
-    /// [`write`](Self::write) on the calling thread when the writer is free right now and a commit does not wait
-    /// for the disk (`synchronous = NORMAL`: the commit is a write into the WAL, no fsync), so the transaction costs
-    /// what its statements cost and no trip to the blocking pool; hands `f` back otherwise.
-    fn try_write_inline<T, F>(&self, f: F) -> Result<Result<T, StoreError>, F>
-    where
-        F: FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
-    {
-        if !self.inner.inline_writes {
-            return Err(f);
-        }
-        let Ok(mut conn) = self.inner.writer.try_lock() else {
-            return Err(f);
-        };
-        let result = transaction(&mut conn, f);
-        drop(conn);
-        if result.is_ok() && self.purge_due() {
-            let store = self.clone();
-            tokio::task::spawn_blocking(move || {
-                if let Err(e) = store.purge_blocking(Some(PURGE_BATCH)) {
-                    tracing::warn!(error = %e, "purging expired records failed");
-                }
-            });
-        }
-        Ok(result)
-    }
-
     /// Whether this write is the one after which expired records are purged.
     fn purge_due(&self) -> bool {
         self.inner.writes.fetch_add(1, Ordering::Relaxed) % PURGE_EVERY_WRITES
             == PURGE_EVERY_WRITES - 1
     }
 
-    /// Run `f` on the writer: inline when it is free ([`try_write_inline`](Self::try_write_inline)), else on the
-    /// blocking pool.
-    async fn write_soon<T, F>(&self, f: F) -> Result<T, StoreError>
+    /// Run `f` on the writer, on the blocking pool. (Running it on the caller's thread when the writer is free was
+    /// measured and not kept: no gain for draft saves, docs/benchmarks.md.)
+    async fn write_on_pool<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError> + Send + 'static,
     {
-        match self.try_write_inline(f) {
-            Ok(done) => done,
-            Err(f) => {
-                let store = self.clone();
-                blocking(move || store.write(f)).await
-            }
-        }
+        let store = self.clone();
+        blocking(move || store.write(f)).await
     }
 }
 
@@ -616,7 +577,7 @@ impl Store for SqliteStore {
         check_item(&item)?;
         check_version(&item)?;
         let now = self.now();
-        self.write_soon(move |tx| {
+        self.write_on_pool(move |tx| {
             if cond != Cond::Always && !cond_holds(cond, live_version(tx, &item.pk, &item.sk, now)?)
             {
                 return Err(StoreError::ConditionFailed { index: 0 });
@@ -629,7 +590,7 @@ impl Store for SqliteStore {
     async fn delete(&self, pk: &str, sk: &str, cond: Cond) -> Result<(), StoreError> {
         check_key(pk, sk)?;
         let (pk, sk, now) = (pk.to_owned(), sk.to_owned(), self.now());
-        self.write_soon(move |tx| {
+        self.write_on_pool(move |tx| {
             if cond != Cond::Always && !cond_holds(cond, live_version(tx, &pk, &sk, now)?) {
                 return Err(StoreError::ConditionFailed { index: 0 });
             }
@@ -646,7 +607,7 @@ impl Store for SqliteStore {
             }
         }
         let now = self.now();
-        self.write_soon(move |tx| {
+        self.write_on_pool(move |tx| {
             // Check every condition first (like DynamoDB), then write: the first failure rolls back all.
             for (index, op) in ops.iter().enumerate() {
                 let cond = match op {
