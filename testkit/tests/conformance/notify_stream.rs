@@ -439,13 +439,8 @@ impl shared::ports::Store for CountingStore {
     }
 }
 
-#[tokio::test]
-async fn after_a_burst_the_idle_dispatcher_reads_each_event_once_and_lists_its_key_within_its_look_back()
- {
-    // 400 events in one burst, handled by the next pass; then a pass every second with nothing new. Each event is
-    // handled once and its data read once; its key is listed again only while it lies inside the late-commit
-    // look-back (the former 10-second window re-read the whole burst in full on every one of the next ten passes;
-    // the 3-second one read it in full on the next three).
+/// A platform on an in-memory store that counts what the feed queries hand back, its clock frozen on a day in May.
+fn counting_platform() -> (Platform, Arc<MovableClock>, Arc<CountingStore>) {
     let clock = Arc::new(MovableClock::frozen_at(datetime!(2026-05-16 02:00 UTC)));
     let mut p = platform();
     p.clock = clock.clone();
@@ -455,6 +450,16 @@ async fn after_a_burst_the_idle_dispatcher_reads_each_event_once_and_lists_its_k
         feed_keys_listed: Default::default(),
     });
     p.store = counting.clone();
+    (p, clock, counting)
+}
+
+#[tokio::test]
+async fn after_a_burst_each_event_is_read_once_and_its_key_listed_only_within_the_look_back() {
+    // 400 events in one burst, handled by the next pass; then a pass every second with nothing new. Each event is
+    // handled once and its data read once; its key is listed again only while it lies inside the late-commit
+    // look-back (the former 10-second window re-read the whole burst in full on every one of the next ten passes;
+    // the 3-second one read it in full on the next three).
+    let (p, clock, counting) = counting_platform();
     let burst = 400;
     for i in 0..burst {
         let event = Event::new(
@@ -508,15 +513,7 @@ async fn an_event_that_commits_after_a_newer_one_was_read_is_found_by_the_look_b
 {
     // Event ids are stamped before their transaction commits: `late` is stamped first but commits after `early`
     // has been read. The next pass lists the look-back by keys, reads `late` alone, and handles it once.
-    let clock = Arc::new(MovableClock::frozen_at(datetime!(2026-05-16 02:00 UTC)));
-    let mut p = platform();
-    p.clock = clock.clone();
-    let counting = Arc::new(CountingStore {
-        inner: Arc::new(SqliteStore::in_memory(clock.clone()).expect("sqlite")),
-        feed_items_read: Default::default(),
-        feed_keys_listed: Default::default(),
-    });
-    p.store = counting.clone();
+    let (p, clock, counting) = counting_platform();
     let event = |n: usize| {
         Event::new(
             "declaration.save",
