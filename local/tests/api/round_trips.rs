@@ -406,9 +406,22 @@ async fn store_round_trips_per_request_match_the_generated_table() {
     // query each, however many qualifications and elapsed years), and at most four calls.
     let view = w.row("`GET /v1/enterprise` (two qualifications)");
     assert!(view.calls() <= 4, "{}", view.summary());
-    // A profile save reads the qualifications once.
+    // A profile save reads the qualifications once, and the first one as every later one: one round of reads,
+    // then its transaction.
     let saved = w.row("`PUT /v1/enterprise` (changed profile)");
     assert_eq!(saved.count("Query"), 1, "{}", saved.summary());
+    for request in [
+        "`PUT /v1/enterprise` (first profile)",
+        "`PUT /v1/enterprise` (changed profile)",
+    ] {
+        let row = w.row(request);
+        assert_eq!(
+            (row.rounds, row.count("TransactWriteItems")),
+            (2, 1),
+            "{request}: {}",
+            row.summary()
+        );
+    }
     // A login: the address counter, the login pointer, the account, the pair counter; nothing to clear.
     let login = w.row("`POST /v1/sessions` (log in)");
     assert_eq!(login.summary(), "GetItem 4", "{}", login.summary());

@@ -105,9 +105,22 @@ pub async fn save(
     input: ProfileInput,
 ) -> AppResult<EnterpriseView> {
     let uscc = require_enterprise(caller)?;
-    // The qualifications are read once, beside the profile: for the lock below and for the answer.
-    let (mut profile, quals) =
-        tokio::try_join!(profile_or_new(p, caller, uscc), qualifications(p, uscc))?;
+    // One round of reads: the profile, the qualifications (for the lock below and for the answer) and the
+    // account's verified name, which names a profile saved for the first time. The name is read beside the others
+    // so a first save also reads in one round; it is used (and its failure matters) only when there is no profile.
+    let (profile, quals, name) = tokio::join!(
+        load_profile(p, uscc),
+        qualifications(p, uscc),
+        verified_name(p, caller)
+    );
+    let (profile, quals) = (profile?, quals?);
+    let mut profile = match profile {
+        Some(v) => v,
+        None => Versioned {
+            value: EnterpriseProfile::new(name?, uscc),
+            version: 0,
+        },
+    };
     check_if_match(if_match, profile.version)?;
     let now = p.clock.now();
     let today = china_date(now);
