@@ -378,15 +378,18 @@ pub async fn applicable(
 
 /// Every window of the years `from..=to`, all tiers and provinces, from the index partition listing them (one
 /// query, eventually consistent on DynamoDB). A submission reads it in the same round as the declaration, before it
-/// knows the tier, year and region ([`applies`] picks the declaration's windows). Windows are never changed or
-/// deleted once created, so a window found open here is open; a window created a moment ago may still be missing,
-/// which is why a caller that finds none open asks [`applicable`] before it refuses.
+/// knows the tier, year and region ([`applies`] picks the declaration's windows). A window created a moment ago may
+/// still be missing, which is why a caller that finds none open asks [`applicable`] before it refuses. Windows are
+/// never deleted, but their dates may change ([`change`]): on DynamoDB the index copy can lag the change by the
+/// index's propagation delay (usually well under a second), so a window whose closing was just moved earlier can
+/// look open here for that long. A change must leave the closing later than the moment of the change, so only a
+/// closing moved to within that delay of the change is affected.
 pub async fn listed_in_years(p: &Platform, from: i32, to: i32) -> AppResult<Vec<Window>> {
     let query = Query::gsi1(ALL_WINDOWS).between(format!("{from:04}#"), format!("{to:04}#~"));
     Ok(query_all(p.store.as_ref(), query)
         .await?
         .iter()
-        .map(|i| i.decode::<Window>())
+        .map(decode_window)
         .collect::<Result<Vec<_>, _>>()?)
 }
 
@@ -453,14 +456,11 @@ async fn find_visible(p: &Platform, caller: &Principal, id: &str) -> AppResult<(
     if id.is_empty() || id.len() > 64 {
         return Err(not_found());
     }
+    let suffix = format!("#{id}");
     let listed = query_all(p.store.as_ref(), Query::gsi1(ALL_WINDOWS))
         .await?
         .into_iter()
-        .find(|i| {
-            i.gsi1
-                .as_ref()
-                .is_some_and(|(_, sk)| sk.ends_with(&format!("#{id}")))
-        })
+        .find(|i| i.gsi1.as_ref().is_some_and(|(_, sk)| sk.ends_with(&suffix)))
         .ok_or_else(not_found)?;
     // The index may lag: read the record itself.
     let item = p
