@@ -97,6 +97,7 @@ struct Inner {
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
     writes: AtomicU64,
+    backstop: checkpoint::Backstop,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -191,6 +192,7 @@ impl SqliteStore {
                 readers,
                 next_reader: AtomicUsize::new(0),
                 writes: AtomicU64::new(0),
+                backstop: checkpoint::Backstop::default(),
             }),
             clock,
         }
@@ -223,6 +225,7 @@ impl SqliteStore {
                 )
                 .and_then(|mut s| s.execute(params![now, limit])),
         };
+        self.inner.backstop.after_commit(&conn, &self.inner.readers);
         deleted.map_err(sql_error)
     }
 
@@ -262,7 +265,14 @@ impl SqliteStore {
         &self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let result = transaction(&mut lock(&self.inner.writer), f)?;
+        let result = {
+            let mut writer = lock(&self.inner.writer);
+            let result = transaction(&mut writer, f);
+            self.inner
+                .backstop
+                .after_commit(&writer, &self.inner.readers);
+            result?
+        };
         if self.purge_due() {
             // Housekeeping only: a failure here must not fail the write that already committed.
             if let Err(e) = self.purge_blocking(Some(PURGE_BATCH)) {
