@@ -291,7 +291,7 @@ test('county, city and province review in their queues; the county returns once;
   await edit.getByLabel('修改截止时间', { exact: true }).press('Enter')
   await edit.getByRole('button', { name: '保存修改' }).click()
   await edit.waitFor({ state: 'hidden' })
-  await page.getByTestId('windows').getByText('2026/6/30 18:00:00').waitFor()
+  await page.getByTestId('windows').getByText('2026-06-30 18:00:00').waitFor()
   // A new window: specialized, next year, the province's own (entered in China time).
   await page.getByRole('button', { name: '新增申报时间' }).click()
   const dialog = page.getByRole('dialog', { name: '新增申报时间' })
@@ -304,13 +304,13 @@ test('county, city and province review in their queues; the county returns once;
   }
   await dialog.getByRole('button', { name: '保存' }).click()
   await page.getByTestId('windows').getByText('专精特新中小企业').waitFor()
-  assert.ok(await page.getByTestId('windows').getByText('2027/4/1 09:00:00').isVisible(), 'opens in China time')
+  assert.ok(await page.getByTestId('windows').getByText('2027-04-01 09:00:00').isVisible(), 'opens in China time')
   await p.check('wb-30-windows')
   // The same on a phone: the table and the change dialog fit.
   const phoneW = await openPage(browser, runner.base, { width: 390, height: 844 })
   await login(phoneW.page, 'zj_prov')
   await phoneW.page.goto('/admin/windows')
-  await phoneW.page.getByTestId('windows').getByText('2026/6/30 18:00:00').waitFor()
+  await phoneW.page.getByTestId('windows').getByText('2026-06-30 18:00:00').waitFor()
   await phoneW.check('wb-30-windows-phone')
   await phoneW.page.getByRole('button', { name: /修改 2026 年创新型中小企业（浙江省）申报时间/ }).click()
   await phoneW.page.getByRole('dialog', { name: '修改申报时间' }).getByText('梯度、年度和地区不能修改').waitFor()

@@ -42,11 +42,28 @@ export function statusType(status: string): TagType {
   }
 }
 
+const CHINA_TIME = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+})
+
+/**
+ * A moment in China Standard Time, "2026-06-30 18:00:00": the same order and padding as the date pickers'
+ * "YYYY-MM-DD HH:mm", whatever the browser's locale data does with `toLocaleString`.
+ */
 export function dateTime(iso: string | null | undefined): string {
   if (!iso) return ''
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return iso
-  return d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })
+  const part: Record<string, string> = {}
+  for (const { type, value } of CHINA_TIME.formatToParts(d)) part[type] = value
+  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second}`
 }
 
 /** The audit trail's actions in the seed's words. */
