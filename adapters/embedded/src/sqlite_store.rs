@@ -74,6 +74,9 @@ pub const PURGE_EVERY_WRITES: u64 = 1000;
 /// At most this many expired items are deleted by one opportunistic purge.
 const PURGE_BATCH: i64 = 500;
 
+/// Queries of at most this many items a page run on the caller's thread when a reader connection is free.
+const INLINE_QUERY_LIMIT: u32 = 25;
+
 /// How commits reach the disk (see the module documentation).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Durability {
@@ -645,7 +648,16 @@ impl Store for SqliteStore {
     async fn query(&self, query: Query) -> Result<Page, StoreError> {
         let cursor = check_query(&query)?;
         let range = normalised_range(&query.sk)?;
-        let (store, now) = (self.clone(), self.now());
+        let now = self.now();
+        // A small page costs a few primary-key reads: like `get`, it runs here when a reader is free. A larger
+        // one could hold this async worker thread for a millisecond and takes the blocking pool.
+        if query.limit <= INLINE_QUERY_LIMIT
+            && let Some(page) =
+                self.try_read_inline(|conn| run_query(conn, &query, &range, cursor.as_ref(), now))
+        {
+            return page;
+        }
+        let store = self.clone();
         blocking(move || store.read(|conn| run_query(conn, &query, &range, cursor.as_ref(), now)))
             .await
     }
@@ -737,5 +749,62 @@ mod tests {
             full.contains("USING INDEX records_gsi1") && !full.contains("COVERING"),
             "full plan: {full}"
         );
+    }
+
+    /// Point reads and pages of up to [`INLINE_QUERY_LIMIT`] items run on the caller's thread when a reader is
+    /// free: they finish while the blocking pool's only thread is taken. A larger page waits for the pool.
+    #[test]
+    fn small_reads_run_without_the_blocking_pool_and_large_pages_wait_for_it() {
+        use shared::clock::SystemClock;
+        use shared::ports::Store;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .max_blocking_threads(1)
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let dir = tempfile::tempdir().unwrap();
+            let store =
+                SqliteStore::open(&dir.path().join("inline.sqlite3"), Arc::new(SystemClock))
+                    .unwrap();
+            for n in 0..30 {
+                let item = Item::new("P", format!("S#{n:02}"), &serde_json::json!({"n": n}));
+                store.put(item, Cond::Always).await.unwrap();
+            }
+            let (taken, release) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
+            let (taken_tx, taken_rx) = taken;
+            let (release_tx, release_rx) = release;
+            let occupant = tokio::task::spawn_blocking(move || {
+                taken_tx.send(()).unwrap();
+                release_rx.recv().ok();
+            });
+            taken_rx.recv().unwrap();
+
+            let wait = Duration::from_secs(2);
+            let small = Query::base("P").limit(INLINE_QUERY_LIMIT);
+            let page = tokio::time::timeout(wait, store.query(small)).await;
+            assert_eq!(
+                page.expect("a small page waited for the pool")
+                    .unwrap()
+                    .items
+                    .len(),
+                25
+            );
+            let found = tokio::time::timeout(wait, store.get("P", "S#07")).await;
+            assert!(
+                found
+                    .expect("a point read waited for the pool")
+                    .unwrap()
+                    .is_some()
+            );
+            let large = Query::base("P").limit(INLINE_QUERY_LIMIT + 1);
+            let waited = tokio::time::timeout(Duration::from_millis(300), store.query(large)).await;
+            assert!(waited.is_err(), "a large page ran without the pool");
+
+            release_tx.send(()).unwrap();
+            occupant.await.unwrap();
+            let large = Query::base("P").limit(INLINE_QUERY_LIMIT + 1);
+            assert_eq!(store.query(large).await.unwrap().items.len(), 26);
+        });
     }
 }
