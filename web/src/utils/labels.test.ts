@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dateTime } from './labels'
+import { chinaYear, dateTime } from './labels'
 
 describe('dateTime', () => {
   it('shows a moment in China time, in the date pickers’ order and padding', () => {
@@ -13,5 +13,12 @@ describe('dateTime', () => {
     expect(dateTime('not a date')).toBe('not a date')
     expect(dateTime(null)).toBe('')
     expect(dateTime(undefined)).toBe('')
+  })
+})
+
+describe('chinaYear', () => {
+  it('is the year in China, which starts eight hours before the year in UTC', () => {
+    expect(chinaYear(new Date('2026-12-31T15:59:59Z'))).toBe(2026)
+    expect(chinaYear(new Date('2026-12-31T16:00:00Z'))).toBe(2027)
   })
 })

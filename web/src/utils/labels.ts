@@ -66,6 +66,12 @@ export function dateTime(iso: string | null | undefined): string {
   return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second}`
 }
 
+/** The year in China Standard Time at a moment (now by default): on 31 December after 16:00 UTC it is already next year. */
+export function chinaYear(at: Date = new Date()): number {
+  const year = CHINA_TIME.formatToParts(at).find((p) => p.type === 'year')?.value
+  return year ? Number(year) : at.getUTCFullYear()
+}
+
 /** The audit trail's actions in the seed's words. */
 export const ACTION_LABELS: Record<string, string> = {
   create: '创建申报草稿',
