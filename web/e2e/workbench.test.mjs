@@ -181,8 +181,9 @@ test('county, city and province review in their queues; the county returns once;
   await queue.getByRole('link', { name: B.name }).waitFor()
 
   await openFromQueue(page, A.name)
-  assert.ok(await page.getByTestId('evidence').getByRole('link', { name: '下载' }).first().isVisible(), 'evidence links')
-  assert.ok(await page.getByTestId('score').isVisible(), 'score breakdown')
+  // The evidence and the score load beside the record: wait for them rather than look once.
+  await page.getByTestId('evidence').getByRole('link', { name: '下载' }).first().waitFor()
+  await page.getByTestId('score').waitFor()
   await page.getByTestId('size').getByText(/小型|中型|微型/).waitFor()
   await p.check('wb-11-review')
   // The evidence link works (short-lived, presigned).
