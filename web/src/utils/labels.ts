@@ -61,15 +61,20 @@ export function dateTime(iso: string | null | undefined): string {
   if (!iso) return ''
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return iso
-  const part: Record<string, string> = {}
-  for (const { type, value } of CHINA_TIME.formatToParts(d)) part[type] = value
+  const part = chinaParts(d)
   return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second}`
 }
 
 /** The year in China Standard Time at a moment (now by default): on 31 December after 16:00 UTC it is already next year. */
 export function chinaYear(at: Date = new Date()): number {
-  const year = CHINA_TIME.formatToParts(at).find((p) => p.type === 'year')?.value
-  return year ? Number(year) : at.getUTCFullYear()
+  return Number(chinaParts(at).year)
+}
+
+/** A moment's calendar and clock fields in China Standard Time. */
+function chinaParts(d: Date): Record<string, string> {
+  const part: Record<string, string> = {}
+  for (const { type, value } of CHINA_TIME.formatToParts(d)) part[type] = value
+  return part
 }
 
 /** The audit trail's actions in the seed's words. */
